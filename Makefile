@@ -1,0 +1,100 @@
+# fleetmux: one Makefile, pkg-config for every dependency.
+# Targets: all test demo asan install lint clean fuzz bench
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+CC ?= cc
+
+PKGS := ncursesw vterm libwebsockets libuv libcurl libcjson inih libcrypto
+PKGS_TEST := cmocka
+
+WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+ifneq ($(CI),)
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+SAN ?=
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -Iinclude \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil
+LIBS_TEST = $(shell pkg-config --libs $(PKGS_TEST) 2>/dev/null)
+
+CORE_SRC := $(wildcard src/core/*.c src/proto/*.c)
+SIM_SRC := $(filter-out src/sim/main.c,$(wildcard src/sim/*.c))
+APP_SRC := $(wildcard src/net/*.c src/provider/*.c src/term/*.c src/ui/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+CORE_OBJ := $(call obj,$(CORE_SRC))
+SIM_OBJ := $(call obj,$(SIM_SRC))
+APP_OBJ := $(call obj,$(APP_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+PROGRAMS := $(BUILD)/fleetsim
+ifneq ($(wildcard src/main.c),)
+PROGRAMS += $(BUILD)/fleetmux
+endif
+
+.PHONY: all test demo asan install lint clean deps deps-test unit
+all: deps $(PROGRAMS)
+
+# Install missing Debian packages once, only when pkg-config misses any.
+deps:
+	@pkg-config --exists $(PKGS) || scripts/deps.sh build
+deps-test:
+	@scripts/deps.sh test
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+# An archive with no members is just its magic line.
+archive = @mkdir -p $(dir $@); rm -f $@; if [ -n "$^" ]; then ar rcs $@ $^; \
+	else printf '!<arch>\n' > $@; fi
+
+$(BUILD)/libfm.a: $(CORE_OBJ)
+	$(archive)
+$(BUILD)/libsim.a: $(SIM_OBJ)
+	$(archive)
+$(BUILD)/libapp.a: $(APP_OBJ)
+	$(archive)
+
+$(BUILD)/fleetsim: $(BUILD)/src/sim/main.o $(BUILD)/libsim.a $(BUILD)/libfm.a
+	$(CC) $(OPT) $(SAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/fleetmux: $(BUILD)/src/main.o $(BUILD)/libapp.a $(BUILD)/libfm.a
+	$(CC) $(OPT) $(SAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libapp.a $(BUILD)/libsim.a $(BUILD)/libfm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS) $(LIBS_TEST)
+
+unit: deps $(UNIT_BIN)
+
+test: deps-test all unit
+	BUILD=$(BUILD) tests/run.sh
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
+
+demo: all
+	scripts/demo.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fleetmux/themes
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	@if ls themes/*.theme >/dev/null 2>&1; then \
+		install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/fleetmux/themes/; fi
+
+lint:
+	clang-tidy --quiet $(CORE_SRC) $(SIM_SRC) $(APP_SRC) -- $(CFLAGS_ALL)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--suppress=missingIncludeSystem -Iinclude src
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,55 @@
+/* util.h: allocation that never returns NULL, growable byte buffers, and the
+ * one error helper every module reports through. */
+#ifndef FLEETMUX_UTIL_H
+#define FLEETMUX_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Error codes: every fallible function returns 0 or one of these, negated. */
+enum {
+	FM_OK = 0,
+	FM_EINVAL = 1,   /* bad input: a malformed file, parameter or message */
+	FM_ENOMEM = 2,
+	FM_EIO = 3,      /* a system call failed */
+	FM_EPROTO = 4,   /* the peer broke the protocol */
+	FM_EAUTH = 5,    /* credentials refused or missing */
+	FM_ENOTFOUND = 6,
+	FM_ESTATE = 7,   /* the thing is in the wrong state for this */
+	FM_ELIMIT = 8,   /* a size or count limit was hit */
+};
+
+/* The last error's message, for the UI's status line or the CLI's stderr. */
+int fm_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *fm_error_message(void);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated past len. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_append(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Drop the first n bytes. */
+void buf_consume(struct buf *b, size_t n);
+/* Hand the data to the caller (who frees it) and leave b empty. */
+char *buf_steal(struct buf *b);
+
+/* Read a whole file; NULL with fm_error set on failure. */
+char *fm_read_file(const char *path, size_t max, size_t *len_out);
+
+#endif
