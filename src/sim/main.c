@@ -1,1 +1,255 @@
-int main(void){return 0;}
+/* fleetsim: a local, faithful Alibaba Cloud ECI (OpenAPI and exec
+ * WebSocket) whose containers are real processes on real pseudo-terminals. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+#ifndef FLEETSIM_DEFAULT_FLEET
+#define FLEETSIM_DEFAULT_FLEET "tests/fixtures/demo-fleet.json"
+#endif
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: fleetsim [--listen HOST:PORT] [--fleet FILE]\n"
+	      "                [--access-key-id ID --access-key-secret SECRET] [--security-token T]\n"
+	      "                [--latency MS] [--throttle-rate R] [--fail-rate R]\n"
+	      "                [--drop-after SECS] [--token-ttl SECS] [--seed N] [--quiet|--verbose]\n"
+	      "\n"
+	      "Serves the ECI OpenAPI (2018-08-08) and its exec WebSocket on one loopback port.\n"
+	      "  --listen HOST:PORT   where to listen (default 127.0.0.1:0, a free port)\n"
+	      "  --fleet FILE         the fleet (JSON); default: the demo fleet\n"
+	      "  --access-key-id ID   the key callers sign with (default: fleetsim)\n"
+	      "  --access-key-secret S  its secret (default: fleetsim-secret)\n"
+	      "  --security-token T   require this STS token with the key\n"
+	      "  --latency MS         delay every API answer\n"
+	      "  --throttle-rate R    answer Throttling.User to this share of calls (0..1)\n"
+	      "  --fail-rate R        answer HTTP 500 to this share of calls (0..1)\n"
+	      "  --drop-after SECS    drop each exec socket after a random time up to SECS\n"
+	      "  --token-ttl SECS     how long a WebSocketUri stays valid (default 30)\n"
+	      "  --seed N             seed for the fault injector\n"
+	      "On start it prints one line: the endpoint and the credentials it accepts.\n",
+	      f);
+}
+
+static int
+parse_rate(const char *name, const char *v, double *out)
+{
+	char *end;
+
+	*out = strtod(v, &end);
+	if (*end != '\0' || *out < 0 || *out > 1) {
+		fprintf(stderr, "fleetsim: %s must be a number from 0 to 1, not '%s'\n", name, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_int(const char *name, const char *v, long max, int *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*end != '\0' || n < 0 || n > max) {
+		fprintf(stderr, "fleetsim: %s must be a whole number from 0 to %ld, not '%s'\n", name, max,
+			v);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct sim_options *o)
+{
+	static const struct option longs[] = {
+	    {"listen", required_argument, NULL, 'l'},
+	    {"fleet", required_argument, NULL, 'f'},
+	    {"access-key-id", required_argument, NULL, 'i'},
+	    {"access-key-secret", required_argument, NULL, 's'},
+	    {"security-token", required_argument, NULL, 'T'},
+	    {"latency", required_argument, NULL, 'L'},
+	    {"throttle-rate", required_argument, NULL, 't'},
+	    {"fail-rate", required_argument, NULL, 'F'},
+	    {"drop-after", required_argument, NULL, 'd'},
+	    {"token-ttl", required_argument, NULL, 'k'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	static char host[256];
+	int ch, seed = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+		switch (ch) {
+		case 'l': {
+			const char *colon = strrchr(optarg, ':');
+
+			if (colon == NULL || colon == optarg || (size_t)(colon - optarg) >= sizeof host ||
+			    parse_int("--listen port", colon + 1, 65535, &o->port) < 0) {
+				fprintf(stderr, "fleetsim: --listen wants HOST:PORT, e.g. 127.0.0.1:8080\n");
+				return -1;
+			}
+			memcpy(host, optarg, (size_t)(colon - optarg));
+			host[colon - optarg] = '\0';
+			o->listen_host = host;
+			break;
+		}
+		case 'f': o->fleet_path = optarg; break;
+		case 'i': o->key_id = optarg; break;
+		case 's': o->secret = optarg; break;
+		case 'T': o->token = optarg; break;
+		case 'L':
+			if (parse_int("--latency", optarg, 60000, &o->latency_ms) < 0)
+				return -1;
+			break;
+		case 't':
+			if (parse_rate("--throttle-rate", optarg, &o->throttle_rate) < 0)
+				return -1;
+			break;
+		case 'F':
+			if (parse_rate("--fail-rate", optarg, &o->fail_rate) < 0)
+				return -1;
+			break;
+		case 'd':
+			if (parse_int("--drop-after", optarg, 86400, &o->drop_after) < 0)
+				return -1;
+			break;
+		case 'k':
+			if (parse_int("--token-ttl", optarg, 86400, &o->token_ttl) < 0 || o->token_ttl < 1) {
+				fprintf(stderr, "fleetsim: --token-ttl must be at least 1\n");
+				return -1;
+			}
+			break;
+		case 'S':
+			if (parse_int("--seed", optarg, 2147483647L, &seed) < 0)
+				return -1;
+			o->seed = (uint64_t)seed;
+			break;
+		case 'q': o->verbose = -1; break;
+		case 'v': o->verbose = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "fleetsim: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+on_stop(uv_signal_t *h, int signum)
+{
+	struct sim *s = h->data;
+
+	if (s->stopping++)
+		return;
+	sim_log(s, "stopping on signal %d: closing %zu sessions", signum, s->nsessions);
+	exec_close_all(s);
+	proc_stop_all(s);
+	uv_signal_stop(&s->sigint);
+	uv_signal_stop(&s->sigterm);
+	uv_signal_stop(&s->sigchld);
+	uv_stop(s->loop);
+}
+
+static void
+on_sigchld(uv_signal_t *h, int signum)
+{
+	proc_reap(h->data);
+}
+
+/* Containers with a main process start at once, so that their logs fill. */
+static void
+start_main_processes(struct sim *s)
+{
+	for (size_t i = 0; i < s->fleet.ngroups; i++) {
+		struct fleet_group *g = &s->fleet.groups[i];
+
+		if (strcmp(g->status, "Running") != 0)
+			continue;
+		for (size_t j = 0; j < g->ncontainers; j++)
+			if (g->containers[j].command != NULL &&
+			    strcmp(g->containers[j].state, "Running") == 0)
+				proc_container_start(s, g, &g->containers[j]);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sim s;
+	uv_loop_t loop;
+	const char *fleet_path;
+
+	memset(&s, 0, sizeof s);
+	s.opt.listen_host = "127.0.0.1";
+	s.opt.key_id = "fleetsim";
+	s.opt.secret = "fleetsim-secret";
+	s.opt.token_ttl = 30;
+	s.opt.seed = (uint64_t)time(NULL) ^ (uint64_t)getpid();
+	s.use_namespaces = -1;
+	if (parse_args(argc, argv, &s.opt) < 0)
+		return 2;
+	s.rng = s.opt.seed ? s.opt.seed * 0x9E3779B97F4A7C15ull : 0x9E3779B97F4A7C15ull;
+	fleet_path = s.opt.fleet_path ? s.opt.fleet_path : getenv("FLEETSIM_FLEET");
+	if (fleet_path == NULL)
+		fleet_path = FLEETSIM_DEFAULT_FLEET;
+	if (fleet_load(&s.fleet, fleet_path) < 0) {
+		fprintf(stderr, "fleetsim: %s\n", fm_error_message());
+		return 1;
+	}
+	sim_auth_init(&s.auth, s.opt.key_id, s.opt.secret, s.opt.token);
+	signal(SIGPIPE, SIG_IGN);
+	uv_loop_init(&loop);
+	s.loop = &loop;
+	if (sim_server_start(&s) < 0) {
+		fprintf(stderr, "fleetsim: %s\n", fm_error_message());
+		return 1;
+	}
+	uv_signal_init(&loop, &s.sigchld);
+	uv_signal_init(&loop, &s.sigint);
+	uv_signal_init(&loop, &s.sigterm);
+	s.sigchld.data = s.sigint.data = s.sigterm.data = &s;
+	uv_signal_start(&s.sigchld, on_sigchld, SIGCHLD);
+	uv_signal_start(&s.sigint, on_stop, SIGINT);
+	uv_signal_start(&s.sigterm, on_stop, SIGTERM);
+	start_main_processes(&s);
+
+	printf("fleetsim: endpoint=http://%s:%d access-key-id=%s access-key-secret=%s%s%s "
+	       "regions=%zu groups=%zu\n",
+	       s.opt.listen_host, s.port, s.opt.key_id, s.opt.secret,
+	       s.opt.token ? " security-token=" : "", s.opt.token ? s.opt.token : "", s.fleet.nregions,
+	       s.fleet.ngroups);
+	fflush(stdout);
+
+	uv_run(&loop, UV_RUN_DEFAULT);
+
+	lws_context_destroy(s.lws);
+	uv_close((uv_handle_t *)&s.sigchld, NULL);
+	uv_close((uv_handle_t *)&s.sigint, NULL);
+	uv_close((uv_handle_t *)&s.sigterm, NULL);
+	for (int i = 0; i < 100 && uv_run(&loop, UV_RUN_NOWAIT) != 0; i++)
+		;
+	while (s.tickets) {
+		struct exec_ticket *t = s.tickets;
+
+		s.tickets = t->next;
+		exec_ticket_free(t);
+	}
+	sim_auth_free(&s.auth);
+	fleet_free(&s.fleet);
+	return 0;
+}

@@ -1,0 +1,510 @@
+/* fleet.c: read a fleet file into fleetsim's model. Every error names the
+ * file, the place in it (regions[1].groups[3].status) and what is wrong. */
+#include "fleetmux/fleet.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FLEET_MAX_FILE (64u << 20)
+#define FLEET_LOG_LINES 5000
+
+static const char *group_statuses[] = {
+    "Pending",    "Running",  "Succeeded",   "Failed",  "Scheduling",
+    "ScheduleFailed", "Restarting", "Updating", "Terminating", "Expired", NULL};
+static const char *container_states[] = {"Waiting", "Running", "Terminated", NULL};
+
+static int
+one_of(const char *s, const char **set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(s, *set) == 0)
+			return 1;
+	return 0;
+}
+
+/* The parse context: the file's name and the path to the current value. */
+struct ctx {
+	const char *file;
+	char path[256];
+};
+
+static int
+bad(const struct ctx *c, const char *field, const char *why)
+{
+	return fm_error(FM_EINVAL, "%s: %s%s%s: %s", c->file, c->path, *c->path && field ? "." : "",
+			field ? field : "", why);
+}
+
+/* Optional string field; def when absent. */
+static int
+get_str(const struct ctx *c, const cJSON *o, const char *field, const char *def, char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field);
+
+	if (v == NULL || cJSON_IsNull(v)) {
+		if (def == NULL)
+			return bad(c, field, "is required");
+		*out = xstrdup(def);
+		return 0;
+	}
+	if (!cJSON_IsString(v))
+		return bad(c, field, "must be a string");
+	*out = xstrdup(v->valuestring);
+	return 0;
+}
+
+static int
+get_num(const struct ctx *c, const cJSON *o, const char *field, double def, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field);
+
+	if (v == NULL) {
+		*out = def;
+		return 0;
+	}
+	if (!cJSON_IsNumber(v))
+		return bad(c, field, "must be a number");
+	*out = v->valuedouble;
+	return 0;
+}
+
+static int
+get_argv(const struct ctx *c, const cJSON *o, const char *field, char ***out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field), *e;
+	size_t n = 0, i = 0;
+
+	*out = NULL;
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+		return bad(c, field, "must be a non-empty array of strings");
+	cJSON_ArrayForEach(e, v) {
+		if (!cJSON_IsString(e))
+			return bad(c, field, "must be a non-empty array of strings");
+		n++;
+	}
+	*out = xcalloc(n + 1, sizeof **out);
+	cJSON_ArrayForEach(e, v)(*out)[i++] = xstrdup(e->valuestring);
+	return 0;
+}
+
+static int
+get_map(const struct ctx *c, const cJSON *o, const char *field, struct params *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field), *e;
+
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsObject(v))
+		return bad(c, field, "must be an object of strings");
+	cJSON_ArrayForEach(e, v) {
+		if (!cJSON_IsString(e))
+			return bad(c, field, "must be an object of strings");
+		params_add(out, e->string, e->valuestring);
+	}
+	return 0;
+}
+
+static void
+push_path(struct ctx *c, size_t *saved, const char *fmt, const char *name, int index)
+{
+	size_t len = strlen(c->path);
+
+	*saved = len;
+	snprintf(c->path + len, sizeof c->path - len, fmt, len ? "." : "", name, index);
+}
+
+static int
+parse_container(struct ctx *c, const cJSON *o, struct fleet_container *k, const char *group_status)
+{
+	double rc;
+	int r;
+	const cJSON *log, *e;
+
+	if (!cJSON_IsObject(o))
+		return bad(c, NULL, "must be an object");
+	params_init(&k->env);
+	k->log_fd = -1;
+	if ((r = get_str(c, o, "name", NULL, &k->name)) < 0 ||
+	    (r = get_str(c, o, "image", "busybox:latest", &k->image)) < 0 ||
+	    (r = get_str(c, o, "state",
+			 strcmp(group_status, "Running") == 0  ? "Running"
+			 : strcmp(group_status, "Failed") == 0 ? "Terminated"
+							       : "Waiting",
+			 &k->state)) < 0 ||
+	    (r = get_str(c, o, "reason", "", &k->reason)) < 0 ||
+	    (r = get_str(c, o, "workdir", "/", &k->workdir)) < 0 ||
+	    (r = get_str(c, o, "start_time", "2026-11-01T08:00:00Z", &k->start_time)) < 0 ||
+	    (r = get_num(c, o, "restart_count", 0, &rc)) < 0 ||
+	    (r = get_num(c, o, "cpu", 1, &k->cpu)) < 0 || (r = get_num(c, o, "memory", 2, &k->memory)) < 0 ||
+	    (r = get_argv(c, o, "command", &k->command)) < 0 || (r = get_map(c, o, "env", &k->env)) < 0)
+		return r;
+	if (k->name[0] == '\0')
+		return bad(c, "name", "must not be empty");
+	if (!one_of(k->state, container_states))
+		return bad(c, "state", "must be Waiting, Running or Terminated");
+	if (rc < 0)
+		return bad(c, "restart_count", "must be 0 or more");
+	k->restart_count = (int)rc;
+	{
+		double ec;
+
+		if ((r = get_num(c, o, "exit_code", strcmp(k->state, "Terminated") == 0 ? 1 : 0, &ec)) < 0)
+			return r;
+		k->exit_code = (int)ec;
+	}
+	log = cJSON_GetObjectItemCaseSensitive(o, "log");
+	if (log != NULL) {
+		if (!cJSON_IsArray(log))
+			return bad(c, "log", "must be an array of strings");
+		cJSON_ArrayForEach(e, log) {
+			if (!cJSON_IsString(e))
+				return bad(c, "log", "must be an array of strings");
+			fleet_log_append(k, 1793520000, e->valuestring, strlen(e->valuestring));
+			fleet_log_append(k, 1793520000, "\n", 1);
+		}
+	}
+	return 0;
+}
+
+static int
+parse_group(struct ctx *c, const cJSON *o, struct fleet_group *g, const struct fleet_region *reg)
+{
+	const cJSON *cs, *e;
+	int r;
+	size_t i = 0, saved;
+
+	if (!cJSON_IsObject(o))
+		return bad(c, NULL, "must be an object");
+	params_init(&g->tags);
+	g->region = xstrdup(reg->id);
+	if ((r = get_str(c, o, "id", NULL, &g->id)) < 0 || (r = get_str(c, o, "name", NULL, &g->name)) < 0 ||
+	    (r = get_str(c, o, "zone", reg->nzones ? reg->zones[0] : reg->id, &g->zone)) < 0 ||
+	    (r = get_str(c, o, "status", "Running", &g->status)) < 0 ||
+	    (r = get_str(c, o, "created", "2026-11-01T08:00:00Z", &g->created)) < 0 ||
+	    (r = get_str(c, o, "intranet_ip", "", &g->intranet_ip)) < 0 ||
+	    (r = get_str(c, o, "internet_ip", "", &g->internet_ip)) < 0 ||
+	    (r = get_str(c, o, "instance_type", "", &g->instance_type)) < 0 ||
+	    (r = get_num(c, o, "cpu", 2, &g->cpu)) < 0 || (r = get_num(c, o, "memory", 4, &g->memory)) < 0 ||
+	    (r = get_map(c, o, "tags", &g->tags)) < 0)
+		return r;
+	if (!one_of(g->status, group_statuses))
+		return bad(c, "status", "is not an ECI status (Pending, Running, Succeeded, Failed, ...)");
+	cs = cJSON_GetObjectItemCaseSensitive(o, "containers");
+	if (!cJSON_IsArray(cs) || cJSON_GetArraySize(cs) == 0)
+		return bad(c, "containers", "must be a non-empty array");
+	g->ncontainers = (size_t)cJSON_GetArraySize(cs);
+	g->containers = xcalloc(g->ncontainers, sizeof *g->containers);
+	cJSON_ArrayForEach(e, cs) {
+		push_path(c, &saved, "%scontainers[%d]", "", (int)i);
+		r = parse_container(c, e, &g->containers[i], g->status);
+		c->path[saved] = '\0';
+		if (r < 0)
+			return r;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(g->containers[j].name, g->containers[i].name) == 0)
+				return bad(c, "containers", "has two containers of one name");
+		i++;
+	}
+	return 0;
+}
+
+static struct fleet_group *
+new_group(struct fleet *f)
+{
+	f->groups = xrealloc(f->groups, (f->ngroups + 1) * sizeof *f->groups);
+	memset(&f->groups[f->ngroups], 0, sizeof *f->groups);
+	return &f->groups[f->ngroups++];
+}
+
+/* "generate": {"count": N, "name_prefix": "...", "status": "..."} makes N
+ * plain groups, for paging tests and benchmarks. */
+static int
+generate_groups(struct ctx *c, const cJSON *o, struct fleet *f, const struct fleet_region *reg)
+{
+	double count = 0;
+	char *prefix = NULL, *status = NULL;
+	int r;
+
+	if (!cJSON_IsObject(o))
+		return bad(c, NULL, "must be an object");
+	if ((r = get_num(c, o, "count", 0, &count)) < 0 ||
+	    (r = get_str(c, o, "name_prefix", "gen", &prefix)) < 0 ||
+	    (r = get_str(c, o, "status", "Running", &status)) < 0)
+		goto out;
+	if (count < 0 || count > 1000000) {
+		r = bad(c, "count", "must be 0..1000000");
+		goto out;
+	}
+	if (!one_of(status, group_statuses)) {
+		r = bad(c, "status", "is not an ECI status");
+		goto out;
+	}
+	for (int i = 0; i < (int)count; i++) {
+		struct fleet_group *g = new_group(f);
+		struct fleet_container *k;
+
+		params_init(&g->tags);
+		g->id = xasprintf("eci-%.8s-%s-%05d", reg->id, prefix, i + 1);
+		g->name = xasprintf("%s-%05d", prefix, i + 1);
+		g->region = xstrdup(reg->id);
+		g->zone = xstrdup(reg->nzones ? reg->zones[i % reg->nzones] : reg->id);
+		g->status = xstrdup(status);
+		g->created = xstrdup("2026-11-01T08:00:00Z");
+		g->intranet_ip = xasprintf("10.%d.%d.%d", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+		g->internet_ip = xstrdup("");
+		g->instance_type = xstrdup("");
+		g->cpu = 1;
+		g->memory = 2;
+		params_add(&g->tags, "generated", prefix);
+		g->ncontainers = 1;
+		g->containers = k = xcalloc(1, sizeof *k);
+		params_init(&k->env);
+		k->log_fd = -1;
+		k->name = xstrdup("main");
+		k->image = xstrdup("busybox:latest");
+		k->state = xstrdup(strcmp(status, "Running") == 0 ? "Running" : "Waiting");
+		k->reason = xstrdup("");
+		k->workdir = xstrdup("/");
+		k->start_time = xstrdup("2026-11-01T08:00:00Z");
+		k->cpu = 1;
+		k->memory = 2;
+	}
+	r = 0;
+out:
+	free(prefix);
+	free(status);
+	return r;
+}
+
+static int
+parse_region(struct ctx *c, const cJSON *o, struct fleet *f, struct fleet_region *reg)
+{
+	const cJSON *zones, *groups, *gen, *e;
+	size_t i = 0, saved;
+	int r;
+
+	if (!cJSON_IsObject(o))
+		return bad(c, NULL, "must be an object");
+	if ((r = get_str(c, o, "id", NULL, &reg->id)) < 0)
+		return r;
+	zones = cJSON_GetObjectItemCaseSensitive(o, "zones");
+	if (zones != NULL) {
+		if (!cJSON_IsArray(zones))
+			return bad(c, "zones", "must be an array of strings");
+		reg->zones = xcalloc((size_t)cJSON_GetArraySize(zones) + 1, sizeof *reg->zones);
+		cJSON_ArrayForEach(e, zones) {
+			if (!cJSON_IsString(e))
+				return bad(c, "zones", "must be an array of strings");
+			reg->zones[reg->nzones++] = xstrdup(e->valuestring);
+		}
+	}
+	groups = cJSON_GetObjectItemCaseSensitive(o, "groups");
+	if (groups != NULL && !cJSON_IsArray(groups))
+		return bad(c, "groups", "must be an array");
+	cJSON_ArrayForEach(e, groups) {
+		struct fleet_group *g = new_group(f);
+
+		push_path(c, &saved, "%sgroups[%d]", "", (int)i++);
+		r = parse_group(c, e, g, reg);
+		if (r == 0)
+			for (size_t j = 0; j + 1 < f->ngroups; j++)
+				if (strcmp(f->groups[j].id, g->id) == 0)
+					r = bad(c, "id", "is used by another group");
+		c->path[saved] = '\0';
+		if (r < 0)
+			return r;
+	}
+	gen = cJSON_GetObjectItemCaseSensitive(o, "generate");
+	if (gen != NULL) {
+		push_path(c, &saved, "%sgenerate", "", 0);
+		r = generate_groups(c, gen, f, reg);
+		c->path[saved] = '\0';
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+fleet_parse(struct fleet *f, const char *json, size_t len, const char *name)
+{
+	struct ctx c = {.file = name, .path = ""};
+	cJSON *root;
+	const cJSON *regions, *e;
+	size_t i = 0, saved;
+	int r = 0;
+
+	memset(f, 0, sizeof *f);
+	root = cJSON_ParseWithLength(json, len);
+	if (root == NULL) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at && at >= json && at <= json + len ? (size_t)(at - json) : len;
+		int line = 1;
+
+		for (size_t k = 0; k < off; k++)
+			line += json[k] == '\n';
+		return fm_error(FM_EINVAL, "%s: line %d: not valid JSON", name, line);
+	}
+	regions = cJSON_GetObjectItemCaseSensitive(root, "regions");
+	if (!cJSON_IsArray(regions) || cJSON_GetArraySize(regions) == 0) {
+		r = bad(&c, "regions", "must be a non-empty array");
+		goto out;
+	}
+	f->regions = xcalloc((size_t)cJSON_GetArraySize(regions), sizeof *f->regions);
+	cJSON_ArrayForEach(e, regions) {
+		push_path(&c, &saved, "%sregions[%d]", "", (int)i);
+		r = parse_region(&c, e, f, &f->regions[i]);
+		f->nregions = ++i;
+		c.path[saved] = '\0';
+		if (r < 0)
+			goto out;
+		for (size_t j = 0; j + 1 < i; j++)
+			if (strcmp(f->regions[j].id, f->regions[i - 1].id) == 0) {
+				r = bad(&c, "regions", "lists one region twice");
+				goto out;
+			}
+	}
+out:
+	cJSON_Delete(root);
+	if (r < 0)
+		fleet_free(f);
+	return r;
+}
+
+int
+fleet_load(struct fleet *f, const char *path)
+{
+	size_t len;
+	char *text = fm_read_file(path, FLEET_MAX_FILE, &len);
+	int r;
+
+	memset(f, 0, sizeof *f);
+	if (text == NULL)
+		return -FM_EIO;
+	r = fleet_parse(f, text, len, path);
+	free(text);
+	return r;
+}
+
+static void
+free_argv(char **v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+fleet_free(struct fleet *f)
+{
+	for (size_t i = 0; i < f->ngroups; i++) {
+		struct fleet_group *g = &f->groups[i];
+
+		for (size_t j = 0; j < g->ncontainers; j++) {
+			struct fleet_container *k = &g->containers[j];
+
+			free(k->name);
+			free(k->image);
+			free(k->state);
+			free(k->reason);
+			free(k->workdir);
+			free(k->start_time);
+			free_argv(k->command);
+			params_free(&k->env);
+			for (size_t l = 0; l < k->log_count; l++)
+				free(k->log[(k->log_start + l) % k->log_cap].text);
+			free(k->log);
+			free(k->log_partial);
+		}
+		free(g->containers);
+		free(g->id);
+		free(g->name);
+		free(g->region);
+		free(g->zone);
+		free(g->status);
+		free(g->created);
+		free(g->intranet_ip);
+		free(g->internet_ip);
+		free(g->instance_type);
+		params_free(&g->tags);
+	}
+	free(f->groups);
+	for (size_t i = 0; i < f->nregions; i++) {
+		free(f->regions[i].id);
+		free_argv(f->regions[i].zones);
+	}
+	free(f->regions);
+	memset(f, 0, sizeof *f);
+}
+
+struct fleet_region *
+fleet_region(struct fleet *f, const char *id)
+{
+	for (size_t i = 0; i < f->nregions; i++)
+		if (strcmp(f->regions[i].id, id) == 0)
+			return &f->regions[i];
+	return NULL;
+}
+
+struct fleet_group *
+fleet_group(struct fleet *f, const char *region, const char *id)
+{
+	for (size_t i = 0; i < f->ngroups; i++)
+		if (strcmp(f->groups[i].id, id) == 0 &&
+		    (region == NULL || strcmp(f->groups[i].region, region) == 0))
+			return &f->groups[i];
+	return NULL;
+}
+
+struct fleet_container *
+fleet_container(struct fleet_group *g, const char *name)
+{
+	for (size_t i = 0; i < g->ncontainers; i++)
+		if (strcmp(g->containers[i].name, name) == 0)
+			return &g->containers[i];
+	return NULL;
+}
+
+static void
+log_push_line(struct fleet_container *c, long now, char *text)
+{
+	if (c->log_cap == 0) {
+		c->log_cap = FLEET_LOG_LINES;
+		c->log = xcalloc(c->log_cap, sizeof *c->log);
+	}
+	if (c->log_count == c->log_cap) {
+		free(c->log[c->log_start].text);
+		c->log_start = (c->log_start + 1) % c->log_cap;
+		c->log_count--;
+	}
+	c->log[(c->log_start + c->log_count) % c->log_cap] = (struct log_line){now, text};
+	c->log_count++;
+}
+
+void
+fleet_log_append(struct fleet_container *c, long now, const char *text, size_t len)
+{
+	struct buf line;
+
+	buf_init(&line);
+	if (c->log_partial != NULL)
+		buf_puts(&line, c->log_partial);
+	free(c->log_partial);
+	c->log_partial = NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n') {
+			log_push_line(c, now, buf_steal(&line));
+			continue;
+		}
+		/* A runaway line without newlines is cut, not kept forever. */
+		if (line.len < 16384)
+			buf_putc(&line, text[i]);
+	}
+	if (line.len > 0)
+		c->log_partial = buf_steal(&line);
+	buf_free(&line);
+}

@@ -1,0 +1,119 @@
+/* sim.h: fleetsim's internals, shared by its files (not by fleetmux). */
+#ifndef FLEETSIM_SIM_H
+#define FLEETSIM_SIM_H
+
+#include <libwebsockets.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "fleetmux/fleet.h"
+#include "fleetmux/simapi.h"
+
+#define SIM_CHUNK 65536            /* bytes read from a process at a time */
+#define SIM_MAX_MESSAGE (1u << 20) /* largest WebSocket message accepted */
+#define SIM_MAX_STDIN_QUEUE (1u << 20)
+#define SIM_MAX_BODY (1u << 20)
+#define SIM_SYNC_TIMEOUT_MS 30000
+#define SIM_SYNC_MAX_OUTPUT (1u << 20)
+
+struct sim_options {
+	const char *listen_host;
+	int port;
+	const char *fleet_path;
+	const char *key_id;
+	const char *secret;
+	const char *token;
+	int latency_ms;
+	double throttle_rate;
+	double fail_rate;
+	int drop_after;    /* seconds; 0 = never */
+	int token_ttl;     /* seconds */
+	uint64_t seed;
+	int verbose;
+};
+
+typedef void (*child_exit_cb)(void *arg, pid_t pid, int status);
+
+struct child {
+	pid_t pid;
+	child_exit_cb cb;
+	void *arg;
+	struct child *next;
+};
+
+struct exec_ticket {
+	char token[33];
+	struct fleet_group *group;
+	struct fleet_container *container;
+	char **argv;
+	int tty, stdin_open;
+	long expires;
+	struct exec_ticket *next;
+};
+
+struct exec_session;
+
+struct sim {
+	struct sim_options opt;
+	uv_loop_t *loop;
+	struct lws_context *lws;
+	struct fleet fleet;
+	struct sim_auth auth;
+	int port;                 /* the port actually bound */
+	int use_namespaces;       /* -1 unknown, 0 no, 1 yes */
+	uint64_t rng;
+	struct child *children;
+	struct exec_ticket *tickets;
+	struct exec_session *sessions;
+	size_t nsessions;
+	uv_signal_t sigchld, sigint, sigterm;
+	int stopping;
+};
+
+/* proc.c: processes in containers' namespaces, and reaping them. */
+void proc_watch(struct sim *s, pid_t pid, child_exit_cb cb, void *arg);
+void proc_forget(struct sim *s, pid_t pid);
+void proc_reap(struct sim *s);
+/* Make sure the container has its namespace holder (and main process). */
+int proc_container_start(struct sim *s, struct fleet_group *g, struct fleet_container *c);
+/* Start argv in the container. tty: fds[0] is the pty master (all three
+ * the same); else fds are stdin (write end, or -1), stdout, stderr. */
+pid_t proc_exec(struct sim *s, struct fleet_group *g, struct fleet_container *c, char **argv,
+		int tty, int stdin_open, int fds[3]);
+/* Stop every container's processes and wait for them. */
+void proc_stop_all(struct sim *s);
+
+/* exec.c: tickets, exec sessions on WebSockets, and Sync execs. */
+struct conn;
+const char *exec_ticket_new(struct sim *s, struct api_result *r);
+struct exec_ticket *exec_ticket_take(struct sim *s, const char *token, const char **why);
+void exec_ticket_free(struct exec_ticket *t);
+int exec_ws_callback(struct sim *s, struct lws *wsi, enum lws_callback_reasons reason,
+		     struct conn *c, void *in, size_t len);
+int exec_sync_start(struct sim *s, struct lws *wsi, struct conn *c, struct api_result *r);
+void exec_sync_detach(struct conn *c);
+void exec_close_all(struct sim *s);
+
+/* server.c: the HTTP API, on the same port as the exec WebSocket. */
+struct conn {
+	int is_ws;
+	char method[8];
+	struct params query;
+	struct params form;
+	struct params headers;
+	struct buf body;
+	struct api_result res;
+	int res_ready;
+	int handled;      /* lws may still report a zero-length body */
+	int hdr_sent;
+	struct exec_ticket *ticket;     /* ws: taken at the handshake */
+	struct exec_session *session;   /* ws session, or a Sync exec */
+};
+
+int sim_server_start(struct sim *s);
+void http_respond(struct sim *s, struct lws *wsi, struct conn *c);
+double sim_random(struct sim *s);   /* uniform in [0, 1) */
+long sim_now(void);
+void sim_log(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
