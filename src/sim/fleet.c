@@ -108,13 +108,17 @@ get_map(const struct ctx *c, const cJSON *o, const char *field, struct params *o
 	return 0;
 }
 
+/* Extend the path with ".name[index]" (no brackets when index < 0). */
 static void
-push_path(struct ctx *c, size_t *saved, const char *fmt, const char *name, int index)
+push_path(struct ctx *c, size_t *saved, const char *name, int index)
 {
 	size_t len = strlen(c->path);
 
 	*saved = len;
-	snprintf(c->path + len, sizeof c->path - len, fmt, len ? "." : "", name, index);
+	if (index >= 0)
+		snprintf(c->path + len, sizeof c->path - len, "%s%s[%d]", len ? "." : "", name, index);
+	else
+		snprintf(c->path + len, sizeof c->path - len, "%s%s", len ? "." : "", name);
 }
 
 static int
@@ -199,7 +203,7 @@ parse_group(struct ctx *c, const cJSON *o, struct fleet_group *g, const struct f
 	g->ncontainers = (size_t)cJSON_GetArraySize(cs);
 	g->containers = xcalloc(g->ncontainers, sizeof *g->containers);
 	cJSON_ArrayForEach(e, cs) {
-		push_path(c, &saved, "%scontainers[%d]", "", (int)i);
+		push_path(c, &saved, "containers", (int)i);
 		r = parse_container(c, e, &g->containers[i], g->status);
 		c->path[saved] = '\0';
 		if (r < 0)
@@ -308,7 +312,7 @@ parse_region(struct ctx *c, const cJSON *o, struct fleet *f, struct fleet_region
 	cJSON_ArrayForEach(e, groups) {
 		struct fleet_group *g = new_group(f);
 
-		push_path(c, &saved, "%sgroups[%d]", "", (int)i++);
+		push_path(c, &saved, "groups", (int)i++);
 		r = parse_group(c, e, g, reg);
 		if (r == 0)
 			for (size_t j = 0; j + 1 < f->ngroups; j++)
@@ -320,7 +324,7 @@ parse_region(struct ctx *c, const cJSON *o, struct fleet *f, struct fleet_region
 	}
 	gen = cJSON_GetObjectItemCaseSensitive(o, "generate");
 	if (gen != NULL) {
-		push_path(c, &saved, "%sgenerate", "", 0);
+		push_path(c, &saved, "generate", -1);
 		r = generate_groups(c, gen, f, reg);
 		c->path[saved] = '\0';
 		if (r < 0)
@@ -356,7 +360,7 @@ fleet_parse(struct fleet *f, const char *json, size_t len, const char *name)
 	}
 	f->regions = xcalloc((size_t)cJSON_GetArraySize(regions), sizeof *f->regions);
 	cJSON_ArrayForEach(e, regions) {
-		push_path(&c, &saved, "%sregions[%d]", "", (int)i);
+		push_path(&c, &saved, "regions", (int)i);
 		r = parse_region(&c, e, f, &f->regions[i]);
 		f->nregions = ++i;
 		c.path[saved] = '\0';

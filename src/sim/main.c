@@ -154,14 +154,12 @@ on_stop(uv_signal_t *h, int signum)
 {
 	struct sim *s = h->data;
 
+	/* A second signal while stopping changes nothing: stopping is bounded. */
 	if (s->stopping++)
 		return;
 	sim_log(s, "stopping on signal %d: closing %zu sessions", signum, s->nsessions);
 	exec_close_all(s);
 	proc_stop_all(s);
-	uv_signal_stop(&s->sigint);
-	uv_signal_stop(&s->sigterm);
-	uv_signal_stop(&s->sigchld);
 	uv_stop(s->loop);
 }
 
@@ -185,6 +183,13 @@ start_main_processes(struct sim *s)
 			    strcmp(g->containers[j].state, "Running") == 0)
 				proc_container_start(s, g, &g->containers[j]);
 	}
+}
+
+static void
+close_handle(uv_handle_t *h, void *arg)
+{
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
 }
 
 int
@@ -237,12 +242,25 @@ main(int argc, char **argv)
 
 	uv_run(&loop, UV_RUN_DEFAULT);
 
+	/* Stopping already: a repeated signal must not kill the clean-up (libuv
+	 * restores the default action as it closes its signal handles). */
+	{
+		sigset_t stop;
+
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGINT);
+		sigprocmask(SIG_BLOCK, &stop, NULL);
+	}
+	/* lws closes its handles on our loop: let them go before closing ours
+	 * and the loop, so that nothing is left allocated. */
 	lws_context_destroy(s.lws);
-	uv_close((uv_handle_t *)&s.sigchld, NULL);
-	uv_close((uv_handle_t *)&s.sigint, NULL);
-	uv_close((uv_handle_t *)&s.sigterm, NULL);
-	for (int i = 0; i < 100 && uv_run(&loop, UV_RUN_NOWAIT) != 0; i++)
-		;
+	for (int i = 0; i < 10; i++)
+		uv_run(&loop, UV_RUN_NOWAIT);
+	uv_walk(&loop, close_handle, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&loop) != 0)
+		sim_log(&s, "some handles were still open at exit");
 	while (s.tickets) {
 		struct exec_ticket *t = s.tickets;
 

@@ -144,6 +144,7 @@ holder_main(void *arg)
 	struct holder_args *a = arg;
 
 	child_reset(1);
+	prctl(PR_SET_NAME, "eci-init");
 	if (sethostname(a->g->name, strlen(a->g->name)) < 0)
 		dprintf(2, "fleetsim: %s: sethostname: %s\n", a->g->id, strerror(errno));
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
@@ -391,11 +392,7 @@ proc_stop_all(struct sim *s)
 	/* Middles forward SIGTERM as SIGKILL to their command's group; holders
 	 * take everything in their namespace with them. */
 	for (struct child *c = s->children; c != NULL; c = c->next)
-		kill(c->pid, SIGTERM);
-	for (size_t i = 0; i < s->fleet.ngroups; i++)
-		for (size_t j = 0; j < s->fleet.groups[i].ncontainers; j++)
-			if (s->fleet.groups[i].containers[j].init_pid > 0)
-				kill(s->fleet.groups[i].containers[j].init_pid, SIGKILL);
+		kill(c->pid, c->cb == holder_exited ? SIGKILL : SIGTERM);
 	while (s->children != NULL && waited < 200) {
 		proc_reap(s);
 		if (s->children == NULL)

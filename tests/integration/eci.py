@@ -125,6 +125,8 @@ class Fleetsim:
         return Client(self.endpoint, self.key_id, self.secret, **kw)
 
     def stop(self):
+        if self.proc.stdout.closed:
+            return self.proc.returncode
         if self.proc.poll() is None:
             self.proc.terminate()
             try:

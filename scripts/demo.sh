@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make demo: start fleetsim with the demo fleet on a free loopback port, open
+# fleetmux on it with the credentials fleetsim prints, and stop fleetsim when
+# fleetmux exits. Before fleetmux exists, runs fleetsim in the foreground.
+set -euo pipefail
+BUILD=${1:-build}
+cd "$(dirname "$0")/.."
+sim="$BUILD/fleetsim"
+mux="$BUILD/fleetmux"
+
+if [ ! -x "$mux" ]; then
+	echo "demo: fleetmux is not built yet; running fleetsim in the foreground (Ctrl-C stops it)"
+	exec "$sim" --listen 127.0.0.1:0 --fleet tests/fixtures/demo-fleet.json
+fi
+
+out=$(mktemp)
+"$sim" --listen 127.0.0.1:0 --fleet tests/fixtures/demo-fleet.json --quiet >"$out" 2>"$out.err" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$out" "$out.err"' EXIT
+for _ in $(seq 100); do
+	grep -q endpoint= "$out" && break
+	kill -0 "$pid" 2>/dev/null || { cat "$out.err" >&2; exit 1; }
+	sleep 0.05
+done
+line=$(head -1 "$out")
+endpoint=$(echo "$line" | sed -E 's/.*endpoint=([^ ]+).*/\1/')
+key=$(echo "$line" | sed -E 's/.*access-key-id=([^ ]+).*/\1/')
+secret=$(echo "$line" | sed -E 's/.*access-key-secret=([^ ]+).*/\1/')
+ALIBABA_CLOUD_ACCESS_KEY_ID=$key ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret \
+	"$mux" --provider eci --endpoint "$endpoint" "${@:2}"
