@@ -40,7 +40,7 @@ struct exec_session {
 	int status_sent;
 	int close_sent;
 	int handles;              /* uv handles not yet closed */
-	uv_timer_t drop_timer, sync_timer;
+	uv_timer_t drop_timer, sync_timer, linger_timer;
 	struct exec_session *next;
 };
 
@@ -190,6 +190,8 @@ session_teardown(struct exec_session *x)
 		uv_timer_stop(&x->drop_timer);
 	if (uv_is_active((uv_handle_t *)&x->sync_timer))
 		uv_timer_stop(&x->sync_timer);
+	if (uv_is_active((uv_handle_t *)&x->linger_timer))
+		uv_timer_stop(&x->linger_timer);
 	if (x->pid > 0 && !x->exited)
 		kill(x->pid, SIGTERM);
 }
@@ -285,8 +287,8 @@ session_pump(struct exec_session *x)
 		}
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			mark_eof(x, i); /* EIO: the pty's last writer has gone */
-		else if (x->exited)
-			mark_eof(x, i); /* drained, and nobody is left to write */
+		/* EAGAIN after the exit is no proof of the end: the kernel may still
+		 * be moving the last bytes across; the linger timer decides. */
 	}
 	if (all_output_done(x) && x->exited && x->out_len == 0) {
 		if (x->sync)
@@ -317,12 +319,26 @@ exec_poll_cb(uv_poll_t *h, int status, int events)
 		poll_update(x);
 }
 
+/* The process is gone but something (a background child) keeps its output
+ * open, or it is quiet: end the session. */
+static void
+linger_over(uv_timer_t *t)
+{
+	struct exec_session *x = t->data;
+
+	for (int i = 1; i <= 2; i++)
+		if (!x->eof[i])
+			mark_eof(x, i);
+	session_pump(x);
+}
+
 static void
 process_exited(void *arg, pid_t pid, int status)
 {
 	struct exec_session *x = arg;
 
 	x->pid = 0;
+	uv_timer_start(&x->linger_timer, linger_over, 250, 0);
 	x->exited = 1;
 	x->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (x->wsi == NULL && !x->sync) {
@@ -375,8 +391,9 @@ session_new(struct sim *s, struct exec_ticket *t, int sync, int stdin_open, char
 	}
 	uv_timer_init(s->loop, &x->drop_timer);
 	uv_timer_init(s->loop, &x->sync_timer);
-	x->drop_timer.data = x->sync_timer.data = x;
-	x->handles += 2;
+	uv_timer_init(s->loop, &x->linger_timer);
+	x->drop_timer.data = x->sync_timer.data = x->linger_timer.data = x;
+	x->handles += 3;
 	proc_watch(s, x->pid, process_exited, x);
 	x->next = s->sessions;
 	s->sessions = x;
@@ -392,6 +409,8 @@ session_release_handles(struct exec_session *x)
 		uv_close((uv_handle_t *)&x->drop_timer, handle_closed);
 	if (!uv_is_closing((uv_handle_t *)&x->sync_timer))
 		uv_close((uv_handle_t *)&x->sync_timer, handle_closed);
+	if (!uv_is_closing((uv_handle_t *)&x->linger_timer))
+		uv_close((uv_handle_t *)&x->linger_timer, handle_closed);
 }
 
 static void

@@ -1,0 +1,36 @@
+/* ws.h: WebSocket client connections on the libuv loop (libwebsockets with
+ * the app's loop as its foreign loop). Binary messages only. */
+#ifndef FLEETMUX_WS_H
+#define FLEETMUX_WS_H
+
+#include <stddef.h>
+#include <uv.h>
+
+#define WS_MAX_MESSAGE (16u << 20)   /* a larger message closes the socket */
+#define WS_MAX_QUEUE (8u << 20)      /* unsent bytes before ws_send refuses */
+
+struct ws_client;
+struct ws_conn;
+
+struct ws_callbacks {
+	void (*on_open)(void *arg);
+	void (*on_message)(void *arg, const unsigned char *data, size_t len);
+	/* The connection is over: code is the close code (1006 when the
+	 * socket dropped without one); why says what happened in words. */
+	void (*on_close)(void *arg, int code, const char *why);
+};
+
+struct ws_client *ws_client_new(uv_loop_t *loop, int insecure, const char *ca_file);
+void ws_client_free(struct ws_client *c);
+
+/* Connect to ws:// or wss:// url. NULL with fm_error set when the URL is bad;
+ * connection errors arrive through on_close. */
+struct ws_conn *ws_open(struct ws_client *c, const char *url, const char *subprotocol,
+			const struct ws_callbacks *cb, void *arg);
+/* Queue one binary message. -FM_ELIMIT when the queue is full. */
+int ws_send(struct ws_conn *w, const void *data, size_t len);
+size_t ws_queued(const struct ws_conn *w);
+/* Drop the connection; no callback runs after this. */
+void ws_close(struct ws_conn *w);
+
+#endif

@@ -1,0 +1,312 @@
+/* http.c: libcurl multi on libuv. curl tells us which sockets to watch and
+ * when to time out; libuv tells curl when they are ready. */
+#include "fleetmux/http.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HTTP_MAX_BODY (64u << 20) /* answers larger than this are refused */
+
+struct http {
+	uv_loop_t *loop;
+	CURLM *multi;
+	uv_timer_t timer;
+	int insecure;
+	char *ca_file;
+	int pending;
+	struct http_req *reqs;
+};
+
+struct http_req {
+	struct http *h;
+	CURL *easy;
+	struct curl_slist *headers;
+	struct buf body;
+	struct params resp_headers;
+	char *req_body;
+	char errbuf[CURL_ERROR_SIZE];
+	int too_big;
+	http_cb cb;
+	void *arg;
+	struct http_req *next;
+};
+
+/* One per socket curl asks us to watch. */
+struct http_sock {
+	uv_poll_t poll;
+	curl_socket_t fd;
+	struct http *h;
+};
+
+static void check_done(struct http *h);
+
+static void
+on_poll(uv_poll_t *p, int status, int events)
+{
+	struct http_sock *s = p->data;
+	int flags = 0, running;
+
+	if (status < 0)
+		flags = CURL_CSELECT_ERR;
+	if (events & UV_READABLE)
+		flags |= CURL_CSELECT_IN;
+	if (events & UV_WRITABLE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(s->h->multi, s->fd, flags, &running);
+	check_done(s->h);
+}
+
+static void
+on_timeout(uv_timer_t *t)
+{
+	struct http *h = t->data;
+	int running;
+
+	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done(h);
+}
+
+static int
+timer_fn(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct http *h = userp;
+
+	if (timeout_ms < 0)
+		uv_timer_stop(&h->timer);
+	else
+		uv_timer_start(&h->timer, on_timeout, (uint64_t)timeout_ms, 0);
+	return 0;
+}
+
+static int
+socket_fn(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct http *h = userp;
+	struct http_sock *s = socketp;
+	int events = 0;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL) {
+			uv_poll_stop(&s->poll);
+			uv_close((uv_handle_t *)&s->poll, (uv_close_cb)free);
+			curl_multi_assign(h->multi, fd, NULL);
+		}
+		return 0;
+	}
+	if (s == NULL) {
+		s = xcalloc(1, sizeof *s);
+		s->fd = fd;
+		s->h = h;
+		uv_poll_init_socket(h->loop, &s->poll, fd);
+		s->poll.data = s;
+		curl_multi_assign(h->multi, fd, s);
+	}
+	if (what & CURL_POLL_IN)
+		events |= UV_READABLE;
+	if (what & CURL_POLL_OUT)
+		events |= UV_WRITABLE;
+	uv_poll_start(&s->poll, events, on_poll);
+	return 0;
+}
+
+struct http *
+http_new(uv_loop_t *loop, int insecure, const char *ca_file)
+{
+	struct http *h = xcalloc(1, sizeof *h);
+	static int global_done;
+
+	if (!global_done++)
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+	h->loop = loop;
+	h->insecure = insecure;
+	h->ca_file = ca_file ? xstrdup(ca_file) : NULL;
+	h->multi = curl_multi_init();
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_fn);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_fn);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	uv_timer_init(loop, &h->timer);
+	h->timer.data = h;
+	return h;
+}
+
+static void
+req_free(struct http_req *r)
+{
+	curl_slist_free_all(r->headers);
+	buf_free(&r->body);
+	params_free(&r->resp_headers);
+	free(r->req_body);
+	free(r);
+}
+
+static void
+req_unlink(struct http *h, struct http_req *r)
+{
+	for (struct http_req **pp = &h->reqs; *pp; pp = &(*pp)->next)
+		if (*pp == r) {
+			*pp = r->next;
+			return;
+		}
+}
+
+static void
+free_with_timer(uv_handle_t *t)
+{
+	free(t->data);
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	while (h->reqs != NULL) {
+		struct http_req *r = h->reqs;
+
+		h->reqs = r->next;
+		curl_multi_remove_handle(h->multi, r->easy);
+		curl_easy_cleanup(r->easy);
+		req_free(r);
+	}
+	curl_multi_cleanup(h->multi);
+	free(h->ca_file);
+	h->ca_file = NULL;
+	/* The timer lives inside h: free h once the loop lets go of it. */
+	uv_close((uv_handle_t *)&h->timer, free_with_timer);
+}
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+
+	if (r->body.len + size * n > HTTP_MAX_BODY) {
+		r->too_big = 1;
+		return 0;
+	}
+	buf_append(&r->body, p, size * n);
+	return size * n;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	size_t len = size * n, k = 0;
+	char *colon = memchr(p, ':', len);
+
+	if (colon != NULL) {
+		char name[128];
+		const char *v = colon + 1;
+		size_t vlen;
+
+		for (; p + k < colon && k < sizeof name - 1; k++)
+			name[k] = (char)tolower((unsigned char)p[k]);
+		name[k] = '\0';
+		while (v < p + len && (*v == ' ' || *v == '\t'))
+			v++;
+		vlen = (size_t)(p + len - v);
+		while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
+			vlen--;
+		params_addn(&r->resp_headers, name, k, v, vlen);
+	}
+	return len;
+}
+
+static void
+check_done(struct http *h)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+		struct http_req *r = NULL;
+		struct http_response res;
+		long status = 0;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+		memset(&res, 0, sizeof res);
+		res.status = m->data.result == CURLE_OK ? (int)status : 0;
+		res.body = r->body.data ? r->body.data : "";
+		res.body_len = r->body.len;
+		res.headers = r->resp_headers;
+		if (r->too_big)
+			res.error = "answer larger than 64 MiB";
+		else if (m->data.result != CURLE_OK)
+			res.error = r->errbuf[0] ? r->errbuf : curl_easy_strerror(m->data.result);
+		curl_multi_remove_handle(h->multi, r->easy);
+		curl_easy_cleanup(r->easy);
+		req_unlink(h, r);
+		h->pending--;
+		r->cb(r->arg, &res);
+		req_free(r);
+	}
+}
+
+int
+http_request(struct http *h, const char *method, const char *url, const struct params *headers,
+	     const char *body, size_t body_len, http_cb cb, void *arg)
+{
+	struct http_req *r = xcalloc(1, sizeof *r);
+	CURL *e = curl_easy_init();
+
+	if (e == NULL) {
+		free(r);
+		return fm_error(FM_ENOMEM, "curl_easy_init failed");
+	}
+	r->h = h;
+	r->easy = e;
+	r->cb = cb;
+	r->arg = arg;
+	buf_init(&r->body);
+	params_init(&r->resp_headers);
+	for (size_t i = 0; headers != NULL && i < headers->n; i++) {
+		char *line = xasprintf("%s: %s", headers->v[i].key, headers->v[i].value);
+
+		r->headers = curl_slist_append(r->headers, line);
+		free(line);
+	}
+	/* curl would add "Expect: 100-continue" and an Accept we do not sign. */
+	r->headers = curl_slist_append(r->headers, "Expect:");
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "POST") == 0) {
+		r->req_body = xstrndup(body ? body : "", body_len);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->req_body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)body_len);
+	}
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "fleetmux/0.1");
+	if (h->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (h->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_file);
+	r->next = h->reqs;
+	h->reqs = r;
+	h->pending++;
+	curl_multi_add_handle(h->multi, e);
+	return 0;
+}
+
+int
+http_pending(const struct http *h)
+{
+	return h->pending;
+}

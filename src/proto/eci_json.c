@@ -1,0 +1,208 @@
+/* eci_json.c: ECI's JSON answers into fleetmux's model. Every field is
+ * checked for its type: a wrong or missing one is a clear error, never a
+ * crash. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleetmux/model.h"
+
+void
+fm_group_free(struct fm_group *g)
+{
+	for (size_t i = 0; i < g->ncontainers; i++) {
+		free(g->containers[i].name);
+		free(g->containers[i].image);
+		free(g->containers[i].state);
+	}
+	free(g->containers);
+	free(g->id);
+	free(g->name);
+	free(g->region);
+	free(g->zone);
+	free(g->status);
+	free(g->ip);
+	params_free(&g->tags);
+	memset(g, 0, sizeof *g);
+}
+
+void
+fm_groups_free(struct fm_group *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fm_group_free(&g[i]);
+	free(g);
+}
+
+static cJSON *
+parse(const char *json, size_t len, const char *what)
+{
+	cJSON *j = cJSON_ParseWithLength(json, len);
+
+	if (j == NULL || !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		fm_error(FM_EPROTO, "%s: the answer is not a JSON object", what);
+		return NULL;
+	}
+	return j;
+}
+
+static char *
+str_or(const cJSON *o, const char *k, const char *def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return xstrdup(cJSON_IsString(v) ? v->valuestring : def);
+}
+
+int
+eci_parse_regions(const char *json, size_t len, char ***ids, size_t *n)
+{
+	cJSON *j = parse(json, len, "DescribeRegions"), *e;
+	const cJSON *regions;
+	size_t k = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (j == NULL)
+		return -FM_EPROTO;
+	regions = cJSON_GetObjectItemCaseSensitive(j, "Regions");
+	if (!cJSON_IsArray(regions)) {
+		cJSON_Delete(j);
+		return fm_error(FM_EPROTO, "DescribeRegions: no Regions array in the answer");
+	}
+	*ids = xcalloc((size_t)cJSON_GetArraySize(regions) + 1, sizeof **ids);
+	cJSON_ArrayForEach(e, regions) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "RegionId");
+
+		if (cJSON_IsString(id) && *id->valuestring)
+			(*ids)[k++] = xstrdup(id->valuestring);
+	}
+	*n = k;
+	cJSON_Delete(j);
+	return 0;
+}
+
+static void
+parse_containers(const cJSON *arr, struct fm_group *g)
+{
+	const cJSON *c;
+	size_t k = 0;
+
+	if (!cJSON_IsArray(arr))
+		return;
+	g->containers = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *g->containers);
+	cJSON_ArrayForEach(c, arr) {
+		struct fm_container *fc;
+		const cJSON *state, *rc, *ready;
+
+		if (!cJSON_IsObject(c) || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "Name")))
+			continue;
+		fc = &g->containers[k++];
+		fc->name = str_or(c, "Name", "");
+		fc->image = str_or(c, "Image", "");
+		state = cJSON_GetObjectItemCaseSensitive(c, "CurrentState");
+		fc->state = str_or(state, "State", "Unknown");
+		rc = cJSON_GetObjectItemCaseSensitive(c, "RestartCount");
+		fc->restarts = cJSON_IsNumber(rc) ? rc->valueint : 0;
+		ready = cJSON_GetObjectItemCaseSensitive(c, "Ready");
+		fc->ready = cJSON_IsTrue(ready);
+	}
+	g->ncontainers = k;
+}
+
+int
+eci_parse_groups(const char *json, size_t len, struct fm_group **groups, size_t *n, char **next_token,
+		 long *total)
+{
+	cJSON *j = parse(json, len, "DescribeContainerGroups"), *e;
+	const cJSON *arr, *tc;
+	size_t k = 0;
+
+	*groups = NULL;
+	*n = 0;
+	*next_token = NULL;
+	if (j == NULL)
+		return -FM_EPROTO;
+	arr = cJSON_GetObjectItemCaseSensitive(j, "ContainerGroups");
+	if (!cJSON_IsArray(arr)) {
+		cJSON_Delete(j);
+		return fm_error(FM_EPROTO, "DescribeContainerGroups: no ContainerGroups array");
+	}
+	*groups = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof **groups);
+	cJSON_ArrayForEach(e, arr) {
+		struct fm_group *g;
+		const cJSON *tags, *t;
+
+		if (!cJSON_IsObject(e) ||
+		    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "ContainerGroupId")))
+			continue;
+		g = &(*groups)[k++];
+		params_init(&g->tags);
+		g->id = str_or(e, "ContainerGroupId", "");
+		g->name = str_or(e, "ContainerGroupName", g->id);
+		g->region = str_or(e, "RegionId", "");
+		g->zone = str_or(e, "ZoneId", "");
+		g->status = str_or(e, "Status", "Unknown");
+		g->ip = str_or(e, "IntranetIp", "");
+		tags = cJSON_GetObjectItemCaseSensitive(e, "Tags");
+		cJSON_ArrayForEach(t, tags) {
+			const cJSON *tk = cJSON_GetObjectItemCaseSensitive(t, "Key");
+			const cJSON *tv = cJSON_GetObjectItemCaseSensitive(t, "Value");
+
+			if (cJSON_IsString(tk))
+				params_add(&g->tags, tk->valuestring, cJSON_IsString(tv) ? tv->valuestring : "");
+		}
+		parse_containers(cJSON_GetObjectItemCaseSensitive(e, "Containers"), g);
+	}
+	*n = k;
+	tc = cJSON_GetObjectItemCaseSensitive(j, "TotalCount");
+	if (total != NULL)
+		*total = cJSON_IsNumber(tc) ? (long)tc->valuedouble : -1;
+	{
+		const cJSON *nt = cJSON_GetObjectItemCaseSensitive(j, "NextToken");
+
+		if (cJSON_IsString(nt) && *nt->valuestring)
+			*next_token = xstrdup(nt->valuestring);
+	}
+	cJSON_Delete(j);
+	return 0;
+}
+
+int
+eci_parse_exec(const char *json, size_t len, char **ws_uri)
+{
+	cJSON *j = parse(json, len, "ExecContainerCommand");
+	const cJSON *u;
+
+	*ws_uri = NULL;
+	if (j == NULL)
+		return -FM_EPROTO;
+	u = cJSON_GetObjectItemCaseSensitive(j, "WebSocketUri");
+	if (!cJSON_IsString(u) || *u->valuestring == '\0') {
+		cJSON_Delete(j);
+		return fm_error(FM_EPROTO, "ExecContainerCommand: the answer has no WebSocketUri");
+	}
+	*ws_uri = xstrdup(u->valuestring);
+	cJSON_Delete(j);
+	return 0;
+}
+
+void
+eci_parse_error(int status, const char *json, size_t len, struct buf *msg, struct buf *code_out)
+{
+	cJSON *j = cJSON_ParseWithLength(json, len);
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "Code");
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "Message");
+
+	if (cJSON_IsString(code)) {
+		buf_printf(msg, "%s: %s", code->valuestring, cJSON_IsString(m) ? m->valuestring : "");
+		if (code_out != NULL)
+			buf_puts(code_out, code->valuestring);
+	} else {
+		buf_printf(msg, "HTTP %d", status);
+		if (len > 0)
+			buf_printf(msg, ": %.120s", json);
+	}
+	cJSON_Delete(j);
+}
