@@ -17,7 +17,7 @@ OPT ?= -O2 -g
 SAN ?=
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -Iinclude \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil -lm
 LIBS_TEST = $(shell pkg-config --libs $(PKGS_TEST) 2>/dev/null)
 
 CORE_SRC := $(wildcard src/core/*.c src/proto/*.c)

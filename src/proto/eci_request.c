@@ -20,8 +20,10 @@ host_of(const char *endpoint, struct buf *out)
 
 void
 eci_build_request(struct eci_request *r, const struct eci_creds *c, const char *endpoint,
-		  const char *action, const struct params *params, int v1, long now, const char *nonce)
+		  const char *action, const struct params *params_in, int v1, long now, const char *nonce)
 {
+	static const struct params none;
+	const struct params *params = params_in ? params_in : &none;
 	char stamp[21];
 	size_t elen = strlen(endpoint);
 
@@ -32,7 +34,9 @@ eci_build_request(struct eci_request *r, const struct eci_creds *c, const char *
 	while (elen > 0 && endpoint[elen - 1] == '/')
 		elen--;
 	buf_append(&r->url, endpoint, elen);
-	buf_puts(&r->url, "/?");
+	buf_puts(&r->url, "/");
+	if (v1 || params->n > 0)
+		buf_putc(&r->url, '?');
 	if (v1) {
 		struct params q;
 		struct buf sts, sig;

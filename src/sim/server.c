@@ -56,6 +56,8 @@ collect_query(struct lws *wsi, struct params *q)
 
 		if (n < 0)
 			break;
+		if (n == 0)
+			continue; /* "/?" or "a=1&&b=2": nothing there */
 		eq = strchr(frag, '=');
 		if (eq == NULL)
 			params_add(q, frag, "");

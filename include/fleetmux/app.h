@@ -1,0 +1,75 @@
+/* app.h: the one state of the TUI: loop, screen, sidebar, panes, keys. */
+#ifndef FLEETMUX_APP_H
+#define FLEETMUX_APP_H
+
+#include <uv.h>
+
+#include "fleetmux/keymap.h"
+#include "fleetmux/layout.h"
+#include "fleetmux/pane.h"
+#include "fleetmux/provider.h"
+#include "fleetmux/sidebar.h"
+
+#define APP_MAX_PANES 256
+#define APP_SIDEBAR_WIDTH 36
+#define APP_FRAME_MS 16
+
+struct app_options {
+	char **regions;          /* --region, NULL-terminated; NULL: all */
+	char **open;             /* --open REGION/GROUP/CONTAINER */
+	enum layout_kind layout;
+	int prefix;              /* default C-b */
+};
+
+struct open_target {
+	char *region, *group, *container;
+	int done;
+};
+
+struct app {
+	uv_loop_t *loop;
+	struct app_options opt;
+	struct provider *prov;
+	struct sidebar sb;
+	struct keytable prefix_keys, sidebar_keys;
+
+	struct pane *panes[APP_MAX_PANES];
+	struct rect rects[APP_MAX_PANES];
+	int npanes;
+	int focus;
+	int zoomed;              /* a pane index, or -1 */
+	enum layout_kind layout;
+	int sidebar_visible;
+	int sidebar_focus;
+	int prefix_pending;
+	int numbers_shown;
+	int filtering;
+	char filter_edit[128];
+
+	int rows, cols;
+	int full_redraw;
+	int frame_scheduled;
+	uint64_t last_frame;
+	char message[512];
+	int message_error;
+	int regions_pending;     /* listings not finished */
+	struct open_target *targets;
+	size_t ntargets;
+	int quit;
+
+	uv_poll_t stdin_poll;
+	uv_signal_t sigwinch, sigterm, sigint, sighup;
+	uv_timer_t frame_timer, clock_timer, numbers_timer;
+};
+
+int app_init(struct app *a, uv_loop_t *loop, struct provider *p, const struct app_options *o);
+int app_run(struct app *a);
+void app_free(struct app *a);
+
+/* Shared by app.c and draw.c. */
+void app_message(struct app *a, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void app_schedule_frame(struct app *a);
+void app_draw(struct app *a);
+void app_relayout(struct app *a);
+
+#endif

@@ -1,0 +1,73 @@
+/* keymap.h: key bindings are data: tables from keys to action names, as in
+ * tmux. Keys are characters, or ncurses KEY_* codes tagged with KEYMAP_FN. */
+#ifndef FLEETMUX_KEYMAP_H
+#define FLEETMUX_KEYMAP_H
+
+#include <stddef.h>
+
+#define KEYMAP_FN 0x40000000   /* set on ncurses KEY_* codes */
+#define KEYMAP_CTRL(c) ((c) & 0x1f)
+
+enum action {
+	ACT_NONE,
+	ACT_FOCUS_LEFT,
+	ACT_FOCUS_RIGHT,
+	ACT_FOCUS_UP,
+	ACT_FOCUS_DOWN,
+	ACT_FOCUS_NEXT,
+	ACT_ZOOM,
+	ACT_CLOSE_PANE,
+	ACT_NEXT_LAYOUT,
+	ACT_SWITCH_SIDE,     /* between sidebar and panes */
+	ACT_SHOW_NUMBERS,
+	ACT_QUIT,
+	ACT_SEND_PREFIX,
+	ACT_SWAP_NEXT,
+	ACT_SWAP_PREV,
+	ACT_TOGGLE_SIDEBAR,
+	ACT_FOCUS_1, ACT_FOCUS_2, ACT_FOCUS_3, ACT_FOCUS_4, ACT_FOCUS_5,
+	ACT_FOCUS_6, ACT_FOCUS_7, ACT_FOCUS_8, ACT_FOCUS_9,
+	/* sidebar */
+	ACT_SB_UP,
+	ACT_SB_DOWN,
+	ACT_SB_OPEN,
+	ACT_SB_MARK,
+	ACT_SB_OPEN_MARKED,
+	ACT_SB_FILTER,
+	ACT_SB_REFRESH,
+	ACT_SB_COLLAPSE,
+	ACT_SB_EXPAND,
+	ACT_SB_TOP,
+	ACT_SB_BOTTOM,
+	ACT_SB_PAGE_UP,
+	ACT_SB_PAGE_DOWN,
+	ACT_COUNT,
+};
+
+struct binding {
+	int key;
+	enum action action;
+};
+
+struct keytable {
+	struct binding *v;
+	size_t n, cap;
+};
+
+const char *action_name(enum action a);
+/* ACT_NONE when the name is unknown. */
+enum action action_from_name(const char *name);
+/* "C-b", "z", "Left", "Space", "Tab", "Enter", "F5", "M-x" is not supported.
+ * -1 when the name is not a key. */
+int key_from_name(const char *name);
+void keymap_key_name(int key, char *out, size_t len);
+
+void keytable_init(struct keytable *t);
+void keytable_free(struct keytable *t);
+void keytable_bind(struct keytable *t, int key, enum action a);
+enum action keytable_lookup(const struct keytable *t, int key);
+/* The defaults: tmux-like prefix table, and the sidebar's own keys. */
+void keytable_default_prefix(struct keytable *t);
+void keytable_default_sidebar(struct keytable *t);
+
+#endif

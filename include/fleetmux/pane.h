@@ -1,0 +1,62 @@
+/* pane.h: one terminal: a libvterm VTerm fed by a session, drawn into
+ * ncurses from damage. The pane knows nothing of the wire. */
+#ifndef FLEETMUX_PANE_H
+#define FLEETMUX_PANE_H
+
+#include <ncurses.h>
+#include <vterm.h>
+#include <wchar.h>
+
+#include "fleetmux/provider.h"
+
+struct pane {
+	VTerm *vt;
+	VTermScreen *vs;
+	int rows, cols;            /* terminal size */
+	int top, left;             /* where the content sits on the screen */
+	unsigned char *dirty;      /* one flag a row */
+	int any_dirty;
+	VTermPos cursor;
+	int cursor_visible;
+	int altscreen;
+	int mouse_mode;
+	int bell;
+	char title[128];           /* from OSC 0/2, control characters stripped */
+
+	struct session *session;
+	enum session_state state;
+	int exit_code;
+	char reason[160];
+	char *region, *group_id, *group_name, *container;
+	int number;                /* shown on the border, 1-based */
+
+	/* Resize coalescing: the latest size waits ~50 ms to settle. */
+	uv_timer_t resize_timer;
+	unsigned sent_cols, sent_rows;
+
+	void (*on_dirty)(void *arg, struct pane *p);   /* the app schedules a frame */
+	void *arg;
+};
+
+struct pane *pane_new(uv_loop_t *loop, int rows, int cols);
+/* Closes the session and frees the pane once libuv lets go of its timer. */
+void pane_free(struct pane *p);
+void pane_feed(struct pane *p, const unsigned char *data, size_t len);
+/* New size: the terminal at once, the session once the size settles. */
+void pane_resize(struct pane *p, int rows, int cols);
+void pane_attach(struct pane *p, struct session *s);
+/* A key from ncurses: is_key for KEY_* codes, else a character. */
+void pane_key(struct pane *p, wint_t ch, int is_key);
+/* Bracketed paste where the application asked for it. */
+void pane_paste(struct pane *p, const char *text, size_t len);
+/* Draw dirty rows (or all) onto win at the pane's place. */
+void pane_draw(struct pane *p, WINDOW *win, int all);
+/* The state badge: "connecting", "live", "exited 3", "failed: why". */
+void pane_badge(const struct pane *p, char *out, size_t len);
+
+/* color.c: libvterm colours to ncurses (pure). */
+int color_index(const VTermColor *c, VTermScreen *vs, int ncolors, int is_fg);
+int color_rgb_to_256(int r, int g, int b);
+attr_t color_attrs(const VTermScreenCellAttrs *a);
+
+#endif

@@ -1,0 +1,89 @@
+/* provider.h: the seam between fleetmux and a backend. A provider lists and
+ * opens; it never draws. A session is a byte pipe with a size; the pane owns
+ * one and knows nothing of the wire. */
+#ifndef FLEETMUX_PROVIDER_H
+#define FLEETMUX_PROVIDER_H
+
+#include <stddef.h>
+#include <uv.h>
+
+#include "fleetmux/model.h"
+
+enum session_state {
+	SESSION_CONNECTING,
+	SESSION_OPEN,
+	SESSION_RECONNECTING,
+	SESSION_EXITED,
+	SESSION_FAILED,
+};
+
+struct session_events {
+	void (*on_output)(void *arg, const unsigned char *data, size_t len);
+	/* message: the reason for FAILED, the exit code for EXITED (-1 unknown) */
+	void (*on_state)(void *arg, enum session_state st, int exit_code, const char *message);
+};
+
+struct session;
+struct session_ops {
+	int (*write)(struct session *, const void *, size_t);
+	/* The pane's size; the session sends it when it can, and once per
+	 * settled size (the caller coalesces bursts). */
+	int (*resize)(struct session *, unsigned cols, unsigned rows);
+	/* Ends the session; no event is delivered after this. */
+	void (*close)(struct session *);
+};
+
+struct session {
+	const struct session_ops *ops;
+};
+
+struct container_ref {
+	const char *region;
+	const char *group_id;
+	const char *container;
+};
+
+struct exec_req {
+	char **argv;   /* NULL: the provider's default shell */
+	int tty;
+	unsigned cols, rows;
+};
+
+struct provider;
+
+/* Regions arrive once (ids), or an error in words. */
+typedef void (*region_list_cb)(void *arg, char **ids, size_t n, const char *error);
+/* Groups of one region, page by page; done on the last. The callee takes
+ * the groups array. error: the listing stopped, in words. */
+typedef void (*group_page_cb)(void *arg, const char *region, struct fm_group *groups, size_t n,
+			      int done, const char *error);
+
+struct provider_ops {
+	const char *type;
+	int (*list_regions)(struct provider *, region_list_cb, void *);
+	int (*list_groups)(struct provider *, const char *region, group_page_cb, void *);
+	struct session *(*open_exec)(struct provider *, const struct container_ref *,
+				     const struct exec_req *, const struct session_events *, void *);
+	void (*free)(struct provider *);
+};
+
+struct provider {
+	const struct provider_ops *ops;
+	char *name;    /* shown in the sidebar */
+};
+
+struct eci_options {
+	const char *endpoint;      /* override (fleetsim); NULL: eci.<region>.aliyuncs.com */
+	const char *key_id, *secret, *token, *profile, *config_path;
+	int sign_v1;
+	int insecure;
+	const char *ca_file;
+	char **default_command;    /* NULL: bash if present, else sh */
+};
+
+/* The ECI provider. NULL with fm_error set (e.g. no credentials). */
+struct provider *eci_provider_new(uv_loop_t *loop, const struct eci_options *o);
+/* The default region from the credentials, or NULL. */
+const char *eci_provider_default_region(struct provider *p);
+
+#endif

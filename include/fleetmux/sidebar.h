@@ -1,0 +1,76 @@
+/* sidebar.h: the tree of provider → region → container group → container,
+ * its live filter, marks and cursor, and how it is drawn. The model part is
+ * pure (tested without a screen); sidebar_draw is the only ncurses call. */
+#ifndef FLEETMUX_SIDEBAR_H
+#define FLEETMUX_SIDEBAR_H
+
+#include <ncurses.h>
+
+#include "fleetmux/model.h"
+
+struct sb_group {
+	struct fm_group g;
+	int expanded;
+	unsigned char *marked;     /* one flag a container */
+};
+
+struct sb_region {
+	char *id;
+	struct sb_group *groups;
+	size_t n, cap;
+	int loading;
+	int expanded;
+	char *error;
+};
+
+enum sb_row_kind { ROW_PROVIDER, ROW_REGION, ROW_GROUP, ROW_CONTAINER, ROW_NOTE };
+
+struct sb_row {
+	enum sb_row_kind kind;
+	int region, group, container;
+};
+
+struct sidebar {
+	char *provider_name;
+	char *provider_error;
+	int expanded;
+	struct sb_region *regions;
+	size_t nregions;
+	char filter[128];
+	struct sb_row *rows;
+	size_t nrows, rows_cap;
+	int cursor;
+	int scroll;
+	int dirty;        /* rows need a rebuild */
+};
+
+void sidebar_init(struct sidebar *s, const char *provider_name);
+void sidebar_free(struct sidebar *s);
+struct sb_region *sidebar_region(struct sidebar *s, const char *id, int create);
+/* Add (or replace, by id) groups of a region; takes the array. */
+void sidebar_add_groups(struct sidebar *s, const char *region, struct fm_group *g, size_t n);
+void sidebar_clear_region(struct sidebar *s, const char *region);
+void sidebar_set_filter(struct sidebar *s, const char *filter);
+void sidebar_rebuild(struct sidebar *s);
+const struct sb_row *sidebar_current(struct sidebar *s);
+void sidebar_move(struct sidebar *s, int delta);
+/* Left/right on the current row. */
+void sidebar_collapse(struct sidebar *s);
+void sidebar_expand(struct sidebar *s);
+/* Space: mark a container, or every container of a group. */
+void sidebar_toggle_mark(struct sidebar *s);
+size_t sidebar_count_marked(const struct sidebar *s);
+void sidebar_clear_marks(struct sidebar *s);
+/* Does the group pass the filter (name, id, status, zone, tag key=value or
+ * value, container names; case-insensitive substrings)? */
+int sidebar_group_matches(const struct fm_group *g, const char *filter);
+/* Counts for the status line. */
+void sidebar_counts(const struct sidebar *s, long *groups, long *running, long *pending,
+		    long *failed);
+/* Find a group by id or name in a region. */
+struct sb_group *sidebar_find_group(struct sidebar *s, const char *region, const char *id_or_name);
+
+void sidebar_draw(struct sidebar *s, WINDOW *w, int x, int y, int width, int height, int focused,
+		  int filtering);
+
+#endif

@@ -1,0 +1,379 @@
+/* pane.c: a libvterm screen fed by a session and drawn into ncurses from
+ * damage (the recipe in LIBVTERM.md). */
+#include "fleetmux/pane.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RESIZE_SETTLE_MS 50
+
+static void
+mark_rows(struct pane *p, int start, int end)
+{
+	if (start < 0)
+		start = 0;
+	if (end > p->rows)
+		end = p->rows;
+	for (int r = start; r < end; r++)
+		p->dirty[r] = 1;
+	if (end > start && !p->any_dirty) {
+		p->any_dirty = 1;
+		if (p->on_dirty)
+			p->on_dirty(p->arg, p);
+	}
+}
+
+static int
+cb_damage(VTermRect rect, void *user)
+{
+	mark_rows(user, rect.start_row, rect.end_row);
+	return 1;
+}
+
+static int
+cb_moverect(VTermRect dest, VTermRect src, void *user)
+{
+	int start = dest.start_row < src.start_row ? dest.start_row : src.start_row;
+	int end = dest.end_row > src.end_row ? dest.end_row : src.end_row;
+
+	mark_rows(user, start, end);
+	return 1;
+}
+
+static int
+cb_movecursor(VTermPos pos, VTermPos old, int visible, void *user)
+{
+	struct pane *p = user;
+
+	p->cursor = pos;
+	p->cursor_visible = visible;
+	/* The cursor is drawn at frame time; a frame must come. */
+	mark_rows(p, pos.row, pos.row + 1);
+	return 1;
+}
+
+/* Titles come from the container: keep printable characters only, so that
+ * nothing it sends reaches the outer terminal except through the renderer. */
+static void
+set_title(struct pane *p, const char *s)
+{
+	size_t n = 0;
+
+	for (; s && *s && n < sizeof p->title - 1; s++)
+		if ((unsigned char)*s >= 0x20 && *s != 0x7f)
+			p->title[n++] = *s;
+	p->title[n] = '\0';
+}
+
+static int
+cb_settermprop(VTermProp prop, VTermValue *val, void *user)
+{
+	struct pane *p = user;
+
+	switch (prop) {
+	case VTERM_PROP_TITLE:
+		set_title(p, val->string);
+		mark_rows(p, 0, 1);
+		break;
+	case VTERM_PROP_CURSORVISIBLE:
+		p->cursor_visible = val->boolean;
+		break;
+	case VTERM_PROP_ALTSCREEN:
+		p->altscreen = val->boolean;
+		break;
+	case VTERM_PROP_MOUSE:
+		p->mouse_mode = val->number;
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static int
+cb_bell(void *user)
+{
+	struct pane *p = user;
+
+	p->bell = 1;
+	mark_rows(p, 0, 1);
+	return 1;
+}
+
+static int
+cb_sb_pushline(int cols, const VTermScreenCell *cells, void *user)
+{
+	/* Scrollback is kept by a later layer (copy mode); drop for now. */
+	return 1;
+}
+
+static int
+cb_sb_popline(int cols, VTermScreenCell *cells, void *user)
+{
+	return 0;
+}
+
+static const VTermScreenCallbacks screen_cbs = {
+    .damage = cb_damage,
+    .moverect = cb_moverect,
+    .movecursor = cb_movecursor,
+    .settermprop = cb_settermprop,
+    .bell = cb_bell,
+    .sb_pushline = cb_sb_pushline,
+    .sb_popline = cb_sb_popline,
+};
+
+/* What the terminal answers or encodes from keys goes to the session. */
+static void
+out_cb(const char *s, size_t len, void *user)
+{
+	struct pane *p = user;
+
+	if (p->session != NULL)
+		p->session->ops->write(p->session, s, len);
+}
+
+struct pane *
+pane_new(uv_loop_t *loop, int rows, int cols)
+{
+	struct pane *p = xcalloc(1, sizeof *p);
+
+	if (rows < 1)
+		rows = 1;
+	if (cols < 1)
+		cols = 1;
+	p->rows = rows;
+	p->cols = cols;
+	p->dirty = xcalloc((size_t)rows, 1);
+	p->vt = vterm_new(rows, cols);
+	vterm_set_utf8(p->vt, 1);
+	p->vs = vterm_obtain_screen(p->vt);
+	vterm_screen_set_callbacks(p->vs, &screen_cbs, p);
+	vterm_screen_set_damage_merge(p->vs, VTERM_DAMAGE_SCROLL);
+	vterm_screen_enable_altscreen(p->vs, 1);
+	vterm_screen_reset(p->vs, 1);
+	vterm_output_set_callback(p->vt, out_cb, p);
+	p->cursor_visible = 1;
+	p->state = SESSION_CONNECTING;
+	uv_timer_init(loop, &p->resize_timer);
+	p->resize_timer.data = p;
+	return p;
+}
+
+static void
+pane_free_cb(uv_handle_t *h)
+{
+	struct pane *p = h->data;
+
+	free(p);
+}
+
+void
+pane_free(struct pane *p)
+{
+	if (p->session != NULL)
+		p->session->ops->close(p->session);
+	p->session = NULL;
+	vterm_free(p->vt);
+	free(p->dirty);
+	free(p->region);
+	free(p->group_id);
+	free(p->group_name);
+	free(p->container);
+	uv_close((uv_handle_t *)&p->resize_timer, pane_free_cb);
+}
+
+void
+pane_feed(struct pane *p, const unsigned char *data, size_t len)
+{
+	vterm_input_write(p->vt, (const char *)data, len);
+	vterm_screen_flush_damage(p->vs);
+}
+
+static void
+resize_settled(uv_timer_t *t)
+{
+	struct pane *p = t->data;
+
+	if (p->session != NULL &&
+	    ((unsigned)p->cols != p->sent_cols || (unsigned)p->rows != p->sent_rows)) {
+		p->session->ops->resize(p->session, (unsigned)p->cols, (unsigned)p->rows);
+		p->sent_cols = (unsigned)p->cols;
+		p->sent_rows = (unsigned)p->rows;
+	}
+}
+
+void
+pane_resize(struct pane *p, int rows, int cols)
+{
+	if (rows < 1)
+		rows = 1;
+	if (cols < 1)
+		cols = 1;
+	if (rows != p->rows || cols != p->cols) {
+		free(p->dirty);
+		p->dirty = xcalloc((size_t)rows, 1);
+		p->rows = rows;
+		p->cols = cols;
+		vterm_set_size(p->vt, rows, cols);
+		vterm_screen_flush_damage(p->vs);
+		p->any_dirty = 0;
+		mark_rows(p, 0, rows);
+	}
+	/* Bursts (a dragged window) coalesce into one message per settled size. */
+	uv_timer_start(&p->resize_timer, resize_settled, RESIZE_SETTLE_MS, 0);
+}
+
+void
+pane_attach(struct pane *p, struct session *s)
+{
+	p->session = s;
+	/* The session sends this size as soon as its socket opens. */
+	s->ops->resize(s, (unsigned)p->cols, (unsigned)p->rows);
+	p->sent_cols = (unsigned)p->cols;
+	p->sent_rows = (unsigned)p->rows;
+}
+
+static VTermKey
+map_key(int key)
+{
+	switch (key) {
+	case KEY_UP: return VTERM_KEY_UP;
+	case KEY_DOWN: return VTERM_KEY_DOWN;
+	case KEY_LEFT: return VTERM_KEY_LEFT;
+	case KEY_RIGHT: return VTERM_KEY_RIGHT;
+	case KEY_HOME: return VTERM_KEY_HOME;
+	case KEY_END: return VTERM_KEY_END;
+	case KEY_PPAGE: return VTERM_KEY_PAGEUP;
+	case KEY_NPAGE: return VTERM_KEY_PAGEDOWN;
+	case KEY_IC: return VTERM_KEY_INS;
+	case KEY_DC: return VTERM_KEY_DEL;
+	case KEY_BACKSPACE: return VTERM_KEY_BACKSPACE;
+	case KEY_ENTER: return VTERM_KEY_ENTER;
+	case KEY_BTAB: return VTERM_KEY_TAB;
+	default:
+		if (key >= KEY_F(1) && key <= KEY_F(12))
+			return VTERM_KEY_FUNCTION(key - KEY_F0);
+		return VTERM_KEY_NONE;
+	}
+}
+
+void
+pane_key(struct pane *p, wint_t ch, int is_key)
+{
+	if (is_key) {
+		VTermKey k = map_key((int)ch);
+
+		if (k != VTERM_KEY_NONE)
+			vterm_keyboard_key(p->vt, k, ch == KEY_BTAB ? VTERM_MOD_SHIFT : VTERM_MOD_NONE);
+		return;
+	}
+	switch (ch) {
+	case '\r':
+	case '\n':
+		vterm_keyboard_key(p->vt, VTERM_KEY_ENTER, VTERM_MOD_NONE);
+		return;
+	case '\t':
+		vterm_keyboard_key(p->vt, VTERM_KEY_TAB, VTERM_MOD_NONE);
+		return;
+	case 27:
+		vterm_keyboard_key(p->vt, VTERM_KEY_ESCAPE, VTERM_MOD_NONE);
+		return;
+	case 127:
+	case 8:
+		vterm_keyboard_key(p->vt, VTERM_KEY_BACKSPACE, VTERM_MOD_NONE);
+		return;
+	case 0:
+		vterm_keyboard_unichar(p->vt, ' ', VTERM_MOD_CTRL);
+		return;
+	default:
+		break;
+	}
+	if (ch < 0x20)
+		vterm_keyboard_unichar(p->vt, ch + 'a' - 1 > 'z' ? ch + '@' : ch + 'a' - 1, VTERM_MOD_CTRL);
+	else
+		vterm_keyboard_unichar(p->vt, ch, VTERM_MOD_NONE);
+}
+
+void
+pane_paste(struct pane *p, const char *text, size_t len)
+{
+	vterm_keyboard_start_paste(p->vt);
+	for (size_t i = 0; i < len; i++)
+		vterm_keyboard_unichar(p->vt, (unsigned char)text[i] == '\n' ? '\r' : (unsigned char)text[i],
+				       VTERM_MOD_NONE);
+	vterm_keyboard_end_paste(p->vt);
+}
+
+static void
+draw_row(struct pane *p, WINDOW *win, int row)
+{
+	VTermPos pos = {.row = row};
+	int cols = p->cols;
+
+	for (pos.col = 0; pos.col < cols;) {
+		VTermScreenCell cell;
+		wchar_t wch[VTERM_MAX_CHARS_PER_CELL + 1];
+		cchar_t cc;
+		int n = 0, fg, bg, pair, width;
+
+		memset(&cell, 0, sizeof cell);
+		vterm_screen_get_cell(p->vs, pos, &cell);
+		if (cell.chars[0] == (uint32_t)-1) { /* right half of a wide glyph */
+			pos.col++;
+			continue;
+		}
+		for (; n < VTERM_MAX_CHARS_PER_CELL && cell.chars[n] != 0; n++)
+			wch[n] = (wchar_t)cell.chars[n];
+		if (n == 0)
+			wch[n++] = L' ';
+		wch[n] = L'\0';
+		/* Never let a control character reach the outer terminal. */
+		if (wch[0] < 0x20 || wch[0] == 0x7f || (wch[0] >= 0x80 && wch[0] < 0xa0))
+			wch[0] = L'?';
+		fg = color_index(&cell.fg, p->vs, COLORS, 1);
+		bg = color_index(&cell.bg, p->vs, COLORS, 0);
+		pair = (fg == -1 && bg == -1) ? 0 : alloc_pair(fg, bg);
+		if (pair < 0)
+			pair = 0;
+		setcchar(&cc, wch, color_attrs(&cell.attrs), 0, &pair);
+		width = cell.width > 0 ? cell.width : 1;
+		if (pos.col + width > cols) { /* a wide glyph cut by the edge */
+			wch[0] = L' ';
+			wch[1] = L'\0';
+			setcchar(&cc, wch, A_NORMAL, 0, &pair);
+			width = 1;
+		}
+		mvwadd_wch(win, p->top + row, p->left + pos.col, &cc);
+		pos.col += width;
+	}
+}
+
+void
+pane_draw(struct pane *p, WINDOW *win, int all)
+{
+	for (int r = 0; r < p->rows; r++) {
+		if (all || p->dirty[r])
+			draw_row(p, win, r);
+		p->dirty[r] = 0;
+	}
+	p->any_dirty = 0;
+}
+
+void
+pane_badge(const struct pane *p, char *out, size_t len)
+{
+	switch (p->state) {
+	case SESSION_CONNECTING: snprintf(out, len, "connecting"); break;
+	case SESSION_OPEN: snprintf(out, len, "live"); break;
+	case SESSION_RECONNECTING: snprintf(out, len, "reconnecting"); break;
+	case SESSION_EXITED:
+		if (p->exit_code >= 0)
+			snprintf(out, len, "exited %d", p->exit_code);
+		else
+			snprintf(out, len, "exited");
+		break;
+	case SESSION_FAILED: snprintf(out, len, "failed: %s", p->reason); break;
+	}
+}

@@ -1,0 +1,206 @@
+/* draw.c: one frame: the sidebar, pane titles and separators, the panes'
+ * damaged rows, the status line, the cursor; then one doupdate(). Drawing
+ * happens here only, from state, never from inside an input handler. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fleetmux/app.h"
+
+static int
+badge_pair(const struct pane *p)
+{
+	switch (p->state) {
+	case SESSION_OPEN: return alloc_pair(COLOR_GREEN, -1);
+	case SESSION_CONNECTING:
+	case SESSION_RECONNECTING: return alloc_pair(COLOR_YELLOW, -1);
+	default: return alloc_pair(COLOR_RED, -1);
+	}
+}
+
+/* Print UTF-8 text within width columns at the cursor. */
+static int
+put(const char *s, int width)
+{
+	mbstate_t st;
+	int used = 0;
+
+	memset(&st, 0, sizeof st);
+	while (*s && used < width) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			wc = L'?';
+			n = 1;
+			memset(&st, 0, sizeof st);
+		}
+		if (wc < 0x20 || wc == 0x7f)
+			wc = L'?';
+		w = wcwidth(wc);
+		if (w < 0)
+			w = 1;
+		if (used + w > width)
+			break;
+		addnwstr(&wc, 1);
+		used += w;
+		s += n;
+	}
+	return used;
+}
+
+static void
+hline_to(int y, int x, int end)
+{
+	for (; x < end; x++)
+		mvadd_wch(y, x, WACS_HLINE);
+}
+
+static void
+draw_title(struct app *a, int i, const struct rect *r)
+{
+	struct pane *p = a->panes[i];
+	int focused = !a->sidebar_focus && a->focus == i;
+	int x = r->x, end = r->x + r->w, y = r->y;
+	char text[400], badge[200];
+	attr_t at = focused ? A_BOLD : A_DIM;
+	int pair = focused ? alloc_pair(COLOR_GREEN, -1) : 0;
+
+	move(y, x);
+	attron(at | COLOR_PAIR(pair));
+	x += put("─", end - x);
+	if (a->numbers_shown)
+		attron(A_REVERSE);
+	snprintf(text, sizeof text, " %d ", p->number);
+	x += put(text, end - x);
+	if (a->numbers_shown)
+		attroff(A_REVERSE);
+	snprintf(text, sizeof text, "%s/%s/%s ", p->region, p->group_name, p->container);
+	x += put(text, end - x);
+	attroff(at | COLOR_PAIR(pair));
+	pane_badge(p, badge, sizeof badge);
+	attron(COLOR_PAIR(badge_pair(p)) | A_BOLD);
+	snprintf(text, sizeof text, "[%s]", badge);
+	x += put(text, end - x);
+	attroff(COLOR_PAIR(badge_pair(p)) | A_BOLD);
+	if (p->bell && x < end) {
+		attron(COLOR_PAIR(alloc_pair(COLOR_YELLOW, -1)) | A_BOLD);
+		x += put(" ♪", end - x);
+		attroff(COLOR_PAIR(alloc_pair(COLOR_YELLOW, -1)) | A_BOLD);
+	}
+	if (p->title[0] && x + 2 < end) {
+		snprintf(text, sizeof text, " %s ", p->title);
+		attron(A_DIM);
+		x += put(text, end - x);
+		attroff(A_DIM);
+	}
+	if (a->zoomed == i && x + 2 < end)
+		x += put(" (zoomed)", end - x);
+	attron(at | COLOR_PAIR(pair));
+	hline_to(y, x, end);
+	attroff(at | COLOR_PAIR(pair));
+}
+
+static void
+draw_status(struct app *a)
+{
+	long groups, running, pending, failed;
+	char left[256], right[256];
+	int y = a->rows - 1, x, used;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	sidebar_counts(&a->sb, &groups, &running, &pending, &failed);
+	snprintf(left, sizeof left, " %s%s │ %zu regions%s │ %ld groups: %ld running %ld pending %ld failed │ ",
+		 a->prefix_pending ? "[C-b] " : "", a->prov->name, a->sb.nregions,
+		 a->regions_pending > 0 ? " (listing…)" : "", groups, running, pending, failed);
+	if (a->npanes > 0 && !a->sidebar_focus) {
+		struct pane *p = a->panes[a->focus];
+
+		snprintf(right, sizeof right, " %d:%s/%s │ %02d:%02d ", p->number, p->group_name,
+			 p->container, tm.tm_hour, tm.tm_min);
+	} else {
+		snprintf(right, sizeof right, " sidebar │ %02d:%02d ", tm.tm_hour, tm.tm_min);
+	}
+	attron(A_REVERSE);
+	move(y, 0);
+	used = put(left, a->cols);
+	if (a->message[0] && used < a->cols) {
+		int room = a->cols - used - (int)strlen(right);
+
+		if (room > 0) {
+			if (a->message_error)
+				attron(COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
+			used += put(a->message, room);
+			if (a->message_error)
+				attroff(COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
+			attron(A_REVERSE);
+		}
+	}
+	for (x = used; x < a->cols; x++)
+		addch(' ');
+	if ((int)strlen(right) < a->cols - used) {
+		move(y, a->cols - (int)strlen(right) + 2); /* "│" is 3 bytes, 1 column */
+		put(right, a->cols);
+	}
+	attroff(A_REVERSE);
+}
+
+void
+app_draw(struct app *a)
+{
+	int full = a->full_redraw;
+
+	a->full_redraw = 0;
+	if (full)
+		erase();
+	if (a->sidebar_visible) {
+		sidebar_draw(&a->sb, stdscr, 0, 0, APP_SIDEBAR_WIDTH, a->rows - 1, a->sidebar_focus,
+			     a->filtering);
+		for (int y = 0; y < a->rows - 1; y++)
+			mvadd_wch(y, APP_SIDEBAR_WIDTH, WACS_VLINE);
+	}
+	if (a->npanes == 0) {
+		int x = a->sidebar_visible ? APP_SIDEBAR_WIDTH + 3 : 2;
+
+		if (full && x < a->cols) {
+			move(a->rows / 2 - 1, x);
+			put("No panes yet. In the sidebar: Enter opens a container,", a->cols - x);
+			move(a->rows / 2, x);
+			put("Space marks, o opens the marked, / filters, Tab switches.", a->cols - x);
+			move(a->rows / 2 + 1, x);
+			put("C-b d quits.", a->cols - x);
+		}
+	}
+	for (int i = 0; i < a->npanes; i++) {
+		struct pane *p = a->panes[i];
+		const struct rect *r = &a->rects[i];
+
+		if (a->zoomed >= 0 && a->zoomed != i)
+			continue;
+		if (full || p->any_dirty || 1)
+			draw_title(a, i, r);
+		pane_draw(p, stdscr, full);
+		/* A separator to the left of panes that have a neighbour there. */
+		if (full && r->x > (a->sidebar_visible ? APP_SIDEBAR_WIDTH + 1 : 0))
+			for (int y = r->y; y < r->y + r->h; y++)
+				mvadd_wch(y, r->x - 1, WACS_VLINE);
+	}
+	draw_status(a);
+	if (!a->sidebar_focus && a->npanes > 0) {
+		struct pane *p = a->panes[a->focus];
+
+		if (p->cursor_visible && p->cursor.row < p->rows && p->cursor.col < p->cols) {
+			move(p->top + p->cursor.row, p->left + p->cursor.col);
+			curs_set(1);
+		} else {
+			curs_set(0);
+		}
+	} else {
+		curs_set(0);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
