@@ -1,0 +1,270 @@
+/* test_eci.c: the ECI client's pure parts: answers → model (including bad
+ * answers), signed requests (checked by fleetsim's own verifier, itself
+ * checked against the public vectors), the retry policy, credentials. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fleetmux/eci.h"
+#include "fleetmux/model.h"
+#include "fleetmux/simapi.h"
+
+static void
+test_parse_groups(void **state)
+{
+	const char *j = "{\"RequestId\":\"x\",\"NextToken\":\"tok\",\"TotalCount\":47,"
+			"\"ContainerGroups\":[{\"ContainerGroupId\":\"eci-1\",\"ContainerGroupName\":\"web\","
+			"\"RegionId\":\"cn-hangzhou\",\"Status\":\"Running\",\"Tags\":[{\"Key\":\"app\","
+			"\"Value\":\"web\"}],\"Containers\":[{\"Name\":\"nginx\",\"Image\":\"nginx\","
+			"\"RestartCount\":2,\"Ready\":true,\"CurrentState\":{\"State\":\"Running\"}}]},"
+			"{\"ContainerGroupName\":\"no id: skipped\"},7,"
+			"{\"ContainerGroupId\":\"eci-2\",\"Containers\":\"not an array\",\"Tags\":5}]}";
+	struct fm_group *g;
+	size_t n;
+	char *next;
+	long total;
+
+	assert_int_equal(eci_parse_groups(j, strlen(j), &g, &n, &next, &total), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 47);
+	assert_string_equal(next, "tok");
+	assert_string_equal(g[0].name, "web");
+	assert_string_equal(params_get(&g[0].tags, "app"), "web");
+	assert_int_equal(g[0].ncontainers, 1);
+	assert_int_equal(g[0].containers[0].restarts, 2);
+	assert_string_equal(g[0].containers[0].state, "Running");
+	assert_string_equal(g[1].name, "eci-2"); /* no name: the id stands in */
+	assert_string_equal(g[1].status, "Unknown");
+	assert_int_equal(g[1].ncontainers, 0);
+	fm_groups_free(g, n);
+	free(next);
+}
+
+static void
+test_parse_bad_answers(void **state)
+{
+	struct fm_group *g;
+	size_t n;
+	char *next, *uri, **ids;
+	const char *bad[] = {"", "{", "[]", "null", "{\"ContainerGroups\":{}}", "\"str\"",
+			     "{\"ContainerGroups\":[{\"ContainerGroupId\":\"a\"", NULL};
+
+	for (int i = 0; bad[i]; i++) {
+		assert_true(eci_parse_groups(bad[i], strlen(bad[i]), &g, &n, &next, NULL) < 0);
+		assert_null(g);
+	}
+	assert_true(eci_parse_exec("{}", 2, &uri) < 0);
+	assert_non_null(strstr(fm_error_message(), "WebSocketUri"));
+	assert_true(eci_parse_exec("{\"WebSocketUri\":7}", 18, &uri) < 0);
+	assert_int_equal(eci_parse_exec("{\"WebSocketUri\":\"ws://h/exec/?s=1\"}", 35, &uri), 0);
+	assert_string_equal(uri, "ws://h/exec/?s=1");
+	free(uri);
+	assert_true(eci_parse_regions("{\"Regions\":5}", 13, &ids, &n) < 0);
+}
+
+static void
+test_parse_error(void **state)
+{
+	struct buf m, c;
+	const char *j = "{\"Code\":\"Throttling.User\",\"Message\":\"slow down\"}";
+
+	buf_init(&m);
+	buf_init(&c);
+	eci_parse_error(400, j, strlen(j), &m, &c);
+	assert_string_equal(m.data, "Throttling.User: slow down");
+	assert_string_equal(c.data, "Throttling.User");
+	buf_reset(&m);
+	eci_parse_error(502, "<html>bad gateway</html>", 24, &m, NULL);
+	assert_string_equal(m.data, "HTTP 502: <html>bad gateway</html>");
+	buf_free(&m);
+	buf_free(&c);
+}
+
+/* Build a request as fleetmux does, then let fleetsim's verifier judge it. */
+static void
+verify_built(int v1, const char *token)
+{
+	struct eci_creds cr = {.key_id = "AK", .secret = "SECRET", .token = (char *)token};
+	struct eci_request r;
+	struct params p, q, h;
+	struct sim_auth auth;
+	struct api_result res = {0};
+	const char *action = NULL, *qs;
+	char nonce[40];
+	struct api_request req;
+
+	params_init(&p);
+	params_add(&p, "RegionId", "cn-hangzhou");
+	params_add(&p, "Command", "[\"sh\",\"-c\",\"echo a+b & c=d ~ *\"]");
+	snprintf(nonce, sizeof nonce, "nonce-%d-%s", v1, token ? "sts" : "ak");
+	eci_build_request(&r, &cr, "http://127.0.0.1:8080/", "ExecContainerCommand", &p, v1,
+			  (long)time(NULL), nonce);
+	/* What the server sees: the query decoded, the headers as sent. */
+	params_init(&q);
+	qs = strchr(r.url.data, '?');
+	assert_non_null(qs);
+	params_parse_query(&q, qs + 1, strlen(qs + 1));
+	params_init(&h);
+	for (size_t i = 0; i < r.headers.n; i++)
+		params_add(&h, r.headers.v[i].key, r.headers.v[i].value);
+	params_add(&h, "host", "127.0.0.1:8080");
+	req = (struct api_request){"POST", &q, NULL, &h, "", 0};
+	sim_auth_init(&auth, "AK", "SECRET", token);
+	if (sim_auth_check(&auth, &req, (long)time(NULL), &action, &res) != 0)
+		fail_msg("v%d rejected: %s", v1 ? 1 : 3, res.body);
+	assert_string_equal(action, "ExecContainerCommand");
+	api_result_free(&res);
+	sim_auth_free(&auth);
+	params_free(&p);
+	params_free(&q);
+	params_free(&h);
+	eci_request_free(&r);
+}
+
+static void
+test_requests_verify(void **state)
+{
+	verify_built(1, NULL);
+	verify_built(0, NULL);
+	verify_built(1, "STS-TOKEN");
+	verify_built(0, "STS-TOKEN");
+}
+
+static void
+test_retry_policy(void **state)
+{
+	assert_true(eci_retryable(400, "Throttling.User"));
+	assert_true(eci_retryable(400, "Throttling"));
+	assert_true(eci_retryable(503, NULL));
+	assert_true(eci_retryable(0, NULL));
+	assert_false(eci_retryable(400, "SignatureDoesNotMatch"));
+	assert_false(eci_retryable(404, "InvalidAccessKeyId.NotFound"));
+	assert_int_equal(eci_retry_delay_ms(0, 0, 0.0), 100);
+	assert_int_equal(eci_retry_delay_ms(0, 0, 0.999999), 199);
+	assert_int_equal(eci_retry_delay_ms(3, 0, 0.0), 800);
+	assert_int_equal(eci_retry_delay_ms(20, 0, 0.999999), 9999);
+	/* The server's x-acs-retry-after is a floor. */
+	assert_int_equal(eci_retry_delay_ms(0, 2500, 0.5), 2500);
+}
+
+static char tmpdir[64];
+
+static const char *
+write_config(const char *json, mode_t mode)
+{
+	static char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/config.json", tmpdir);
+	f = fopen(path, "w");
+	fputs(json, f);
+	fclose(f);
+	chmod(path, mode);
+	return path;
+}
+
+static void
+clear_env(void)
+{
+	const char *vars[] = {"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+			      "ALIBABA_CLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_REGION_ID",
+			      "ALIBABA_CLOUD_PROFILE", "ALICLOUD_ACCESS_KEY_ID",
+			      "ALICLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECURITY_TOKEN",
+			      "ALICLOUD_REGION_ID", "ALICLOUD_PROFILE", NULL};
+
+	for (int i = 0; vars[i]; i++)
+		unsetenv(vars[i]);
+}
+
+static void
+test_credential_chain(void **state)
+{
+	struct eci_creds c;
+	const char *cfg = "{\"current\":\"prod\",\"profiles\":["
+			  "{\"name\":\"default\",\"mode\":\"AK\",\"access_key_id\":\"D\","
+			  "\"access_key_secret\":\"DS\",\"region_id\":\"cn-shanghai\"},"
+			  "{\"name\":\"prod\",\"mode\":\"StsToken\",\"access_key_id\":\"STS.P\","
+			  "\"access_key_secret\":\"PS\",\"sts_token\":\"TOK\",\"region_id\":\"eu-west-1\"},"
+			  "{\"name\":\"sso\",\"mode\":\"RamRoleArn\",\"access_key_id\":\"R\","
+			  "\"access_key_secret\":\"RS\"}]}";
+	const char *path;
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/fm-cred-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	path = write_config(cfg, 0600);
+	clear_env();
+
+	/* Flags first. */
+	setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "E", 1);
+	setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ES", 1);
+	assert_int_equal(eci_creds_load(&c, "F", "FS", NULL, NULL, path), 0);
+	assert_string_equal(c.key_id, "F");
+	eci_creds_free(&c);
+	assert_true(eci_creds_load(&c, "F", NULL, NULL, NULL, path) < 0);
+
+	/* Then the environment (older spellings too). */
+	setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "ET", 1);
+	assert_int_equal(eci_creds_load(&c, NULL, NULL, NULL, NULL, path), 0);
+	assert_string_equal(c.key_id, "E");
+	assert_string_equal(c.token, "ET");
+	eci_creds_free(&c);
+	clear_env();
+	setenv("ALICLOUD_ACCESS_KEY_ID", "OLD", 1);
+	setenv("ALICLOUD_ACCESS_KEY_SECRET", "OLDS", 1);
+	assert_int_equal(eci_creds_load(&c, NULL, NULL, NULL, NULL, path), 0);
+	assert_string_equal(c.key_id, "OLD");
+	eci_creds_free(&c);
+	clear_env();
+
+	/* Then the CLI's file: "current", a named profile, the env's profile. */
+	assert_int_equal(eci_creds_load(&c, NULL, NULL, NULL, NULL, path), 0);
+	assert_string_equal(c.key_id, "STS.P");
+	assert_string_equal(c.token, "TOK");
+	assert_string_equal(c.region, "eu-west-1");
+	eci_creds_free(&c);
+	assert_int_equal(eci_creds_load(&c, NULL, NULL, NULL, "default", path), 0);
+	assert_string_equal(c.key_id, "D");
+	assert_null(c.token);
+	eci_creds_free(&c);
+	setenv("ALIBABA_CLOUD_PROFILE", "default", 1);
+	assert_int_equal(eci_creds_load(&c, NULL, NULL, NULL, NULL, path), 0);
+	assert_string_equal(c.key_id, "D");
+	eci_creds_free(&c);
+	clear_env();
+
+	/* Clear refusals. */
+	assert_true(eci_creds_load(&c, NULL, NULL, NULL, "sso", path) < 0);
+	assert_non_null(strstr(fm_error_message(), "RamRoleArn"));
+	assert_true(eci_creds_load(&c, NULL, NULL, NULL, "nope", path) < 0);
+	assert_non_null(strstr(fm_error_message(), "no profile named 'nope'"));
+	assert_true(eci_creds_load(&c, NULL, NULL, NULL, NULL, "/nonexistent/config.json") < 0);
+	assert_non_null(strstr(fm_error_message(), "ALIBABA_CLOUD_ACCESS_KEY_ID"));
+	path = write_config("{\"profiles\": [", 0600);
+	assert_true(eci_creds_load(&c, NULL, NULL, NULL, NULL, path) < 0);
+	assert_non_null(strstr(fm_error_message(), "not valid JSON"));
+	unlink(path);
+	rmdir(tmpdir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_parse_groups),
+	    cmocka_unit_test(test_parse_bad_answers),
+	    cmocka_unit_test(test_parse_error),
+	    cmocka_unit_test(test_requests_verify),
+	    cmocka_unit_test(test_retry_policy),
+	    cmocka_unit_test(test_credential_chain),
+	};
+
+	return cmocka_run_group_tests_name("eci", tests, NULL, NULL);
+}
