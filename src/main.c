@@ -132,6 +132,9 @@ main(int argc, char **argv)
 	prov = eci_provider_new(&loop, &eo);
 	if (prov == NULL) {
 		fprintf(stderr, "fleetmux: %s\n", fm_error_message());
+		uv_loop_close(&loop);
+		free(ao.regions);
+		free(ao.open);
 		return 1;
 	}
 	if (app_init(&app, &loop, prov, &ao) < 0) {

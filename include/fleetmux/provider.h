@@ -19,7 +19,9 @@ enum session_state {
 
 struct session_events {
 	void (*on_output)(void *arg, const unsigned char *data, size_t len);
-	/* message: the reason for FAILED, the exit code for EXITED (-1 unknown) */
+	/* message: the reason for FAILED; exit_code for EXITED (-1 unknown).
+	 * EXITED and FAILED are final: the session frees itself after this
+	 * call, and its owner must drop its pointer. */
 	void (*on_state)(void *arg, enum session_state st, int exit_code, const char *message);
 };
 

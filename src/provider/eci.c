@@ -336,6 +336,15 @@ session_set_state(struct eci_session *s, enum session_state st, int code, const 
 	return 0;
 }
 
+/* A final state: after telling the pane, the session frees itself (the
+ * pane has dropped its pointer, as provider.h says). */
+static void
+session_end(struct eci_session *s, enum session_state st, int code, const char *msg)
+{
+	if (session_set_state(s, st, code, msg) == 0)
+		session_free(s);
+}
+
 static void
 send_frame(struct eci_session *s, int chan, const void *data, size_t len)
 {
@@ -433,14 +442,14 @@ ws_closed(void *arg, int code, const char *why)
 
 	s->ws = NULL;
 	if (s->got_status)
-		session_set_state(s, SESSION_EXITED, s->exit_code, NULL);
+		session_end(s, SESSION_EXITED, s->exit_code, NULL);
 	else if (code == 1000)
-		session_set_state(s, SESSION_EXITED, -1, NULL);
+		session_end(s, SESSION_EXITED, -1, NULL);
 	else {
 		char msg[300];
 
 		snprintf(msg, sizeof msg, "%s", why && *why ? why : "connection closed");
-		session_set_state(s, SESSION_FAILED, 0, msg);
+		session_end(s, SESSION_FAILED, 0, msg);
 	}
 }
 
@@ -454,17 +463,17 @@ exec_answer(void *arg, const char *body, size_t len, const char *error)
 
 	s->call = NULL;
 	if (error != NULL) {
-		session_set_state(s, SESSION_FAILED, 0, error);
+		session_end(s, SESSION_FAILED, 0, error);
 		return;
 	}
 	if (eci_parse_exec(body, len, &uri) < 0) {
-		session_set_state(s, SESSION_FAILED, 0, fm_error_message());
+		session_end(s, SESSION_FAILED, 0, fm_error_message());
 		return;
 	}
 	s->ws = ws_open(s->e->ws, uri, NULL, &session_ws_cb, s);
 	free(uri);
 	if (s->ws == NULL)
-		session_set_state(s, SESSION_FAILED, 0, fm_error_message());
+		session_end(s, SESSION_FAILED, 0, fm_error_message());
 }
 
 static int

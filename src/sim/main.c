@@ -192,6 +192,50 @@ close_handle(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
+static const char home_bashrc[] = "PS1='\\u@\\h:\\w\\$ '\n";
+
+static void
+home_file(struct sim *s, const char *name, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", s->home, name);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void
+make_home(struct sim *s)
+{
+	snprintf(s->home, sizeof s->home, "/tmp/fleetsim-home-XXXXXX");
+	if (mkdtemp(s->home) == NULL) {
+		snprintf(s->home, sizeof s->home, "/");
+		sim_log(s, "no home directory for containers: %s", strerror(errno));
+	} else {
+		home_file(s, ".bashrc", home_bashrc);
+		home_file(s, ".profile", "");
+	}
+	proc_set_home(s->home);
+}
+
+static void
+remove_home(struct sim *s)
+{
+	char path[128];
+	const char *names[] = {".bashrc", ".profile", ".bash_history", ".lesshst", ".viminfo", NULL};
+
+	if (strcmp(s->home, "/") == 0)
+		return;
+	for (int i = 0; names[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s", s->home, names[i]);
+		unlink(path);
+	}
+	rmdir(s->home);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -217,6 +261,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	sim_auth_init(&s.auth, s.opt.key_id, s.opt.secret, s.opt.token);
+	make_home(&s);
 	signal(SIGPIPE, SIG_IGN);
 	uv_loop_init(&loop);
 	s.loop = &loop;
@@ -269,5 +314,6 @@ main(int argc, char **argv)
 	}
 	sim_auth_free(&s.auth);
 	fleet_free(&s.fleet);
+	remove_home(&s);
 	return 0;
 }

@@ -84,12 +84,22 @@ child_reset(int die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* Containers get a home of their own: the host user's dotfiles (a slow
+ * .bashrc, say) have no place in a container. */
+static const char *container_home = "/";
+
+void
+proc_set_home(const char *dir)
+{
+	container_home = dir;
+}
+
 static void
 child_env(struct fleet_group *g, struct fleet_container *c, int tty)
 {
 	clearenv();
 	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
-	setenv("HOME", "/root", 1);
+	setenv("HOME", container_home, 1);
 	setenv("HOSTNAME", g->name, 1);
 	if (tty)
 		setenv("TERM", "xterm-256color", 1);

@@ -68,6 +68,7 @@ struct sim {
 	size_t nsessions;
 	uv_signal_t sigchld, sigint, sigterm;
 	int stopping;
+	char home[64];            /* a clean HOME for containers, removed at exit */
 };
 
 /* proc.c: processes in containers' namespaces, and reaping them. */
@@ -80,6 +81,8 @@ int proc_container_start(struct sim *s, struct fleet_group *g, struct fleet_cont
  * the same); else fds are stdin (write end, or -1), stdout, stderr. */
 pid_t proc_exec(struct sim *s, struct fleet_group *g, struct fleet_container *c, char **argv,
 		int tty, int stdin_open, int fds[3]);
+/* The HOME containers' processes get. */
+void proc_set_home(const char *dir);
 /* Stop every container's processes and wait for them. */
 void proc_stop_all(struct sim *s);
 

@@ -1,0 +1,206 @@
+"""fleetmux end to end: in tmux, against fleetsim, as a user types."""
+import os
+import re
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from eci import Fleetsim  # noqa: E402
+from tui import FLEETMUX, Tmux, pane_text, panes  # noqa: E402
+
+
+def fleetmux_cmd(sim, *args, secret=None):
+    env = "ALIBABA_CLOUD_ACCESS_KEY_ID=%s ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s" % (
+        sim.key_id, secret or sim.secret)
+    # The shell says how fleetmux ended, for the test to read.
+    return "sh -c 'env %s %s --endpoint %s %s; echo fleetmux-exit=$?; sleep 2'" % (
+        env, FLEETMUX, sim.endpoint, " ".join(args))
+
+
+class Tui(unittest.TestCase):
+    def setUp(self):
+        self.sim = Fleetsim()
+        self.tm = None
+
+    def tearDown(self):
+        if self.tm is not None:
+            if "fleetmux-exit=" not in self.tm.screen():
+                self.tm.keys("C-b", "d")
+            # fleetmux must end cleanly, under the sanitizers too.
+            s = self.tm.wait_for(r"fleetmux-exit=\d+", timeout=15)
+            self.tm.kill()
+            self.assertIn("fleetmux-exit=0", s)
+        self.assertEqual(self.sim.stop(), 0, self.sim.stderr)
+
+    def start(self, *args, width=160, height=45, secret=None):
+        self.tm = Tmux(fleetmux_cmd(self.sim, *args, secret=secret), width=width, height=height)
+        return self.tm
+
+    def run_in(self, number, command):
+        self.tm.keys("C-b", str(number))
+        self.tm.type(command)
+        self.tm.keys("Enter")
+
+    def check_sizes(self):
+        """stty size in every pane equals the size it is drawn at."""
+        tm = self.tm
+        for n in sorted(panes(tm.screen())):
+            self.run_in(n, "clear; stty size")
+        deadline = time.time() + 10
+        while True:
+            s = tm.screen()
+            geo = panes(s)
+            bad = []
+            for n, g in geo.items():
+                want = "%d %d" % (g[3], g[2])
+                if want not in pane_text(s, g):
+                    bad.append((n, want, pane_text(s, g).strip()[:80]))
+            if not bad:
+                return geo
+            if time.time() > deadline:
+                self.fail("stty size differs from the drawn size: %r\n%s" % (bad, s))
+            time.sleep(0.2)
+
+    def test_four_panes_from_sidebar_hostnames_and_resizes(self):
+        tm = self.start()
+        tm.wait_for("postgres-primary")
+        # Filter, mark, and again: marks survive a new filter.
+        tm.keys("/")
+        tm.type("postgres")
+        tm.keys("Enter", "j", "j", "Space", "Space")
+        tm.keys("/", "C-u")
+        tm.type("edge-proxy")
+        tm.keys("Enter", "j", "j", "Space", "Space")
+        tm.wait_for("4 marked|/edge-proxy")
+        tm.keys("o")
+        s = tm.wait_for(r"(?s)(\[live\].*){4}")
+        geo = panes(s)
+        self.assertEqual(sorted(geo), [1, 2, 3, 4], s)
+        for n in range(1, 5):
+            self.run_in(n, "hostname")
+        time.sleep(1)
+        s = tm.screen()
+        names = {}
+        for n, g in panes(s).items():
+            title = [l for l in s.split("\n") if "─ %d " % n in l][0]
+            group = re.search(r"─ %d [^/]+/([^/]+)/" % n, title).group(1)
+            names[n] = group
+            self.assertIn("\n" + group, "\n" + pane_text(s, g), "pane %d:\n%s" % (n, s))
+        self.assertEqual(sorted(names.values()), ["edge-proxy-sg", "edge-proxy-sg-2",
+                                                  "postgres-primary", "postgres-replica"])
+        self.check_sizes()
+        # A burst of window sizes, then one settled size.
+        for w, h in ((120, 40), (100, 30), (150, 50), (131, 37)):
+            tm.resize(w, h)
+            time.sleep(0.02)
+        time.sleep(0.5)
+        geo = self.check_sizes()
+        self.assertEqual(sum(g[2] for g in geo.values() if g[1] == min(x[1] for x in geo.values())),
+                         131 - 37 - 1)
+        # Zoom, layout change and hiding the sidebar all resize too.
+        tm.keys("C-b", "z")
+        time.sleep(0.3)
+        tm.keys("C-b", "z", "C-b", "Space")
+        time.sleep(0.3)
+        tm.keys("C-b", "s")
+        time.sleep(0.3)
+        self.check_sizes()
+
+    def test_alternate_screen_vim_and_less(self):
+        tm = self.start("--open", "cn-hangzhou/api-server/api")
+        tm.wait_for(r"\[live\]")
+        tm.type("printf 'before-%s\\n' 1 2 3")
+        tm.keys("Enter")
+        tm.wait_for("before-3")
+        tm.type("seq 1 500 | less")
+        tm.keys("Enter")
+        s = tm.wait_for(r"│40 *\n")
+        self.assertNotIn("before-3", s)
+        tm.keys("q")
+        s = tm.wait_for("before-3")
+        self.assertNotRegex(s, r"│40 *\n")
+        tm.type("vim -u NONE -N /tmp/fleetmux-vim-test")
+        tm.keys("Enter")
+        s = tm.wait_for("~\\s*\n.*~")
+        self.assertNotIn("before-3", s)
+        tm.type(":q!")
+        tm.keys("Enter")
+        s = tm.wait_for("before-3")
+        self.assertNotIn("~  ", s)
+
+    def test_colours_attributes_and_wide_glyphs(self):
+        tm = self.start("--open", "cn-hangzhou/api-server/api")
+        tm.wait_for(r"\[live\]")
+        tm.type("clear; printf '\\033[38;5;196mRED196\\033[0m \\033[38;2;10;200;30mTRUEGRN\\033[0m "
+                "\\033[1mBOLDX\\033[0m \\033[4mUNDERX\\033[0m \\033[7mREVX\\033[0m 中文ok\\n'")
+        tm.keys("Enter")
+        s = tm.wait_for("TRUEGRN.*\n.*#", colors=True)
+        self.assertRegex(s, r"\x1b\[38;5;196mRED196")
+        self.assertRegex(s, r"\x1b\[38;5;40mTRUEGRN")
+        self.assertRegex(s, r"\x1b\[1mBOLDX")
+        self.assertRegex(s, r"\x1b\[4mUNDERX")
+        self.assertRegex(s, r"\x1b\[7mREVX")
+        self.assertIn("中文ok", tm.screen())
+
+    def test_exit_code_badge(self):
+        tm = self.start("--open", "cn-shanghai/queue-worker/worker")
+        tm.wait_for(r"\[live\]")
+        tm.type("exit 3")
+        tm.keys("Enter")
+        tm.wait_for(r"\[exited 3\]")
+        # The pane stays, and closing it works.
+        tm.keys("C-b", "x")
+        tm.wait_for("No panes yet")
+
+    def test_api_error_is_readable_and_harmless(self):
+        tm = self.start(secret="wrong-secret")
+        tm.wait_for("SignatureDoesNotMatch")
+        tm.keys("j", "Enter", "/", "x", "Enter", "r")
+        time.sleep(0.5)
+        self.assertFalse(tm.pane_dead(), tm.screen())
+        tm.wait_for("SignatureDoesNotMatch")
+
+    def test_exec_refused_shows_failed(self):
+        tm = self.start("--open", "cn-hangzhou/deploy-canary/nginx")
+        s = tm.wait_for(r"\[failed: IncorrectStatus")
+        self.assertIn("Pending", s)
+
+    def test_quit_leaves_terminal_and_closes_sessions(self):
+        tm = self.start("--open", "cn-hangzhou/api-server/api")
+        tm.wait_for(r"\[live\]")
+        tm.keys("C-b", "d")
+        s = tm.wait_for(r"fleetmux-exit=\d+", timeout=10)
+        self.assertIn("fleetmux-exit=0", s)
+        # The outer terminal is back to normal: nothing of fleetmux's screen.
+        self.assertNotIn("[live]", s)
+
+
+class Cli(unittest.TestCase):
+    def test_version_help_and_bad_flags(self):
+        out = subprocess.run([FLEETMUX, "--version"], capture_output=True, text=True)
+        self.assertEqual(out.returncode, 0)
+        self.assertRegex(out.stdout, r"^fleetmux \d+\.\d+")
+        out = subprocess.run([FLEETMUX, "--help"], capture_output=True, text=True)
+        self.assertIn("--open REGION/GROUP/CONTAINER", out.stdout)
+        for args in (["--layout", "spiral"], ["--provider", "gce"], ["--bogus"], ["--sign", "v2"]):
+            out = subprocess.run([FLEETMUX] + args, capture_output=True, text=True)
+            self.assertEqual(out.returncode, 2, args)
+            self.assertIn("fleetmux", out.stderr)
+
+    def test_no_credentials(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA", "ALICLOUD"))}
+        env["HOME"] = "/nonexistent"
+        tm = Tmux(FLEETMUX + " --endpoint http://127.0.0.1:9", env=env)
+        try:
+            deadline = time.time() + 5
+            while time.time() < deadline and not tm.pane_dead():
+                time.sleep(0.1)
+            self.assertIn("no ECI credentials", tm.screen())
+        finally:
+            tm.kill()
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,152 @@
+"""Drive fleetmux as a person would: inside a tmux server that the test
+starts, typing with send-keys and reading the screen with capture-pane."""
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import unicodedata
+
+from eci import BUILD, ROOT
+
+FLEETMUX = os.path.join(ROOT, BUILD, "fleetmux")
+_ids = itertools.count()
+
+
+def cell_width(ch):
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def to_cells(line):
+    """A captured line as a list of cells (wide glyphs take two)."""
+    cells = []
+    for ch in line:
+        w = cell_width(ch)
+        if w == 0 and cells:
+            cells[-1] += ch
+            continue
+        cells.append(ch)
+        if w == 2:
+            cells.append("")
+    return cells
+
+
+class Tmux:
+    def __init__(self, command, env=None, width=160, height=45):
+        if shutil.which("tmux") is None:
+            raise RuntimeError("tmux is not installed (scripts/deps.sh test installs it)")
+        self.sock = "fmtest-%d-%d" % (os.getpid(), next(_ids))
+        self.conf = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
+        self.conf.write("set -g default-terminal tmux-256color\nset -g status off\n"
+                        "set -g remain-on-exit on\nset -g escape-time 0\n"
+                        "set -g history-limit 100\n")
+        self.conf.close()
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        full_env.pop("TMUX", None)
+        self.env = full_env
+        subprocess.run(["tmux", "-L", self.sock, "-f", self.conf.name, "new-session", "-d",
+                        "-s", "main", "-x", str(width), "-y", str(height), command],
+                       check=True, env=full_env)
+
+    def tmux(self, *args, check=True):
+        return subprocess.run(["tmux", "-L", self.sock] + list(args), capture_output=True,
+                              text=True, check=check, env=self.env).stdout
+
+    def keys(self, *keys, literal=False):
+        for k in keys:
+            self.tmux("send-keys", "-t", "main", *(["-l", k] if literal else [k]))
+            time.sleep(0.03)
+
+    def type(self, text):
+        self.keys(text, literal=True)
+
+    def screen(self, colors=False):
+        args = ["capture-pane", "-p", "-t", "main"] + (["-e"] if colors else [])
+        return self.tmux(*args)
+
+    def lines(self):
+        return self.screen().split("\n")
+
+    def wait_for(self, pattern, timeout=15, colors=False):
+        deadline = time.time() + timeout
+        rx = re.compile(pattern)
+        s = ""
+        while time.time() < deadline:
+            s = self.screen(colors)
+            if rx.search(s):
+                return s
+            time.sleep(0.1)
+        raise AssertionError("screen never showed %r; it shows:\n%s" % (pattern, s))
+
+    def wait_gone(self, pattern, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            s = self.screen()
+            if not re.search(pattern, s):
+                return s
+            time.sleep(0.1)
+        raise AssertionError("screen still shows %r:\n%s" % (pattern, s))
+
+    def resize(self, width, height):
+        self.tmux("resize-window", "-t", "main", "-x", str(width), "-y", str(height))
+
+    def pane_dead(self):
+        return self.tmux("display", "-p", "-t", "main", "#{pane_dead}").strip() == "1"
+
+    def pane_pid(self):
+        return int(self.tmux("display", "-p", "-t", "main", "#{pane_pid}").strip())
+
+    def kill(self):
+        self.tmux("kill-server", check=False)
+        os.unlink(self.conf.name)
+
+
+def panes(screen):
+    """Find fleetmux's panes on a captured screen: {number: (x, y, w, h)} of
+    each pane's terminal area, measured from its title line, the separators
+    and the next title below it."""
+    rows = [to_cells(l) for l in screen.split("\n")]
+    height = len(rows) - 1 if rows and rows[-1] == [] else len(rows)
+    found = {}
+    title = re.compile(r"─ (\d+) ")
+    for y, cells in enumerate(rows):
+        text = "".join(c if c else "\0" for c in cells)
+        for m in title.finditer(text):
+            x = m.start()
+            # The pane starts at the title's first cell: left of it is the
+            # sidebar's or another pane's separator, or the screen edge.
+            if x > 0 and cells[x - 1] != "│":
+                continue
+            end = x
+            while end < len(cells) and cells[end] != "│":
+                end += 1
+            found[int(m.group(1))] = [x, y + 1, end - x, None]
+    # Height: down to the next title in the same columns, or the status line.
+    status_row = height - 1
+    while status_row > 0 and not "".join(rows[status_row]).strip():
+        status_row -= 1
+    for n, p in found.items():
+        x, y = p[0], p[1]
+        h = 0
+        while y + h < status_row:
+            cells = rows[y + h]
+            if x < len(cells) and cells[x] == "─" and title.match("".join(cells[x:x + 8])):
+                break
+            h += 1
+        p[3] = h
+    return {n: tuple(p) for n, p in found.items()}
+
+
+def pane_text(screen, geometry):
+    x, y, w, h = geometry
+    rows = [to_cells(l) for l in screen.split("\n")]
+    out = []
+    for r in range(y, y + h):
+        if r < len(rows):
+            out.append("".join(rows[r][x:x + w]))
+    return "\n".join(out)
