@@ -252,6 +252,7 @@ main(int argc, char **argv)
 	s.use_namespaces = -1;
 	if (parse_args(argc, argv, &s.opt) < 0)
 		return 2;
+	proc_set_argv(argc, argv);
 	s.rng = s.opt.seed ? s.opt.seed * 0x9E3779B97F4A7C15ull : 0x9E3779B97F4A7C15ull;
 	fleet_path = s.opt.fleet_path ? s.opt.fleet_path : getenv("FLEETSIM_FLEET");
 	if (fleet_path == NULL)

@@ -84,6 +84,19 @@ child_reset(int die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* fleetsim's own argv memory, which the holder rewrites in its copy. */
+static char *argv_area;
+static size_t argv_len;
+
+void
+proc_set_argv(int argc, char **argv)
+{
+	if (argc < 1)
+		return;
+	argv_area = argv[0];
+	argv_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) - argv[0]);
+}
+
 /* Containers get a home of their own: the host user's dotfiles (a slow
  * .bashrc, say) have no place in a container. */
 static const char *container_home = "/";
@@ -154,7 +167,13 @@ holder_main(void *arg)
 	struct holder_args *a = arg;
 
 	child_reset(1);
+	setsid(); /* no controlling terminal of fleetsim's */
 	prctl(PR_SET_NAME, "eci-init");
+	/* ps in the container reads the command line: make it say what it is. */
+	if (argv_area != NULL) {
+		memset(argv_area, 0, argv_len);
+		snprintf(argv_area, argv_len, "eci-init");
+	}
 	if (sethostname(a->g->name, strlen(a->g->name)) < 0)
 		dprintf(2, "fleetsim: %s: sethostname: %s\n", a->g->id, strerror(errno));
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||

@@ -81,6 +81,8 @@ int proc_container_start(struct sim *s, struct fleet_group *g, struct fleet_cont
  * the same); else fds are stdin (write end, or -1), stdout, stderr. */
 pid_t proc_exec(struct sim *s, struct fleet_group *g, struct fleet_container *c, char **argv,
 		int tty, int stdin_open, int fds[3]);
+/* Where fleetsim's argv lives, so that a container's init can show its own. */
+void proc_set_argv(int argc, char **argv);
 /* The HOME containers' processes get. */
 void proc_set_home(const char *dir);
 /* Stop every container's processes and wait for them. */

@@ -372,6 +372,7 @@ focus_pane(struct app *a, int i)
 	}
 	a->focus = i;
 	a->sidebar_focus = 0;
+	a->panes[i]->bell = 0; /* seen */
 	a->full_redraw = 1;
 }
 

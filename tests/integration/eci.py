@@ -1,6 +1,7 @@
 """An independent ECI OpenAPI client for tests: signs v1 (HMAC-SHA1) and v3
 (ACS3-HMAC-SHA256) with Python's own hashlib/hmac, so that fleetsim's
 verifier is checked against a second implementation, not against itself."""
+import atexit
 import base64
 import datetime
 import hashlib
@@ -106,6 +107,19 @@ class Client:
             raise ApiError(e.code, parsed, dict(e.headers)) from None
 
 
+_started = []
+
+
+def _stop_all():
+    # A test that failed half-way must not leave a fleetsim running.
+    for p in _started:
+        if p.poll() is None:
+            p.kill()
+
+
+atexit.register(_stop_all)
+
+
 class Fleetsim:
     """Starts fleetsim on a free loopback port; stops it and checks that it
     left no process behind."""
@@ -113,6 +127,7 @@ class Fleetsim:
     def __init__(self, *args, fleet=None):
         cmd = [FLEETSIM, "--listen", "127.0.0.1:0", "--fleet", fleet or DEMO_FLEET] + list(args)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _started.append(self.proc)
         line = self.proc.stdout.readline()
         m = re.search(r"endpoint=(\S+) access-key-id=(\S+) access-key-secret=(\S+)", line)
         if not m:

@@ -25,14 +25,18 @@ class Tui(unittest.TestCase):
         self.tm = None
 
     def tearDown(self):
-        if self.tm is not None:
-            if "fleetmux-exit=" not in self.tm.screen():
-                self.tm.keys("C-b", "d")
-            # fleetmux must end cleanly, under the sanitizers too.
-            s = self.tm.wait_for(r"fleetmux-exit=\d+", timeout=15)
-            self.tm.kill()
-            self.assertIn("fleetmux-exit=0", s)
-        self.assertEqual(self.sim.stop(), 0, self.sim.stderr)
+        try:
+            if self.tm is not None:
+                if "fleetmux-exit=" not in self.tm.screen():
+                    self.tm.keys("C-b", "d")
+                # fleetmux must end cleanly, under the sanitizers too.
+                s = self.tm.wait_for(r"fleetmux-exit=\d+", timeout=15)
+                self.assertIn("fleetmux-exit=0", s)
+        finally:
+            if self.tm is not None:
+                self.tm.kill()
+            rc = self.sim.stop()
+        self.assertEqual(rc, 0, self.sim.stderr)
 
     def start(self, *args, width=160, height=45, secret=None):
         self.tm = Tmux(fleetmux_cmd(self.sim, *args, secret=secret), width=width, height=height)
@@ -134,7 +138,8 @@ class Tui(unittest.TestCase):
         tm = self.start("--open", "cn-hangzhou/api-server/api")
         tm.wait_for(r"\[live\]")
         tm.type("clear; printf '\\033[38;5;196mRED196\\033[0m \\033[38;2;10;200;30mTRUEGRN\\033[0m "
-                "\\033[1mBOLDX\\033[0m \\033[4mUNDERX\\033[0m \\033[7mREVX\\033[0m 中文ok\\n'")
+                "\\033[1mBOLDX\\033[0m \\033[4mUNDERX\\033[0m \\033[7mREVX\\033[0m "
+                "\\344\\270\\255\\346\\226\\207ok\\n'")
         tm.keys("Enter")
         s = tm.wait_for("TRUEGRN.*\n.*#", colors=True)
         self.assertRegex(s, r"\x1b\[38;5;196mRED196")
@@ -161,6 +166,25 @@ class Tui(unittest.TestCase):
         time.sleep(0.5)
         self.assertFalse(tm.pane_dead(), tm.screen())
         tm.wait_for("SignatureDoesNotMatch")
+
+    def test_listing_survives_throttling_and_failures(self):
+        """Throttled and failed calls are retried with backoff: the whole
+        fleet still arrives."""
+        self.sim.stop()
+        self.sim = Fleetsim("--throttle-rate", "0.3", "--fail-rate", "0.1", "--seed", "11")
+        tm = self.start()
+        s = tm.wait_for(r"60 groups: 56 running 2 pending 2 failed", timeout=30)
+        self.assertNotIn("(listing", s)
+
+    def test_bell_marks_pane(self):
+        tm = self.start("--open", "cn-hangzhou/api-server/api", "--open",
+                        "cn-hangzhou/web-frontend-2/nginx")
+        tm.wait_for(r"(?s)\[live\].*\[live\]")
+        self.run_in(1, "sleep 1; printf '\\a'")
+        self.run_in(2, "true")
+        tm.wait_for(r"─ 1 [^\n]*\[live\] ♪")
+        tm.keys("C-b", "1")
+        tm.wait_gone("♪")
 
     def test_exec_refused_shows_failed(self):
         tm = self.start("--open", "cn-hangzhou/deploy-canary/nginx")
