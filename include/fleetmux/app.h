@@ -47,6 +47,7 @@ struct app {
 	char filter_edit[128];
 
 	int rows, cols;
+	int cursor_style;        /* the DECSCUSR code last sent out, 0 = none */
 	int full_redraw;
 	int frame_scheduled;
 	uint64_t last_frame;
@@ -71,5 +72,6 @@ void app_message(struct app *a, int error, const char *fmt, ...) __attribute__((
 void app_schedule_frame(struct app *a);
 void app_draw(struct app *a);
 void app_relayout(struct app *a);
+void app_reset_cursor_style(struct app *a);
 
 #endif

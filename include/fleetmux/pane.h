@@ -18,6 +18,8 @@ struct pane {
 	int any_dirty;
 	VTermPos cursor;
 	int cursor_visible;
+	int cursor_shape;          /* VTERM_PROP_CURSORSHAPE_* */
+	int cursor_blink;
 	int altscreen;
 	int mouse_mode;
 	int bell;

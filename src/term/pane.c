@@ -79,6 +79,14 @@ cb_settermprop(VTermProp prop, VTermValue *val, void *user)
 	case VTERM_PROP_CURSORVISIBLE:
 		p->cursor_visible = val->boolean;
 		break;
+	case VTERM_PROP_CURSORSHAPE:
+		p->cursor_shape = val->number;
+		mark_rows(p, p->cursor.row, p->cursor.row + 1);
+		break;
+	case VTERM_PROP_CURSORBLINK:
+		p->cursor_blink = val->boolean;
+		mark_rows(p, p->cursor.row, p->cursor.row + 1);
+		break;
 	case VTERM_PROP_ALTSCREEN:
 		p->altscreen = val->boolean;
 		break;
@@ -155,6 +163,8 @@ pane_new(uv_loop_t *loop, int rows, int cols)
 	vterm_screen_reset(p->vs, 1);
 	vterm_output_set_callback(p->vt, out_cb, p);
 	p->cursor_visible = 1;
+	p->cursor_shape = VTERM_PROP_CURSORSHAPE_BLOCK;
+	p->cursor_blink = 1;
 	p->state = SESSION_CONNECTING;
 	uv_timer_init(loop, &p->resize_timer);
 	p->resize_timer.data = p;

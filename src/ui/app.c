@@ -753,6 +753,7 @@ app_free(struct app *a)
 {
 	while (a->npanes > 0)
 		close_pane(a, a->npanes - 1);
+	app_reset_cursor_style(a);
 	endwin();
 	uv_close((uv_handle_t *)&a->stdin_poll, NULL);
 	uv_close((uv_handle_t *)&a->sigwinch, NULL);

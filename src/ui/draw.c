@@ -148,6 +148,47 @@ draw_status(struct app *a)
 	attroff(A_REVERSE);
 }
 
+/* The focused pane's cursor shape goes to the outer terminal through its
+ * own Ss capability (DECSCUSR), when it has one. */
+static void
+set_cursor_style(struct app *a)
+{
+	static const int codes[4][2] = {
+	    /* steady, blinking */
+	    {2, 1}, /* unknown: block */
+	    {2, 1}, /* VTERM_PROP_CURSORSHAPE_BLOCK */
+	    {4, 3}, /* VTERM_PROP_CURSORSHAPE_UNDERLINE */
+	    {6, 5}, /* VTERM_PROP_CURSORSHAPE_BAR_LEFT */
+	};
+	const char *ss = tigetstr("Ss");
+	int want = 0;
+
+	if (ss == NULL || ss == (char *)-1)
+		return;
+	if (!a->sidebar_focus && a->npanes > 0) {
+		struct pane *p = a->panes[a->focus];
+		int shape = p->cursor_shape >= 0 && p->cursor_shape <= 3 ? p->cursor_shape : 1;
+
+		want = codes[shape][p->cursor_blink ? 1 : 0];
+	} else {
+		want = 2;
+	}
+	if (want == a->cursor_style)
+		return;
+	a->cursor_style = want;
+	putp(tiparm(ss, want));
+	fflush(stdout);
+}
+
+void
+app_reset_cursor_style(struct app *a)
+{
+	const char *se = tigetstr("Se");
+
+	if (a->cursor_style != 0 && se != NULL && se != (char *)-1)
+		putp(se);
+}
+
 void
 app_draw(struct app *a)
 {
@@ -203,4 +244,5 @@ app_draw(struct app *a)
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
+	set_cursor_style(a);
 }
