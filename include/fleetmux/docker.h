@@ -1,0 +1,54 @@
+/* docker.h: the Docker Engine API as fleetmux speaks it (PROTOCOLS.md §4-5):
+ * the upgrade answer to exec start, the 8-byte stream demultiplexer, JSON
+ * answers → model, and Hyper.sh's HYPER-HMAC-SHA256 request signing. Pure. */
+#ifndef FLEETMUX_DOCKER_H
+#define FLEETMUX_DOCKER_H
+
+#include <stddef.h>
+
+#include "fleetmux/model.h"
+#include "fleetmux/params.h"
+
+#define DOCKER_API_VERSION "v1.41"
+#define HYPER_API_VERSION "v1.23"
+
+/* The answer to POST /exec/{id}/start with "Upgrade: tcp". Returns 0 while
+ * the headers are incomplete, 1 when complete (*status and *header_len set;
+ * bytes past header_len are already stream data), -FM_EPROTO when this is
+ * not HTTP. */
+int docker_parse_upgrade(const char *buf, size_t len, int *status, size_t *header_len);
+
+/* Non-TTY exec output: frames of [stream, 0, 0, 0, size (big-endian u32)]
+ * then size bytes. Feed any split of the bytes; each payload piece is handed
+ * out as it arrives. */
+struct docker_demux {
+	unsigned char hdr[8];
+	size_t have;          /* header bytes held */
+	size_t remaining;     /* payload bytes still to come in this frame */
+	int stream;
+};
+typedef void (*demux_cb)(void *arg, int stream, const unsigned char *data, size_t len);
+/* 0, or -FM_EPROTO on a stream byte that is not 0, 1 or 2. */
+int docker_demux_feed(struct docker_demux *d, const unsigned char *p, size_t len, demux_cb cb,
+		      void *arg);
+
+/* GET /containers/json → one group per container (region = the engine). */
+int docker_parse_containers(const char *json, size_t len, const char *engine,
+			    struct fm_group **groups, size_t *n);
+/* POST /containers/{id}/exec → Id. */
+int docker_parse_exec_id(const char *json, size_t len, char **id);
+/* GET /exec/{id}/json → running and exit code. */
+int docker_parse_exec_inspect(const char *json, size_t len, int *running, int *exit_code);
+/* {"message": "..."}, or the status, in words. */
+void docker_parse_error(int status, const char *json, size_t len, struct buf *msg);
+/* The exec create body: TTY, command, TERM. */
+char *docker_exec_body(char **argv, int tty);
+
+/* Hyper.sh signing: adds Content-Type (if absent), X-Hyper-Date,
+ * X-Hyper-Content-Sha256 and Authorization to headers. host is the Host
+ * header's value; date is "YYYYMMDDThhmmssZ" (NULL: now). */
+void hyper_sign(struct params *headers, const char *method, const char *path, const char *query,
+		const void *body, size_t body_len, const char *host, const char *access_key,
+		const char *secret_key, const char *region, const char *date);
+
+#endif

@@ -1,0 +1,198 @@
+/* docker.c: Docker Engine API pieces that need no socket. */
+#include "fleetmux/docker.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int
+docker_parse_upgrade(const char *buf, size_t len, int *status, size_t *header_len)
+{
+	const char *end = NULL;
+
+	for (size_t i = 0; i + 3 < len; i++)
+		if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
+			end = buf + i + 4;
+			break;
+		}
+	if (len >= 5 && strncmp(buf, "HTTP/", 5) != 0)
+		return fm_error(FM_EPROTO, "the engine did not answer in HTTP");
+	if (end == NULL) {
+		if (len > 64 * 1024)
+			return fm_error(FM_EPROTO, "the engine's answer has no end of headers");
+		return 0;
+	}
+	{
+		const char *sp = memchr(buf, ' ', (size_t)(end - buf));
+
+		if (sp == NULL || !isdigit((unsigned char)sp[1]) || !isdigit((unsigned char)sp[2]) ||
+		    !isdigit((unsigned char)sp[3]))
+			return fm_error(FM_EPROTO, "the engine's status line is malformed");
+		*status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+	}
+	*header_len = (size_t)(end - buf);
+	return 1;
+}
+
+int
+docker_demux_feed(struct docker_demux *d, const unsigned char *p, size_t len, demux_cb cb, void *arg)
+{
+	while (len > 0) {
+		if (d->remaining == 0) {
+			size_t take = 8 - d->have;
+
+			if (take > len)
+				take = len;
+			memcpy(d->hdr + d->have, p, take);
+			d->have += take;
+			p += take;
+			len -= take;
+			if (d->have < 8)
+				return 0;
+			d->have = 0;
+			if (d->hdr[0] > 2)
+				return fm_error(FM_EPROTO, "stream frame for unknown stream %d", d->hdr[0]);
+			d->stream = d->hdr[0];
+			d->remaining = (size_t)d->hdr[4] << 24 | (size_t)d->hdr[5] << 16 |
+				       (size_t)d->hdr[6] << 8 | d->hdr[7];
+			continue;
+		}
+		{
+			size_t take = d->remaining < len ? d->remaining : len;
+
+			cb(arg, d->stream, p, take);
+			d->remaining -= take;
+			p += take;
+			len -= take;
+		}
+	}
+	return 0;
+}
+
+static char *
+str_or(const cJSON *o, const char *k, const char *def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return xstrdup(cJSON_IsString(v) ? v->valuestring : def);
+}
+
+int
+docker_parse_containers(const char *json, size_t len, const char *engine, struct fm_group **groups,
+			size_t *n)
+{
+	cJSON *j = cJSON_ParseWithLength(json, len), *e;
+	size_t k = 0;
+
+	*groups = NULL;
+	*n = 0;
+	if (!cJSON_IsArray(j)) {
+		cJSON_Delete(j);
+		return fm_error(FM_EPROTO, "containers/json: the answer is not a JSON array");
+	}
+	*groups = xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof **groups);
+	cJSON_ArrayForEach(e, j) {
+		struct fm_group *g;
+		const cJSON *names = cJSON_GetObjectItemCaseSensitive(e, "Names"), *first, *labels, *l;
+		const char *name;
+
+		if (!cJSON_IsObject(e) || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "Id")))
+			continue;
+		g = &(*groups)[k++];
+		params_init(&g->tags);
+		g->id = str_or(e, "Id", "");
+		first = cJSON_IsArray(names) ? cJSON_GetArrayItem(names, 0) : NULL;
+		name = cJSON_IsString(first) ? first->valuestring : g->id;
+		if (*name == '/')
+			name++;
+		g->name = xstrdup(name);
+		g->region = xstrdup(engine);
+		g->zone = str_or(e, "Status", "");
+		g->status = str_or(e, "State", "unknown");
+		g->ip = xstrdup("");
+		labels = cJSON_GetObjectItemCaseSensitive(e, "Labels");
+		cJSON_ArrayForEach(l, labels)
+			if (cJSON_IsString(l))
+				params_add(&g->tags, l->string, l->valuestring);
+		g->ncontainers = 1;
+		g->containers = xcalloc(1, sizeof *g->containers);
+		g->containers[0].name = xstrdup(g->name);
+		g->containers[0].image = str_or(e, "Image", "");
+		g->containers[0].state = str_or(e, "State", "unknown");
+		g->containers[0].ready = strcmp(g->status, "running") == 0;
+	}
+	*n = k;
+	cJSON_Delete(j);
+	return 0;
+}
+
+int
+docker_parse_exec_id(const char *json, size_t len, char **id)
+{
+	cJSON *j = cJSON_ParseWithLength(json, len);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "Id");
+
+	*id = NULL;
+	if (!cJSON_IsString(v) || *v->valuestring == '\0') {
+		cJSON_Delete(j);
+		return fm_error(FM_EPROTO, "exec create: no Id in the answer");
+	}
+	*id = xstrdup(v->valuestring);
+	cJSON_Delete(j);
+	return 0;
+}
+
+int
+docker_parse_exec_inspect(const char *json, size_t len, int *running, int *exit_code)
+{
+	cJSON *j = cJSON_ParseWithLength(json, len);
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "Running");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "ExitCode");
+
+	if (!cJSON_IsBool(r) || !cJSON_IsNumber(c)) {
+		cJSON_Delete(j);
+		return fm_error(FM_EPROTO, "exec inspect: no Running/ExitCode in the answer");
+	}
+	*running = cJSON_IsTrue(r);
+	*exit_code = c->valueint;
+	cJSON_Delete(j);
+	return 0;
+}
+
+void
+docker_parse_error(int status, const char *json, size_t len, struct buf *msg)
+{
+	cJSON *j = cJSON_ParseWithLength(json, len);
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+
+	if (cJSON_IsString(m))
+		buf_printf(msg, "%s", m->valuestring);
+	else if (status > 0)
+		buf_printf(msg, "HTTP %d%s%.*s", status, len ? ": " : "", (int)(len > 120 ? 120 : len),
+			   json);
+	cJSON_Delete(j);
+}
+
+char *
+docker_exec_body(char **argv, int tty)
+{
+	cJSON *o = cJSON_CreateObject(), *cmd, *env;
+	char *s;
+
+	cJSON_AddBoolToObject(o, "AttachStdin", 1);
+	cJSON_AddBoolToObject(o, "AttachStdout", 1);
+	cJSON_AddBoolToObject(o, "AttachStderr", 1);
+	cJSON_AddBoolToObject(o, "Tty", tty);
+	cmd = cJSON_AddArrayToObject(o, "Cmd");
+	for (size_t i = 0; argv[i] != NULL; i++)
+		cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
+	env = cJSON_AddArrayToObject(o, "Env");
+	if (tty)
+		cJSON_AddItemToArray(env, cJSON_CreateString("TERM=xterm-256color"));
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}

@@ -1,0 +1,189 @@
+/* test_docker.c: the Docker stream pieces and Hyper's signature vectors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleetmux/docker.h"
+
+static void
+test_upgrade_keeps_early_bytes(void **state)
+{
+	const char *a = "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
+			"Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n/ # ";
+	int status = 0;
+	size_t hl = 0;
+
+	assert_int_equal(docker_parse_upgrade(a, 20, &status, &hl), 0);
+	assert_int_equal(docker_parse_upgrade(a, strlen(a), &status, &hl), 1);
+	assert_int_equal(status, 101);
+	assert_string_equal(a + hl, "/ # ");
+	assert_int_equal(docker_parse_upgrade("HTTP/1.1 200 OK\r\n\r\n", 19, &status, &hl), 1);
+	assert_int_equal(status, 200);
+	assert_int_equal(hl, 19);
+	assert_true(docker_parse_upgrade("SSH-2.0-x\r\n\r\n", 13, &status, &hl) < 0);
+	assert_true(docker_parse_upgrade("HTTP/1.1 x\r\n\r\n", 15, &status, &hl) < 0);
+}
+
+struct got {
+	char out[256], err[256];
+	int calls;
+};
+
+static void
+collect(void *arg, int stream, const unsigned char *d, size_t n)
+{
+	struct got *g = arg;
+	char *dst = stream == 2 ? g->err : g->out;
+
+	strncat(dst, (const char *)d, n);
+	g->calls++;
+}
+
+static void
+test_demux_split_and_joined(void **state)
+{
+	static const unsigned char frames[] = {1, 0, 0, 0, 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o',
+					       2, 0, 0, 0, 0, 0, 0, 3, 'e', 'r', 'r',
+					       1, 0, 0, 0, 0, 0, 0, 0,
+					       1, 0, 0, 0, 0, 0, 0, 1, '!'};
+	/* Every way of cutting the bytes in two gives the same streams. */
+	for (size_t cut = 0; cut <= sizeof frames; cut++) {
+		struct docker_demux d = {0};
+		struct got g = {{0}, {0}, 0};
+
+		assert_int_equal(docker_demux_feed(&d, frames, cut, collect, &g), 0);
+		assert_int_equal(docker_demux_feed(&d, frames + cut, sizeof frames - cut, collect, &g), 0);
+		assert_string_equal(g.out, "hello!");
+		assert_string_equal(g.err, "err");
+	}
+	/* One byte at a time. */
+	{
+		struct docker_demux d = {0};
+		struct got g = {{0}, {0}, 0};
+
+		for (size_t i = 0; i < sizeof frames; i++)
+			assert_int_equal(docker_demux_feed(&d, frames + i, 1, collect, &g), 0);
+		assert_string_equal(g.out, "hello!");
+	}
+	{
+		struct docker_demux d = {0};
+		struct got g = {{0}, {0}, 0};
+		static const unsigned char bad[] = {7, 0, 0, 0, 0, 0, 0, 1, 'x'};
+
+		assert_true(docker_demux_feed(&d, bad, sizeof bad, collect, &g) < 0);
+	}
+}
+
+static void
+test_parse_containers(void **state)
+{
+	const char *j = "[{\"Id\":\"abc123\",\"Names\":[\"/web\"],\"Image\":\"busybox\",\"State\":"
+			"\"running\",\"Status\":\"Up 2 minutes\",\"Labels\":{\"app\":\"web\"}},"
+			"{\"Names\":[\"/no-id\"]},{\"Id\":\"def\",\"State\":\"exited\"}]";
+	struct fm_group *g;
+	size_t n;
+	char *id;
+	int running, code;
+
+	assert_int_equal(docker_parse_containers(j, strlen(j), "local", &g, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(g[0].name, "web");
+	assert_string_equal(g[0].status, "running");
+	assert_string_equal(g[0].containers[0].image, "busybox");
+	assert_string_equal(params_get(&g[0].tags, "app"), "web");
+	assert_string_equal(g[1].name, "def");
+	fm_groups_free(g, n);
+	assert_true(docker_parse_containers("{}", 2, "local", &g, &n) < 0);
+	assert_int_equal(docker_parse_exec_id("{\"Id\":\"e1\"}", 11, &id), 0);
+	assert_string_equal(id, "e1");
+	free(id);
+	assert_true(docker_parse_exec_id("{\"message\":\"x\"}", 15, &id) < 0);
+	assert_int_equal(docker_parse_exec_inspect("{\"Running\":false,\"ExitCode\":3}", 30, &running,
+						   &code),
+			 0);
+	assert_int_equal(code, 3);
+	assert_false(running);
+}
+
+static void
+test_exec_body(void **state)
+{
+	char *argv[] = {"sh", "-c", "echo \"hi\"", NULL};
+	char *b = docker_exec_body(argv, 1);
+
+	assert_string_equal(b, "{\"AttachStdin\":true,\"AttachStdout\":true,\"AttachStderr\":true,"
+			       "\"Tty\":true,\"Cmd\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\"],"
+			       "\"Env\":[\"TERM=xterm-256color\"]}");
+	free(b);
+}
+
+static const char *AK = "5O4KAD63BNZBF9KON6BVP655";
+static const char *SK = "4XrYLX30vmVsWz3w3orGrtymaXYaQ93SBPOmKowM";
+
+static void
+expect_hyper(const char *method, const char *path, const char *date, const char *body,
+	     const char *want)
+{
+	struct params h;
+	const char *auth;
+
+	params_init(&h);
+	params_add(&h, "Content-Type", "application/json");
+	hyper_sign(&h, method, path, NULL, body, strlen(body), "us-west-1.hyper.sh", AK, SK,
+		   "us-west-1", date);
+	auth = params_get(&h, "Authorization");
+	assert_non_null(auth);
+	if (strstr(auth, want) == NULL)
+		fail_msg("got %s, want signature %s", auth, want);
+	assert_non_null(strstr(auth, "SignedHeaders=content-type;host;x-hyper-content-sha256;"
+				     "x-hyper-date,"));
+	params_free(&h);
+}
+
+static void
+test_hyper_vectors(void **state)
+{
+	expect_hyper("GET", "/version", "20160614T100221Z", "",
+		     "Signature=54a3cce3b25f6efc6a0da17ac0bf3039d5281684a8a8ee082d180819ac02fb6a");
+	expect_hyper("POST", "/images/load", "20160709T034006Z",
+		     "{\"fromSrc\":\"http://image-tarball.s3.amazonaws.com/test/public/"
+		     "helloworld.tar.gz\",\"quiet\":false}",
+		     "Signature=2e90b01cd531a2189f3253d2312f4fc94bc9612fcc039c36513352261ca997f6");
+}
+
+static void
+test_hyper_header_shape(void **state)
+{
+	struct params h;
+
+	params_init(&h);
+	hyper_sign(&h, "GET", "/version", NULL, "", 0, "us-west-1.hyper.sh:443", AK, SK, "us-west-1",
+		   "20160614T100221Z");
+	/* Content-Type is added; :443 is dropped from the signed host. */
+	assert_string_equal(params_get(&h, "Content-Type"), "application/json");
+	assert_string_equal(params_get(&h, "X-Hyper-Date"), "20160614T100221Z");
+	assert_non_null(strstr(params_get(&h, "Authorization"),
+			       "HYPER-HMAC-SHA256 Credential=5O4KAD63BNZBF9KON6BVP655/20160614/"
+			       "us-west-1/hyper/hyper_request, SignedHeaders="));
+	assert_non_null(strstr(params_get(&h, "Authorization"), "54a3cce3b25f6efc6a0da17ac0bf3039"));
+	params_free(&h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_upgrade_keeps_early_bytes),
+	    cmocka_unit_test(test_demux_split_and_joined),
+	    cmocka_unit_test(test_parse_containers),
+	    cmocka_unit_test(test_exec_body),
+	    cmocka_unit_test(test_hyper_vectors),
+	    cmocka_unit_test(test_hyper_header_shape),
+	};
+
+	return cmocka_run_group_tests_name("docker", tests, NULL, NULL);
+}
