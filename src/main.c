@@ -1,6 +1,8 @@
 /* fleetmux: a terminal multiplexer for container fleets. argv → options →
  * provider → app. */
 #include <getopt.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,26 +11,32 @@
 #include <unistd.h>
 
 #include "fleetmux/app.h"
+#include "fleetmux/config.h"
 
 #define FLEETMUX_VERSION "0.1.0"
 
 static void
 usage(FILE *f)
 {
-	fputs("usage: fleetmux [--provider eci] [--endpoint URL] [--region ID]... [--profile NAME]\n"
+	fputs("usage: fleetmux [--provider eci|docker|hyper] [--endpoint URL] [--region ID]... [--profile NAME]\n"
 	      "                [--open REGION/GROUP/CONTAINER]... [--layout NAME] [--insecure]\n"
 	      "                [--ca-file FILE] [--sign v1|v3] [--version] [--help]\n"
 	      "\n"
-	      "  --provider eci      the backend (only eci for now)\n"
-	      "  --endpoint URL      the OpenAPI endpoint (default https://eci.<region>.aliyuncs.com;\n"
-	      "                      also $FLEETMUX_ECI_ENDPOINT)\n"
+	      "  --provider P        only this backend: eci, docker or hyper (default: the\n"
+	      "                      config's providers, else ECI and the local Docker engine)\n"
+	      "  --endpoint URL      ECI: the OpenAPI endpoint (default https://eci.<region>.aliyuncs.com;\n"
+	      "                      also $FLEETMUX_ECI_ENDPOINT); docker: unix:///PATH or\n"
+	      "                      tcp://HOST:PORT (default $DOCKER_HOST); hyper: https://HOST\n"
 	      "  --region ID         list only this region (repeatable)\n"
 	      "  --profile NAME      the aliyun CLI profile in ~/.aliyun/config.json\n"
-	      "  --open R/G/C        open a pane at start (G: group id or name)\n"
+	      "  --open R/G/C        open a pane at start (G: group id or name);\n"
+	      "                      ENGINE/NAME for a Docker container (name or id prefix)\n"
 	      "  --layout NAME       tiled, even-horizontal, even-vertical, main-vertical\n"
 	      "  --insecure          do not verify TLS certificates\n"
 	      "  --ca-file FILE      trust this CA bundle\n"
 	      "  --sign v1|v3        request signature (default v3)\n"
+	      "  --config FILE       the config (default ~/.config/fleetmux/config)\n"
+	      "  --check-config      report each bad config line, then exit\n"
 	      "\n"
 	      "Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET\n"
 	      "(/ ALIBABA_CLOUD_SECURITY_TOKEN), else the aliyun CLI's ~/.aliyun/config.json.\n"
@@ -49,6 +57,186 @@ push(char **v, size_t *n, const char *s)
 	return v;
 }
 
+struct cli {
+	const char *provider;       /* --provider, or NULL */
+	const char *endpoint;
+	const char *profile;
+	const char *key_id, *secret, *token;
+	const char *ca_file;
+	const char *config_path;
+	int insecure, sign_v1, check_config;
+	char **regions;
+};
+
+/* A command from the config runs through the container's shell. */
+static char **
+shell_command(const char *cmd, char *store[4])
+{
+	if (cmd == NULL || *cmd == '\0')
+		return NULL;
+	store[0] = "/bin/sh";
+	store[1] = "-c";
+	store[2] = (char *)cmd;
+	store[3] = NULL;
+	return store;
+}
+
+static int
+env_true(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v && strcmp(v, "0") != 0 && strcmp(v, "false") != 0;
+}
+
+static struct provider *
+make_eci(uv_loop_t *loop, const struct cli *c, const struct params *kv, char **cmd)
+{
+	struct eci_options o;
+	const char *sign = kv ? params_get(kv, "sign") : NULL;
+	const char *ins = kv ? params_get(kv, "insecure") : NULL;
+
+	memset(&o, 0, sizeof o);
+	o.endpoint = c->endpoint ? c->endpoint : kv ? params_get(kv, "endpoint") : NULL;
+	if (o.endpoint == NULL)
+		o.endpoint = getenv("FLEETMUX_ECI_ENDPOINT");
+	o.key_id = c->key_id;
+	o.secret = c->secret;
+	o.token = c->token;
+	o.profile = c->profile ? c->profile : kv ? params_get(kv, "profile") : NULL;
+	o.sign_v1 = c->sign_v1 || (sign && strcmp(sign, "v1") == 0);
+	o.insecure = c->insecure || (ins && strcmp(ins, "true") == 0);
+	o.ca_file = c->ca_file ? c->ca_file : kv ? params_get(kv, "ca-file") : NULL;
+	o.default_command = cmd;
+	return eci_provider_new(loop, &o);
+}
+
+static struct provider *
+make_docker(uv_loop_t *loop, const struct cli *c, const char *name, const struct params *kv, int hyper,
+	    char **cmd)
+{
+	struct docker_options o;
+	const char *tls = kv ? params_get(kv, "tls-verify") : NULL;
+	const char *ins = kv ? params_get(kv, "insecure") : NULL;
+	char *ak = NULL, *sk = NULL, *region = NULL, *url = NULL, *certs = NULL;
+	struct provider *p;
+
+	memset(&o, 0, sizeof o);
+	o.name = name;
+	o.default_command = cmd;
+	o.insecure = c->insecure || (ins && strcmp(ins, "true") == 0);
+	if (hyper) {
+		if (hyper_creds_load(&ak, &sk, &region) < 0)
+			return NULL;
+		if (kv && params_get(kv, "region"))
+			o.region = params_get(kv, "region");
+		else
+			o.region = region ? region : "us-west-1";
+		o.hyper = 1;
+		o.access_key = ak;
+		o.secret_key = sk;
+		o.host = c->endpoint ? c->endpoint : kv ? params_get(kv, "endpoint") : NULL;
+		if (o.host == NULL)
+			o.host = url = xasprintf("https://%s.hyper.sh", o.region);
+	} else {
+		o.host = c->endpoint ? c->endpoint : kv ? params_get(kv, "host") : NULL;
+		if (o.host == NULL)
+			o.host = getenv("DOCKER_HOST");
+		o.tls_verify = tls ? strcmp(tls, "true") == 0 : env_true("DOCKER_TLS_VERIFY");
+		o.cert_path = kv && params_get(kv, "cert-path") ? params_get(kv, "cert-path")
+								: getenv("DOCKER_CERT_PATH");
+		if (o.tls_verify && o.cert_path == NULL)
+			o.cert_path = certs = xasprintf("%s/.docker", getenv("HOME") ? getenv("HOME") : "");
+	}
+	p = docker_provider_new(loop, &o);
+	free(ak);
+	free(sk);
+	free(region);
+	free(url);
+	free(certs);
+	return p;
+}
+
+/* Does the local engine's socket answer? (Used only without a config.) */
+static int
+docker_socket_answers(const char *host)
+{
+	struct sockaddr_un sa;
+	int fd, ok;
+
+	if (host != NULL && strncmp(host, "unix://", 7) != 0)
+		return 1; /* a remote engine named by DOCKER_HOST: try it */
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", host ? host + 7 : "/var/run/docker.sock");
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
+		return 0;
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	close(fd);
+	return ok;
+}
+
+/* Providers: --provider alone; else the config file's; else ECI when there
+ * are credentials, plus the local Docker engine when its socket answers. */
+static int
+build_providers(uv_loop_t *loop, const struct cli *c, struct config *cfg, struct provider **out,
+		char *cmdstore[][4])
+{
+	int n = 0;
+
+	if (c->provider != NULL) {
+		if (strcmp(c->provider, "eci") == 0)
+			out[n] = make_eci(loop, c, NULL, NULL);
+		else if (strcmp(c->provider, "docker") == 0)
+			out[n] = make_docker(loop, c, "local", NULL, 0, NULL);
+		else if (strcmp(c->provider, "hyper") == 0)
+			out[n] = make_docker(loop, c, "hyper", NULL, 1, NULL);
+		else
+			return fm_error(FM_EINVAL, "--provider: '%s' is not eci, docker or hyper", c->provider);
+		if (out[n] == NULL)
+			return -FM_EINVAL;
+		return 1;
+	}
+	if (cfg->nprovs > 0) {
+		for (size_t i = 0; i < cfg->nprovs && n < APP_MAX_PROVIDERS; i++) {
+			struct provider_conf *pc = &cfg->provs[i];
+			char **cmd = shell_command(params_get(&pc->kv, "command"), cmdstore[n]);
+			struct provider *p;
+
+			if (pc->type == NULL)
+				continue;
+			if (strcmp(pc->type, "eci") == 0)
+				p = make_eci(loop, c, &pc->kv, cmd);
+			else
+				p = make_docker(loop, c, pc->name, &pc->kv, strcmp(pc->type, "hyper") == 0, cmd);
+			if (p == NULL)
+				return fm_error(FM_EINVAL, "provider \"%s\": %s", pc->name, fm_error_message());
+			free(p->name);
+			p->name = xstrdup(pc->name);
+			out[n++] = p;
+		}
+		return n;
+	}
+	{
+		struct provider *p = make_eci(loop, c, NULL, NULL);
+
+		if (p != NULL)
+			out[n++] = p;
+	}
+	if (docker_socket_answers(getenv("DOCKER_HOST"))) {
+		struct provider *p = make_docker(loop, c, "local", NULL, 0, NULL);
+
+		if (p != NULL)
+			out[n++] = p;
+	}
+	if (n == 0)
+		return fm_error(FM_EAUTH, "nothing to show: no ECI credentials (set "
+					  "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, "
+					  "or configure the aliyun CLI) and no Docker engine answers at "
+					  "/var/run/docker.sock");
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -65,30 +253,33 @@ main(int argc, char **argv)
 	    {"access-key-id", required_argument, NULL, 'I'},
 	    {"access-key-secret", required_argument, NULL, 'S'},
 	    {"security-token", required_argument, NULL, 'T'},
+	    {"config", required_argument, NULL, 'C'},
+	    {"check-config", no_argument, NULL, 'K'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct eci_options eo;
+	struct cli cli;
 	struct app_options ao;
-	struct provider *prov;
+	struct provider *provs[APP_MAX_PROVIDERS];
+	char *cmdstore[APP_MAX_PROVIDERS][4];
+	struct config cfg;
 	struct app app;
 	uv_loop_t loop;
-	const char *provider = "eci";
 	size_t nregions = 0, nopen = 0;
-	int ch, rc;
+	char *cfg_path;
+	int ch, rc, nprovs, cfg_rc;
 
 	setlocale(LC_ALL, "");
-	memset(&eo, 0, sizeof eo);
+	memset(&cli, 0, sizeof cli);
 	memset(&ao, 0, sizeof ao);
 	ao.layout = LAYOUT_TILED;
-	eo.endpoint = getenv("FLEETMUX_ECI_ENDPOINT");
 	while ((ch = getopt_long(argc, argv, "hV", longs, NULL)) != -1) {
 		switch (ch) {
-		case 'P': provider = optarg; break;
-		case 'e': eo.endpoint = optarg; break;
+		case 'P': cli.provider = optarg; break;
+		case 'e': cli.endpoint = optarg; break;
 		case 'r': ao.regions = push(ao.regions, &nregions, optarg); break;
-		case 'p': eo.profile = optarg; break;
+		case 'p': cli.profile = optarg; break;
 		case 'o': ao.open = push(ao.open, &nopen, optarg); break;
 		case 'l':
 			if (layout_from_name(optarg) < 0) {
@@ -98,18 +289,20 @@ main(int argc, char **argv)
 			}
 			ao.layout = (enum layout_kind)layout_from_name(optarg);
 			break;
-		case 'k': eo.insecure = 1; break;
-		case 'c': eo.ca_file = optarg; break;
+		case 'k': cli.insecure = 1; break;
+		case 'c': cli.ca_file = optarg; break;
 		case 's':
 			if (strcmp(optarg, "v1") != 0 && strcmp(optarg, "v3") != 0) {
 				fprintf(stderr, "fleetmux: --sign takes v1 or v3\n");
 				return 2;
 			}
-			eo.sign_v1 = strcmp(optarg, "v1") == 0;
+			cli.sign_v1 = strcmp(optarg, "v1") == 0;
 			break;
-		case 'I': eo.key_id = optarg; break;
-		case 'S': eo.secret = optarg; break;
-		case 'T': eo.token = optarg; break;
+		case 'I': cli.key_id = optarg; break;
+		case 'S': cli.secret = optarg; break;
+		case 'T': cli.token = optarg; break;
+		case 'C': cli.config_path = optarg; break;
+		case 'K': cli.check_config = 1; break;
 		case 'V': printf("fleetmux %s\n", FLEETMUX_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -119,9 +312,28 @@ main(int argc, char **argv)
 		fprintf(stderr, "fleetmux: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return 2;
 	}
-	if (strcmp(provider, "eci") != 0) {
-		fprintf(stderr, "fleetmux: --provider: '%s' is not known (eci)\n", provider);
+	if (cli.provider && strcmp(cli.provider, "eci") != 0 && strcmp(cli.provider, "docker") != 0 &&
+	    strcmp(cli.provider, "hyper") != 0) {
+		fprintf(stderr, "fleetmux: --provider: '%s' is not eci, docker or hyper\n", cli.provider);
 		return 2;
+	}
+	cfg_path = cli.config_path ? xstrdup(cli.config_path) : config_default_path();
+	cfg_rc = config_load(&cfg, cfg_path);
+	if (cfg_rc == -FM_ENOTFOUND && cli.config_path != NULL) {
+		fprintf(stderr, "fleetmux: %s: no such file\n", cfg_path);
+		return 1;
+	}
+	if (cfg.nerrors > 0)
+		fputs(cfg.errors.data, stderr);
+	if (cli.check_config) {
+		if (cfg_rc == -FM_ENOTFOUND)
+			printf("%s: no config file (defaults apply)\n", cfg_path);
+		else if (cfg.nerrors == 0)
+			printf("%s: ok, %zu providers\n", cfg_path, cfg.nprovs);
+		free(cfg_path);
+		rc = cfg.nerrors > 0 || (cfg_rc < 0 && cfg_rc != -FM_ENOTFOUND);
+		config_free(&cfg);
+		return rc;
 	}
 	if (!isatty(0) || !isatty(1)) {
 		fprintf(stderr, "fleetmux: needs a terminal on stdin and stdout\n");
@@ -129,15 +341,17 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	uv_loop_init(&loop);
-	prov = eci_provider_new(&loop, &eo);
-	if (prov == NULL) {
+	nprovs = build_providers(&loop, &cli, &cfg, provs, cmdstore);
+	if (nprovs <= 0) {
 		fprintf(stderr, "fleetmux: %s\n", fm_error_message());
 		uv_loop_close(&loop);
+		config_free(&cfg);
+		free(cfg_path);
 		free(ao.regions);
 		free(ao.open);
 		return 1;
 	}
-	if (app_init(&app, &loop, prov, &ao) < 0) {
+	if (app_init(&app, &loop, provs, nprovs, &ao) < 0) {
 		endwin();
 		fprintf(stderr, "fleetmux: %s\n", fm_error_message());
 		return 1;
@@ -145,6 +359,8 @@ main(int argc, char **argv)
 	rc = app_run(&app);
 	app_free(&app);
 	uv_loop_close(&loop);
+	config_free(&cfg);
+	free(cfg_path);
 	free(ao.regions);
 	free(ao.open);
 	return rc;

@@ -11,6 +11,7 @@
 #include "fleetmux/sidebar.h"
 
 #define APP_MAX_PANES 256
+#define APP_MAX_PROVIDERS 16
 #define APP_SIDEBAR_WIDTH 36
 #define APP_FRAME_MS 16
 
@@ -22,14 +23,22 @@ struct app_options {
 };
 
 struct open_target {
-	char *region, *group, *container;
+	char *region, *group, *container;   /* container NULL: ENGINE/CONTAINER */
 	int done;
+};
+
+struct app;
+struct prov_ctx {
+	struct app *app;
+	int idx;
 };
 
 struct app {
 	uv_loop_t *loop;
 	struct app_options opt;
-	struct provider *prov;
+	struct provider *provs[APP_MAX_PROVIDERS];
+	struct prov_ctx ctx[APP_MAX_PROVIDERS];
+	int nprovs;
 	struct sidebar sb;
 	struct keytable prefix_keys, sidebar_keys;
 
@@ -63,7 +72,9 @@ struct app {
 	uv_timer_t frame_timer, clock_timer, numbers_timer;
 };
 
-int app_init(struct app *a, uv_loop_t *loop, struct provider *p, const struct app_options *o);
+/* The app takes the providers. */
+int app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
+	     const struct app_options *o);
 int app_run(struct app *a);
 void app_free(struct app *a);
 

@@ -19,7 +19,24 @@ struct http_response {
 
 typedef void (*http_cb)(void *arg, const struct http_response *res);
 
-struct http *http_new(uv_loop_t *loop, int insecure, const char *ca_file);
+struct http_opts {
+	int insecure;             /* do not verify TLS certificates */
+	const char *ca_file;      /* trust this CA bundle */
+	const char *cert_file;    /* TLS client certificate (Docker's cert.pem) */
+	const char *key_file;     /* and its key */
+	const char *unix_socket;  /* connect here instead of the URL's host */
+};
+
+struct http *http_new(uv_loop_t *loop, const struct http_opts *o);
+
+/* A raw connection for protocols that take over the socket (Docker's exec
+ * start): curl connects (unix socket, TCP or TLS with client certificates),
+ * then hands over the connected handle; data then moves with
+ * curl_easy_send/curl_easy_recv on that handle (see rawstream.h). */
+typedef void (*http_connect_cb)(void *arg, void *curl_easy, const char *error);
+int http_connect_raw(struct http *h, const char *url, http_connect_cb cb, void *arg);
+/* Done with a raw connection: closes it and frees the handle. */
+void http_raw_release(struct http *h, void *curl_easy);
 /* Cancels what is in flight (their callbacks are not called) and frees. */
 void http_free(struct http *h);
 /* Start a request; cb runs once, on the loop. headers are "Name: value". */

@@ -83,6 +83,21 @@ struct eci_options {
 	char **default_command;    /* NULL: bash if present, else sh */
 };
 
+struct docker_options {
+	const char *name;          /* the engine's name in the sidebar ("local") */
+	const char *host;          /* unix:///var/run/docker.sock, tcp://host:2376, https://... */
+	int tls_verify;            /* TLS with client certificates from cert_path */
+	const char *cert_path;     /* ca.pem, cert.pem, key.pem */
+	int insecure;
+	char **default_command;
+	/* Hyper.sh-style clouds: sign every request. */
+	int hyper;
+	const char *access_key, *secret_key, *region;
+};
+
+/* A Docker-compatible engine (Docker, Podman, Hyper.sh's 1.23 API). */
+struct provider *docker_provider_new(uv_loop_t *loop, const struct docker_options *o);
+
 /* The ECI provider. NULL with fm_error set (e.g. no credentials). */
 struct provider *eci_provider_new(uv_loop_t *loop, const struct eci_options *o);
 /* The default region from the credentials, or NULL. */

@@ -15,6 +15,7 @@ struct sb_group {
 };
 
 struct sb_region {
+	int prov;                  /* which provider it belongs to */
 	char *id;
 	struct sb_group *groups;
 	size_t n, cap;
@@ -27,13 +28,18 @@ enum sb_row_kind { ROW_PROVIDER, ROW_REGION, ROW_GROUP, ROW_CONTAINER, ROW_NOTE 
 
 struct sb_row {
 	enum sb_row_kind kind;
-	int region, group, container;
+	int prov, region, group, container;
+};
+
+struct sb_provider {
+	char *name;
+	char *error;
+	int expanded;
 };
 
 struct sidebar {
-	char *provider_name;
-	char *provider_error;
-	int expanded;
+	struct sb_provider *provs;
+	size_t nprovs;
 	struct sb_region *regions;
 	size_t nregions;
 	char filter[128];
@@ -44,12 +50,16 @@ struct sidebar {
 	int dirty;        /* rows need a rebuild */
 };
 
-void sidebar_init(struct sidebar *s, const char *provider_name);
+void sidebar_init(struct sidebar *s);
 void sidebar_free(struct sidebar *s);
-struct sb_region *sidebar_region(struct sidebar *s, const char *id, int create);
+/* Providers are the tree's roots, in the order they are added. */
+int sidebar_add_provider(struct sidebar *s, const char *name);
+void sidebar_set_provider_error(struct sidebar *s, int prov, const char *error);
+struct sb_region *sidebar_region(struct sidebar *s, int prov, const char *id, int create);
 /* Add (or replace, by id) groups of a region; takes the array. */
-void sidebar_add_groups(struct sidebar *s, const char *region, struct fm_group *g, size_t n);
-void sidebar_clear_region(struct sidebar *s, const char *region);
+void sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_group *g,
+			size_t n);
+void sidebar_clear_region(struct sidebar *s, int prov, const char *region);
 void sidebar_set_filter(struct sidebar *s, const char *filter);
 void sidebar_rebuild(struct sidebar *s);
 const struct sb_row *sidebar_current(struct sidebar *s);
@@ -67,8 +77,10 @@ int sidebar_group_matches(const struct fm_group *g, const char *filter);
 /* Counts for the status line. */
 void sidebar_counts(const struct sidebar *s, long *groups, long *running, long *pending,
 		    long *failed);
-/* Find a group by id or name in a region. */
-struct sb_group *sidebar_find_group(struct sidebar *s, const char *region, const char *id_or_name);
+/* Find a group by id, name or (at least 4 characters of) id prefix in a
+ * region; prov < 0 looks in every provider. *prov_out says where. */
+struct sb_group *sidebar_find_group(struct sidebar *s, int prov, const char *region,
+				    const char *id_or_name, int *prov_out);
 
 void sidebar_draw(struct sidebar *s, WINDOW *w, int x, int y, int width, int height, int focused,
 		  int filtering);

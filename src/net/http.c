@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ struct http {
 	CURLM *multi;
 	uv_timer_t timer;
 	int insecure;
-	char *ca_file;
+	char *ca_file, *cert_file, *key_file, *unix_socket;
 	int pending;
 	struct http_req *reqs;
 };
@@ -29,6 +30,7 @@ struct http_req {
 	char errbuf[CURL_ERROR_SIZE];
 	int too_big;
 	http_cb cb;
+	http_connect_cb raw_cb;   /* connect-only: hand the handle over */
 	void *arg;
 	struct http_req *next;
 };
@@ -111,8 +113,14 @@ socket_fn(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 	return 0;
 }
 
+static char *
+dup_opt(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
 struct http *
-http_new(uv_loop_t *loop, int insecure, const char *ca_file)
+http_new(uv_loop_t *loop, const struct http_opts *o)
 {
 	struct http *h = xcalloc(1, sizeof *h);
 	static int global_done;
@@ -120,8 +128,11 @@ http_new(uv_loop_t *loop, int insecure, const char *ca_file)
 	if (!global_done++)
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 	h->loop = loop;
-	h->insecure = insecure;
-	h->ca_file = ca_file ? xstrdup(ca_file) : NULL;
+	h->insecure = o->insecure;
+	h->ca_file = dup_opt(o->ca_file);
+	h->cert_file = dup_opt(o->cert_file);
+	h->key_file = dup_opt(o->key_file);
+	h->unix_socket = dup_opt(o->unix_socket);
 	h->multi = curl_multi_init();
 	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_fn);
 	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
@@ -173,7 +184,9 @@ http_free(struct http *h)
 	}
 	curl_multi_cleanup(h->multi);
 	free(h->ca_file);
-	h->ca_file = NULL;
+	free(h->cert_file);
+	free(h->key_file);
+	free(h->unix_socket);
 	/* The timer lives inside h: free h once the loop lets go of it. */
 	uv_close((uv_handle_t *)&h->timer, free_with_timer);
 }
@@ -216,6 +229,27 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* curl's words, plus the system's reason when a connect failed (a socket
+ * the user may not open says "Permission denied"). */
+static const char *
+transport_error(struct http_req *r, CURLcode rc)
+{
+	long os_errno = 0;
+	size_t len;
+
+	if (r->errbuf[0] == '\0')
+		snprintf(r->errbuf, sizeof r->errbuf, "%s", curl_easy_strerror(rc));
+	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
+	len = strlen(r->errbuf);
+	if (os_errno != 0 && len + 40 < sizeof r->errbuf && !strstr(r->errbuf, strerror((int)os_errno)))
+		snprintf(r->errbuf + len, sizeof r->errbuf - len, " (%s)", strerror((int)os_errno));
+	if (r->h->unix_socket != NULL && rc == CURLE_COULDNT_CONNECT) {
+		len = strlen(r->errbuf);
+		snprintf(r->errbuf + len, sizeof r->errbuf - len, " at %s", r->h->unix_socket);
+	}
+	return r->errbuf;
+}
+
 static void
 check_done(struct http *h)
 {
@@ -239,14 +273,73 @@ check_done(struct http *h)
 		if (r->too_big)
 			res.error = "answer larger than 64 MiB";
 		else if (m->data.result != CURLE_OK)
-			res.error = r->errbuf[0] ? r->errbuf : curl_easy_strerror(m->data.result);
-		curl_multi_remove_handle(h->multi, r->easy);
-		curl_easy_cleanup(r->easy);
+			res.error = transport_error(r, m->data.result);
 		req_unlink(h, r);
 		h->pending--;
-		r->cb(r->arg, &res);
+		if (r->raw_cb != NULL) {
+			/* A connect-only handle stays in the multi (its connection lives
+			 * in the multi's cache) until http_raw_release. */
+			if (res.error == NULL) {
+				r->raw_cb(r->arg, r->easy, NULL);
+			} else {
+				curl_multi_remove_handle(h->multi, r->easy);
+				curl_easy_cleanup(r->easy);
+				r->raw_cb(r->arg, NULL, res.error);
+			}
+		} else {
+			curl_multi_remove_handle(h->multi, r->easy);
+			curl_easy_cleanup(r->easy);
+			r->cb(r->arg, &res);
+		}
 		req_free(r);
 	}
+}
+
+static void
+set_transport(struct http *h, CURL *e)
+{
+	if (h->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (h->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_file);
+	if (h->cert_file != NULL)
+		curl_easy_setopt(e, CURLOPT_SSLCERT, h->cert_file);
+	if (h->key_file != NULL)
+		curl_easy_setopt(e, CURLOPT_SSLKEY, h->key_file);
+	if (h->unix_socket != NULL)
+		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, h->unix_socket);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
+}
+
+int
+http_connect_raw(struct http *h, const char *url, http_connect_cb cb, void *arg)
+{
+	struct http_req *r = xcalloc(1, sizeof *r);
+	CURL *e = curl_easy_init();
+
+	if (e == NULL) {
+		free(r);
+		return fm_error(FM_ENOMEM, "curl_easy_init failed");
+	}
+	r->h = h;
+	r->easy = e;
+	r->raw_cb = cb;
+	r->arg = arg;
+	buf_init(&r->body);
+	params_init(&r->resp_headers);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	set_transport(h, e);
+	r->next = h->reqs;
+	h->reqs = r;
+	h->pending++;
+	curl_multi_add_handle(h->multi, e);
+	return 0;
 }
 
 int
@@ -288,21 +381,21 @@ http_request(struct http *h, const char *method, const char *url, const struct p
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "fleetmux/0.1");
-	if (h->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (h->ca_file != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_file);
+	set_transport(h, e);
 	r->next = h->reqs;
 	h->reqs = r;
 	h->pending++;
 	curl_multi_add_handle(h->multi, e);
 	return 0;
+}
+
+void
+http_raw_release(struct http *h, void *easy)
+{
+	curl_multi_remove_handle(h->multi, easy);
+	curl_easy_cleanup(easy);
 }
 
 int

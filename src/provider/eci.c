@@ -619,7 +619,11 @@ eci_provider_new(uv_loop_t *loop, const struct eci_options *o)
 	e->endpoint = o->endpoint ? xstrdup(o->endpoint) : NULL;
 	e->default_cmd = o->default_command;
 	e->rng = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull | 1;
-	e->http = http_new(loop, o->insecure, o->ca_file);
+	{
+		struct http_opts ho = {.insecure = o->insecure, .ca_file = o->ca_file};
+
+		e->http = http_new(loop, &ho);
+	}
 	e->ws = ws_client_new(loop, o->insecure, o->ca_file);
 	if (e->ws == NULL) {
 		http_free(e->http);

@@ -133,7 +133,7 @@ renumber(struct app *a)
 }
 
 static int
-open_pane(struct app *a, const char *region, const char *group_id, const char *group_name,
+open_pane(struct app *a, int prov, const char *region, const char *group_id, const char *group_name,
 	  const char *container)
 {
 	struct pane *p;
@@ -158,7 +158,7 @@ open_pane(struct app *a, const char *region, const char *group_id, const char *g
 	app_relayout(a);
 	req.cols = (unsigned)p->cols;
 	req.rows = (unsigned)p->rows;
-	s = a->prov->ops->open_exec(a->prov, &ref, &req, &pane_events, p);
+	s = a->provs[prov]->ops->open_exec(a->provs[prov], &ref, &req, &pane_events, p);
 	if (s != NULL)
 		pane_attach(p, s);
 	a->focus = a->npanes - 1;
@@ -201,15 +201,16 @@ region_wanted(struct app *a, const char *id)
 static void
 on_groups(void *arg, const char *region, struct fm_group *g, size_t n, int done, const char *error)
 {
-	struct app *a = arg;
-	struct sb_region *r = sidebar_region(&a->sb, region, 1);
+	struct prov_ctx *c = arg;
+	struct app *a = c->app;
+	struct sb_region *r = sidebar_region(&a->sb, c->idx, region, 1);
 
 	if (g != NULL)
-		sidebar_add_groups(&a->sb, region, g, n);
+		sidebar_add_groups(&a->sb, c->idx, region, g, n);
 	if (error != NULL) {
 		free(r->error);
 		r->error = xstrdup(error);
-		app_message(a, 1, "%s: %s: %s", a->prov->name, region, error);
+		app_message(a, 1, "%s: %s: %s", a->provs[c->idx]->name, region, error);
 	}
 	if (done) {
 		r->loading = 0;
@@ -221,35 +222,36 @@ on_groups(void *arg, const char *region, struct fm_group *g, size_t n, int done,
 }
 
 static void
-list_region(struct app *a, const char *id)
+list_region(struct app *a, int prov, const char *id)
 {
-	struct sb_region *r = sidebar_region(&a->sb, id, 1);
+	struct sb_region *r = sidebar_region(&a->sb, prov, id, 1);
 
 	r->loading = 1;
 	a->regions_pending++;
-	a->prov->ops->list_groups(a->prov, id, on_groups, a);
+	a->provs[prov]->ops->list_groups(a->provs[prov], id, on_groups, &a->ctx[prov]);
 }
 
 static void
 on_regions(void *arg, char **ids, size_t n, const char *error)
 {
-	struct app *a = arg;
+	struct prov_ctx *c = arg;
+	struct app *a = c->app;
+	struct provider *p = a->provs[c->idx];
 
 	a->regions_pending--;
 	if (error != NULL) {
-		free(a->sb.provider_error);
-		a->sb.provider_error = xstrdup(error);
-		app_message(a, 1, "%s: %s", a->prov->name, error);
+		sidebar_set_provider_error(&a->sb, c->idx, error);
+		app_message(a, 1, "%s: %s", p->name, error);
 		open_targets(a);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (region_wanted(a, ids[i]))
-			list_region(a, ids[i]);
+		if (strcmp(p->ops->type, "eci") != 0 || region_wanted(a, ids[i]))
+			list_region(a, c->idx, ids[i]);
 	/* Regions asked for by name that the service did not list. */
-	for (char **r = a->opt.regions; r && *r; r++)
-		if (sidebar_region(&a->sb, *r, 0) == NULL) {
-			app_message(a, 1, "%s: region %s is not offered", a->prov->name, *r);
+	for (char **r = a->opt.regions; r && *r && strcmp(p->ops->type, "eci") == 0; r++)
+		if (sidebar_region(&a->sb, c->idx, *r, 0) == NULL) {
+			app_message(a, 1, "%s: region %s is not offered", p->name, *r);
 		}
 	a->sb.dirty = 1;
 	app_schedule_frame(a);
@@ -257,59 +259,63 @@ on_regions(void *arg, char **ids, size_t n, const char *error)
 }
 
 static void
+list_provider(struct app *a, int i)
+{
+	a->regions_pending++;
+	a->provs[i]->ops->list_regions(a->provs[i], on_regions, &a->ctx[i]);
+}
+
+static void
 refresh_listing(struct app *a)
 {
 	for (size_t i = 0; i < a->sb.nregions; i++)
-		sidebar_clear_region(&a->sb, a->sb.regions[i].id);
-	free(a->sb.provider_error);
-	a->sb.provider_error = NULL;
-	a->regions_pending++;
-	a->prov->ops->list_regions(a->prov, on_regions, a);
-	app_message(a, 0, "refreshing %s", a->prov->name);
+		sidebar_clear_region(&a->sb, a->sb.regions[i].prov, a->sb.regions[i].id);
+	for (int i = 0; i < a->nprovs; i++) {
+		sidebar_set_provider_error(&a->sb, i, NULL);
+		list_provider(a, i);
+	}
+	app_message(a, 0, "refreshing");
 }
 
-/* --open REGION/GROUP/CONTAINER, once that region is listed. */
+/* --open REGION/GROUP/CONTAINER (or ENGINE/CONTAINER), once that region is
+ * listed. */
 static void
 open_targets(struct app *a)
 {
 	for (size_t i = 0; i < a->ntargets; i++) {
 		struct open_target *t = &a->targets[i];
-		struct sb_region *r;
 		struct sb_group *g;
+		int loading = a->regions_pending > 0, prov = -1;
+		const char *cname;
 
 		if (t->done)
 			continue;
-		r = sidebar_region(&a->sb, t->region, 0);
-		if (r == NULL) {
-			if (a->regions_pending == 0) {
-				t->done = 1;
-				app_message(a, 1, "--open %s/%s/%s: no region %s", t->region, t->group,
-					    t->container, t->region);
-			}
-			continue;
-		}
-		g = sidebar_find_group(&a->sb, t->region, t->group);
+		for (size_t k = 0; k < a->sb.nregions; k++)
+			if (strcmp(a->sb.regions[k].id, t->region) == 0 && a->sb.regions[k].loading)
+				loading = 1;
+		g = sidebar_find_group(&a->sb, -1, t->region, t->group, &prov);
 		if (g == NULL) {
-			if (!r->loading) {
+			if (!loading) {
 				t->done = 1;
-				app_message(a, 1, "--open: no group %s in %s", t->group, t->region);
+				app_message(a, 1, "--open: no %s %s in %s", t->container ? "group" : "container",
+					    t->group, t->region);
 			}
 			continue;
 		}
 		t->done = 1;
+		cname = t->container ? t->container : g->g.ncontainers ? g->g.containers[0].name : "";
 		{
 			int found = 0;
 
 			for (size_t k = 0; k < g->g.ncontainers; k++)
-				if (strcmp(g->g.containers[k].name, t->container) == 0)
+				if (strcmp(g->g.containers[k].name, cname) == 0)
 					found = 1;
 			if (!found) {
-				app_message(a, 1, "--open: group %s has no container %s", t->group,
-					    t->container);
+				app_message(a, 1, "--open: group %s has no container %s", t->group, cname);
 				continue;
 			}
 		}
-		open_pane(a, t->region, g->g.id, g->g.name, t->container);
+		open_pane(a, prov, t->region, g->g.id, g->g.name, cname);
 	}
 }
 
@@ -324,7 +330,8 @@ open_row(struct app *a)
 	if (r == NULL)
 		return;
 	if (r->kind == ROW_PROVIDER || r->kind == ROW_REGION) {
-		int open = r->kind == ROW_PROVIDER ? a->sb.expanded : a->sb.regions[r->region].expanded;
+		int open = r->kind == ROW_PROVIDER ? a->sb.provs[r->prov].expanded
+						   : a->sb.regions[r->region].expanded;
 
 		if (open)
 			sidebar_collapse(&a->sb);
@@ -338,7 +345,7 @@ open_row(struct app *a)
 		a->sb.dirty = 1;
 		return;
 	}
-	open_pane(a, a->sb.regions[r->region].id, g->g.id, g->g.name,
+	open_pane(a, r->prov, a->sb.regions[r->region].id, g->g.id, g->g.name,
 		  g->g.containers[r->kind == ROW_CONTAINER ? r->container : 0].name);
 }
 
@@ -352,8 +359,8 @@ open_marked(struct app *a)
 			struct sb_group *g = &a->sb.regions[i].groups[j];
 
 			for (size_t k = 0; k < g->g.ncontainers; k++)
-				if (g->marked[k] && open_pane(a, a->sb.regions[i].id, g->g.id, g->g.name,
-							       g->g.containers[k].name) == 0)
+				if (g->marked[k] && open_pane(a, a->sb.regions[i].prov, a->sb.regions[i].id,
+							       g->g.id, g->g.name, g->g.containers[k].name) == 0)
 					opened++;
 		}
 	sidebar_clear_marks(&a->sb);
@@ -659,8 +666,15 @@ parse_targets(struct app *a)
 	for (size_t i = 0; i < n; i++) {
 		char *s = a->opt.open[i], *p1 = strchr(s, '/'), *p2 = p1 ? strchr(p1 + 1, '/') : NULL;
 
+		if (p1 != NULL && p2 == NULL && p1 != s && p1[1] != '\0') {
+			/* ENGINE/CONTAINER: a Docker engine's container by name or id. */
+			a->targets[i].region = xstrndup(s, (size_t)(p1 - s));
+			a->targets[i].group = xstrdup(p1 + 1);
+			continue;
+		}
 		if (p1 == NULL || p2 == NULL || p1 == s || p2 == p1 + 1 || p2[1] == '\0')
-			return fm_error(FM_EINVAL, "--open wants REGION/GROUP/CONTAINER, not '%s'", s);
+			return fm_error(FM_EINVAL, "--open wants REGION/GROUP/CONTAINER or ENGINE/CONTAINER, "
+						   "not '%s'", s);
 		a->targets[i].region = xstrndup(s, (size_t)(p1 - s));
 		a->targets[i].group = xstrndup(p1 + 1, (size_t)(p2 - p1 - 1));
 		a->targets[i].container = xstrdup(p2 + 1);
@@ -670,7 +684,8 @@ parse_targets(struct app *a)
 }
 
 int
-app_init(struct app *a, uv_loop_t *loop, struct provider *p, const struct app_options *o)
+app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
+	 const struct app_options *o)
 {
 	memset(a, 0, sizeof *a);
 	the_app = a;
@@ -678,14 +693,19 @@ app_init(struct app *a, uv_loop_t *loop, struct provider *p, const struct app_op
 	a->opt = *o;
 	if (a->opt.prefix == 0)
 		a->opt.prefix = KEYMAP_CTRL('b');
-	a->prov = p;
 	a->layout = o->layout;
 	a->zoomed = -1;
 	a->sidebar_visible = 1;
 	a->sidebar_focus = 1;
+	sidebar_init(&a->sb);
+	for (int i = 0; i < nprovs && i < APP_MAX_PROVIDERS; i++) {
+		a->provs[i] = provs[i];
+		a->ctx[i] = (struct prov_ctx){a, i};
+		sidebar_add_provider(&a->sb, provs[i]->name);
+		a->nprovs++;
+	}
 	if (parse_targets(a) < 0)
 		return -FM_EINVAL;
-	sidebar_init(&a->sb, p->name);
 	keytable_init(&a->prefix_keys);
 	keytable_init(&a->sidebar_keys);
 	keytable_default_prefix(&a->prefix_keys);
@@ -725,10 +745,9 @@ app_init(struct app *a, uv_loop_t *loop, struct provider *p, const struct app_op
 	a->frame_timer.data = a->clock_timer.data = a->numbers_timer.data = a;
 	uv_timer_start(&a->clock_timer, clock_tick, 30000, 30000);
 
-	a->regions_pending = 1;
-	p->ops->list_regions(p, on_regions, a);
-	app_message(a, 0, "listing %s…  Enter opens, Space marks, / filters, C-b d quits",
-		    p->name);
+	for (int i = 0; i < a->nprovs; i++)
+		list_provider(a, i);
+	app_message(a, 0, "listing…  Enter opens, Space marks, / filters, C-b d quits");
 	a->full_redraw = 1;
 	app_schedule_frame(a);
 	return 0;
@@ -763,7 +782,8 @@ app_free(struct app *a)
 	uv_close((uv_handle_t *)&a->frame_timer, NULL);
 	uv_close((uv_handle_t *)&a->clock_timer, NULL);
 	uv_close((uv_handle_t *)&a->numbers_timer, NULL);
-	a->prov->ops->free(a->prov);
+	for (int i = 0; i < a->nprovs; i++)
+		a->provs[i]->ops->free(a->provs[i]);
 	for (int i = 0; i < 10; i++)
 		uv_run(a->loop, UV_RUN_NOWAIT);
 	uv_walk(a->loop, close_walk, NULL);

@@ -106,15 +106,23 @@ static void
 draw_status(struct app *a)
 {
 	long groups, running, pending, failed;
-	char left[256], right[256];
+	char left[512], right[256], names[128];
 	int y = a->rows - 1, x, used;
 	time_t now = time(NULL);
 	struct tm tm;
 
 	localtime_r(&now, &tm);
 	sidebar_counts(&a->sb, &groups, &running, &pending, &failed);
+	{
+		size_t o = 0;
+
+		names[0] = '\0';
+		for (int i = 0; i < a->nprovs && o + 2 < sizeof names; i++)
+			o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", i ? "," : "",
+					      a->provs[i]->name);
+	}
 	snprintf(left, sizeof left, " %s%s │ %zu regions%s │ %ld groups: %ld running %ld pending %ld failed │ ",
-		 a->prefix_pending ? "[C-b] " : "", a->prov->name, a->sb.nregions,
+		 a->prefix_pending ? "[C-b] " : "", names, a->sb.nregions,
 		 a->regions_pending > 0 ? " (listing…)" : "", groups, running, pending, failed);
 	if (a->npanes > 0 && !a->sidebar_focus) {
 		struct pane *p = a->panes[a->focus];

@@ -9,11 +9,28 @@
 #include <wchar.h>
 
 void
-sidebar_init(struct sidebar *s, const char *provider_name)
+sidebar_init(struct sidebar *s)
 {
 	memset(s, 0, sizeof *s);
-	s->provider_name = xstrdup(provider_name);
-	s->expanded = 1;
+	s->dirty = 1;
+}
+
+int
+sidebar_add_provider(struct sidebar *s, const char *name)
+{
+	s->provs = xrealloc(s->provs, (s->nprovs + 1) * sizeof *s->provs);
+	s->provs[s->nprovs].name = xstrdup(name);
+	s->provs[s->nprovs].error = NULL;
+	s->provs[s->nprovs].expanded = 1;
+	s->dirty = 1;
+	return (int)s->nprovs++;
+}
+
+void
+sidebar_set_provider_error(struct sidebar *s, int prov, const char *error)
+{
+	free(s->provs[prov].error);
+	s->provs[prov].error = error ? xstrdup(error) : NULL;
 	s->dirty = 1;
 }
 
@@ -38,21 +55,25 @@ sidebar_free(struct sidebar *s)
 	}
 	free(s->regions);
 	free(s->rows);
-	free(s->provider_name);
-	free(s->provider_error);
+	for (size_t i = 0; i < s->nprovs; i++) {
+		free(s->provs[i].name);
+		free(s->provs[i].error);
+	}
+	free(s->provs);
 	memset(s, 0, sizeof *s);
 }
 
 struct sb_region *
-sidebar_region(struct sidebar *s, const char *id, int create)
+sidebar_region(struct sidebar *s, int prov, const char *id, int create)
 {
 	for (size_t i = 0; i < s->nregions; i++)
-		if (strcmp(s->regions[i].id, id) == 0)
+		if (s->regions[i].prov == prov && strcmp(s->regions[i].id, id) == 0)
 			return &s->regions[i];
 	if (!create)
 		return NULL;
 	s->regions = xrealloc(s->regions, (s->nregions + 1) * sizeof *s->regions);
 	memset(&s->regions[s->nregions], 0, sizeof *s->regions);
+	s->regions[s->nregions].prov = prov;
 	s->regions[s->nregions].id = xstrdup(id);
 	s->regions[s->nregions].expanded = 1;
 	s->dirty = 1;
@@ -60,9 +81,9 @@ sidebar_region(struct sidebar *s, const char *id, int create)
 }
 
 void
-sidebar_add_groups(struct sidebar *s, const char *region, struct fm_group *g, size_t n)
+sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_group *g, size_t n)
 {
-	struct sb_region *r = sidebar_region(s, region, 1);
+	struct sb_region *r = sidebar_region(s, prov, region, 1);
 
 	for (size_t i = 0; i < n; i++) {
 		struct sb_group *dst = NULL;
@@ -89,9 +110,9 @@ sidebar_add_groups(struct sidebar *s, const char *region, struct fm_group *g, si
 }
 
 void
-sidebar_clear_region(struct sidebar *s, const char *region)
+sidebar_clear_region(struct sidebar *s, int prov, const char *region)
 {
-	struct sb_region *r = sidebar_region(s, region, 0);
+	struct sb_region *r = sidebar_region(s, prov, region, 0);
 
 	if (r == NULL)
 		return;
@@ -147,13 +168,13 @@ sidebar_group_matches(const struct fm_group *g, const char *filter)
 }
 
 static void
-push_row(struct sidebar *s, enum sb_row_kind k, int r, int g, int c)
+push_row(struct sidebar *s, enum sb_row_kind k, int p, int r, int g, int c)
 {
 	if (s->nrows == s->rows_cap) {
 		s->rows_cap = s->rows_cap ? s->rows_cap * 2 : 256;
 		s->rows = xrealloc(s->rows, s->rows_cap * sizeof *s->rows);
 	}
-	s->rows[s->nrows++] = (struct sb_row){k, r, g, c};
+	s->rows[s->nrows++] = (struct sb_row){k, p, r, g, c};
 }
 
 void
@@ -162,13 +183,17 @@ sidebar_rebuild(struct sidebar *s)
 	int filtering = s->filter[0] != '\0';
 
 	s->nrows = 0;
-	push_row(s, ROW_PROVIDER, -1, -1, -1);
-	if (s->expanded) {
+	for (size_t p = 0; p < s->nprovs; p++) {
+		push_row(s, ROW_PROVIDER, (int)p, -1, -1, -1);
+		if (!s->provs[p].expanded)
+			continue;
 		for (size_t i = 0; i < s->nregions; i++) {
 			struct sb_region *r = &s->regions[i];
 			size_t before = s->nrows;
 
-			push_row(s, ROW_REGION, (int)i, -1, -1);
+			if (r->prov != (int)p)
+				continue;
+			push_row(s, ROW_REGION, (int)p, (int)i, -1, -1);
 			if (!r->expanded && !filtering)
 				continue;
 			for (size_t j = 0; j < r->n; j++) {
@@ -176,10 +201,10 @@ sidebar_rebuild(struct sidebar *s)
 
 				if (!sidebar_group_matches(&g->g, s->filter))
 					continue;
-				push_row(s, ROW_GROUP, (int)i, (int)j, -1);
+				push_row(s, ROW_GROUP, (int)p, (int)i, (int)j, -1);
 				if (g->expanded)
 					for (size_t k = 0; k < g->g.ncontainers; k++)
-						push_row(s, ROW_CONTAINER, (int)i, (int)j, (int)k);
+						push_row(s, ROW_CONTAINER, (int)p, (int)i, (int)j, (int)k);
 			}
 			/* While filtering, regions without a match are hidden. */
 			if (filtering && s->nrows == before + 1 && !r->loading)
@@ -259,7 +284,7 @@ sidebar_collapse(struct sidebar *s)
 		s->regions[r->region].expanded = 0;
 		break;
 	case ROW_PROVIDER:
-		s->expanded = 0;
+		s->provs[r->prov].expanded = 0;
 		break;
 	default:
 		break;
@@ -279,7 +304,7 @@ sidebar_expand(struct sidebar *s)
 	else if (r->kind == ROW_REGION)
 		s->regions[r->region].expanded = 1;
 	else if (r->kind == ROW_PROVIDER)
-		s->expanded = 1;
+		s->provs[r->prov].expanded = 1;
 	s->dirty = 1;
 }
 
@@ -343,19 +368,40 @@ sidebar_counts(const struct sidebar *s, long *groups, long *running, long *pendi
 		}
 }
 
-struct sb_group *
-sidebar_find_group(struct sidebar *s, const char *region, const char *id_or_name)
+static struct sb_group *
+find_in_region(struct sb_region *r, const char *key)
 {
-	struct sb_region *r = sidebar_region(s, region, 0);
+	size_t klen = strlen(key);
 
-	if (r == NULL)
-		return NULL;
 	for (size_t j = 0; j < r->n; j++)
-		if (strcmp(r->groups[j].g.id, id_or_name) == 0)
+		if (strcmp(r->groups[j].g.id, key) == 0)
 			return &r->groups[j];
 	for (size_t j = 0; j < r->n; j++)
-		if (strcmp(r->groups[j].g.name, id_or_name) == 0)
+		if (strcmp(r->groups[j].g.name, key) == 0)
 			return &r->groups[j];
+	/* Docker users give short ids. */
+	for (size_t j = 0; klen >= 4 && j < r->n; j++)
+		if (strncmp(r->groups[j].g.id, key, klen) == 0)
+			return &r->groups[j];
+	return NULL;
+}
+
+struct sb_group *
+sidebar_find_group(struct sidebar *s, int prov, const char *region, const char *id_or_name,
+		   int *prov_out)
+{
+	for (size_t i = 0; i < s->nregions; i++) {
+		struct sb_region *r = &s->regions[i];
+		struct sb_group *g;
+
+		if ((prov >= 0 && r->prov != prov) || strcmp(r->id, region) != 0)
+			continue;
+		if ((g = find_in_region(r, id_or_name)) != NULL) {
+			if (prov_out != NULL)
+				*prov_out = r->prov;
+			return g;
+		}
+	}
 	return NULL;
 }
 
@@ -413,9 +459,10 @@ draw_row(struct sidebar *s, WINDOW *w, const struct sb_row *r, int width)
 
 	switch (r->kind) {
 	case ROW_PROVIDER:
-		snprintf(line, sizeof line, "%s %s", s->expanded ? "▾" : "▸", s->provider_name);
+		snprintf(line, sizeof line, "%s %s", s->provs[r->prov].expanded ? "▾" : "▸",
+			 s->provs[r->prov].name);
 		used = put_text(w, line, width);
-		if (s->provider_error && used + 2 < width) {
+		if (s->provs[r->prov].error && used + 2 < width) {
 			wattron(w, COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
 			used += put_text(w, " !", width - used);
 			wattroff(w, COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
