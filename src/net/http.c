@@ -243,10 +243,10 @@ transport_error(struct http_req *r, CURLcode rc)
 	len = strlen(r->errbuf);
 	if (os_errno != 0 && len + 40 < sizeof r->errbuf && !strstr(r->errbuf, strerror((int)os_errno)))
 		snprintf(r->errbuf + len, sizeof r->errbuf - len, " (%s)", strerror((int)os_errno));
-	if (r->h->unix_socket != NULL && rc == CURLE_COULDNT_CONNECT) {
-		len = strlen(r->errbuf);
-		snprintf(r->errbuf + len, sizeof r->errbuf - len, " at %s", r->h->unix_socket);
-	}
+	if (r->h->unix_socket != NULL && rc == CURLE_COULDNT_CONNECT)
+		/* curl would speak of "localhost port 80": name the socket. */
+		snprintf(r->errbuf, sizeof r->errbuf, "%s: %s", r->h->unix_socket,
+			 os_errno ? strerror((int)os_errno) : "cannot connect");
 	return r->errbuf;
 }
 

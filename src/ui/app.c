@@ -782,6 +782,9 @@ app_free(struct app *a)
 	uv_close((uv_handle_t *)&a->frame_timer, NULL);
 	uv_close((uv_handle_t *)&a->clock_timer, NULL);
 	uv_close((uv_handle_t *)&a->numbers_timer, NULL);
+	/* Let closed sessions finish closing while their providers still live. */
+	for (int i = 0; i < 10; i++)
+		uv_run(a->loop, UV_RUN_NOWAIT);
 	for (int i = 0; i < a->nprovs; i++)
 		a->provs[i]->ops->free(a->provs[i]);
 	for (int i = 0; i < 10; i++)

@@ -1,0 +1,171 @@
+"""The Docker provider against a real dockerd that this suite starts: list,
+exec on a TTY, resize then stty size, exit codes, a stopped container, a
+paused one, and a sidebar with ECI (fleetsim) and Docker side by side."""
+import os
+import re
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dockerd import Dockerd  # noqa: E402
+from eci import Fleetsim  # noqa: E402
+from tui import FLEETMUX, Tmux, pane_text, panes  # noqa: E402
+
+D = None
+
+
+def setUpModule():
+    global D
+    D = Dockerd()  # raises, with the reason, where dockerd cannot run
+    for name in ("web", "db", "worker"):
+        D.run(name)
+
+
+def tearDownModule():
+    if D is not None:
+        D.stop()
+
+
+def wrap(cmd):
+    return "sh -c '%s; echo fleetmux-exit=$?; sleep 2'" % cmd
+
+
+class DockerTui(unittest.TestCase):
+    def setUp(self):
+        self.tm = None
+
+    def tearDown(self):
+        if self.tm is not None:
+            try:
+                if "fleetmux-exit=" not in self.tm.screen():
+                    self.tm.keys("C-b", "d")
+                s = self.tm.wait_for(r"fleetmux-exit=\d+", timeout=15)
+                self.assertIn("fleetmux-exit=0", s)
+            finally:
+                self.tm.kill()
+
+    def start(self, *args, env=None):
+        self.tm = Tmux(wrap("%s --provider docker --endpoint %s %s" % (FLEETMUX, D.host, " ".join(args))),
+                       env=env)
+        return self.tm
+
+    def run_in(self, n, cmd):
+        self.tm.keys("C-b", str(n))
+        self.tm.type(cmd)
+        self.tm.keys("Enter")
+
+    def test_list_exec_resize_exit(self):
+        tm = self.start()
+        s = tm.wait_for(r"● web running")
+        self.assertIn("● db running", s)
+        self.assertIn("▾ local (3)", s.replace("(3…)", "(3)"))
+        # Two keystrokes from the sidebar to a pane: move to web, Enter.
+        rows = [l for l in s.split("\n")]
+        web_row = [i for i, l in enumerate(rows) if "● web " in l][0]
+        tm.keys(*(["j"] * web_row))
+        tm.keys("Enter")
+        tm.wait_for(r"local/web/web \[live\]")
+        tm.type("hostname; stty size")
+        tm.keys("Enter")
+        s = tm.wait_for(r"\n.*\d+ \d+")
+        g = panes(s)[1]
+        self.assertIn("%d %d" % (g[3], g[2]), pane_text(s, g))
+        self.assertIn("web", pane_text(s, g))
+        tm.resize(120, 35)
+        time.sleep(0.5)
+        tm.type("clear; stty size")
+        tm.keys("Enter")
+        time.sleep(0.8)
+        s = tm.screen()
+        g = panes(s)[1]
+        self.assertIn("%d %d" % (g[3], g[2]), pane_text(s, g), s)
+        tm.type("exit 7")
+        tm.keys("Enter")
+        tm.wait_for(r"\[exited 7\]")
+
+    def test_open_by_name_and_id_prefix(self):
+        cid = D.docker("inspect", "-f", "{{.Id}}", "db")[:8]
+        tm = self.start("--open", "local/worker", "--open", "local/" + cid)
+        s = tm.wait_for(r"(?s)worker \[live\].*db \[live\]|db \[live\].*worker \[live\]")
+        self.assertEqual(sorted(panes(s)), [1, 2])
+
+    def test_stopped_mid_session(self):
+        D.run("short")
+        tm = self.start("--open", "local/short")
+        tm.wait_for(r"short \[live\]")
+        D.docker("stop", "-t", "1", "short")
+        s = tm.wait_for(r"short \[(exited|failed)[^\]]*\]", timeout=20)
+        self.assertNotIn("short [live]", s)
+        D.docker("rm", "-f", "short")
+
+    def test_paused_and_removed(self):
+        D.run("frozen")
+        D.docker("pause", "frozen")
+        tm = self.start("--open", "local/frozen")
+        s = tm.wait_for(r"frozen \[failed: [^\]]*paused", timeout=20)
+        D.docker("unpause", "frozen")
+        D.docker("rm", "-f", "frozen")
+        tm.keys("C-b", "x")
+        # The sidebar still lists it until a refresh; opening it says why.
+        tm.keys("C-b", "Tab")
+        s = tm.screen()
+        rows = s.split("\n")
+        idx = [i for i, l in enumerate(rows) if "● frozen" in l][0]
+        tm.keys(*(["j"] * idx))
+        tm.keys("Enter")
+        tm.wait_for(r"frozen \[failed: no such container")
+
+    def test_unreachable_engine(self):
+        self.tm = Tmux(wrap("%s --provider docker --endpoint unix:///nonexistent/docker.sock" % FLEETMUX))
+        self.tm.wait_for(r"cannot reach the engine: /nonexistent/docker.sock: No such file")
+
+
+class SideBySide(unittest.TestCase):
+    def test_eci_and_docker_in_one_sidebar(self):
+        sim = Fleetsim()
+        cfg = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
+        cfg.write('[provider "fleet"]\ntype = eci\nendpoint = %s\n\n'
+                  '[provider "local"]\ntype = docker\nhost = %s\n' % (sim.endpoint, D.host))
+        cfg.close()
+        env = {"ALIBABA_CLOUD_ACCESS_KEY_ID": sim.key_id,
+               "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sim.secret}
+        tm = Tmux(wrap("%s --config %s --open cn-hangzhou/api-server/api "
+                       "--open cn-shanghai/postgres-primary/postgres --open local/web --open local/db"
+                       % (FLEETMUX, cfg.name)), env=env)
+        try:
+            s = tm.wait_for(r"(?s)(\[live\].*){4}", timeout=20)
+            self.assertRegex(s, r"▾ fleet")
+            self.assertIn(" fleet,local │", s)
+            self.assertIn("local/web/web [live]", s)
+            self.assertIn("cn-hangzhou/api-server/api [live]", s)
+            for n in range(1, 5):
+                tm.keys("C-b", str(n))
+                tm.type("echo typed-into-$(hostname)")
+                tm.keys("Enter")
+            time.sleep(1)
+            s = tm.screen()
+            for host in ("api-server", "postgres-primary", "web", "db"):
+                self.assertIn("typed-into-" + host, s)
+            tm.resize(140, 44)
+            time.sleep(0.5)
+            for n in range(1, 5):
+                tm.keys("C-b", str(n))
+                tm.type("clear; stty size")
+                tm.keys("Enter")
+            time.sleep(1.2)
+            s = tm.screen()
+            for n, g in panes(s).items():
+                self.assertIn("%d %d" % (g[3], g[2]), pane_text(s, g), "pane %d\n%s" % (n, s))
+            tm.keys("C-b", "d")
+            s = tm.wait_for(r"fleetmux-exit=\d+")
+            self.assertIn("fleetmux-exit=0", s)
+        finally:
+            tm.kill()
+            os.unlink(cfg.name)
+            self.assertEqual(sim.stop(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
