@@ -35,6 +35,10 @@ usage(FILE *f)
 	      "  --drop-after SECS    drop each exec socket after a random time up to SECS\n"
 	      "  --token-ttl SECS     how long a WebSocketUri stays valid (default 30)\n"
 	      "  --seed N             seed for the fault injector\n"
+	      "  --hyper-front unix:///var/run/docker.sock\n"
+	      "                       also serve Hyper.sh's signed API (HYPER-HMAC-SHA256, the\n"
+	      "                       same key and secret, region us-west-1) in front of that\n"
+	      "                       engine, on --hyper-port (default: a free port)\n"
 	      "On start it prints one line: the endpoint and the credentials it accepts.\n",
 	      f);
 }
@@ -82,6 +86,8 @@ parse_args(int argc, char **argv, struct sim_options *o)
 	    {"drop-after", required_argument, NULL, 'd'},
 	    {"token-ttl", required_argument, NULL, 'k'},
 	    {"seed", required_argument, NULL, 'S'},
+	    {"hyper-front", required_argument, NULL, 'H'},
+	    {"hyper-port", required_argument, NULL, 'p'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -135,6 +141,17 @@ parse_args(int argc, char **argv, struct sim_options *o)
 			if (parse_int("--seed", optarg, 2147483647L, &seed) < 0)
 				return -1;
 			o->seed = (uint64_t)seed;
+			break;
+		case 'H':
+			if (strncmp(optarg, "unix://", 7) != 0) {
+				fprintf(stderr, "fleetsim: --hyper-front wants unix:///path/to/docker.sock\n");
+				return -1;
+			}
+			o->hyper_front = optarg + 7;
+			break;
+		case 'p':
+			if (parse_int("--hyper-port", optarg, 65535, &o->hyper_port) < 0)
+				return -1;
 			break;
 		case 'q': o->verbose = -1; break;
 		case 'v': o->verbose = 1; break;
@@ -270,6 +287,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "fleetsim: %s\n", fm_error_message());
 		return 1;
 	}
+	if (s.opt.hyper_front != NULL) {
+		s.hyper.engine_path = s.opt.hyper_front;
+		s.hyper.access_key = s.opt.key_id;
+		s.hyper.secret_key = s.opt.secret;
+		s.hyper.region = "us-west-1";
+		if (hyper_front_start(&s.hyper, &loop, s.opt.listen_host, s.opt.hyper_port) < 0) {
+			fprintf(stderr, "fleetsim: %s\n", fm_error_message());
+			return 1;
+		}
+		s.hyper_on = 1;
+	}
 	uv_signal_init(&loop, &s.sigchld);
 	uv_signal_init(&loop, &s.sigint);
 	uv_signal_init(&loop, &s.sigterm);
@@ -280,10 +308,13 @@ main(int argc, char **argv)
 	start_main_processes(&s);
 
 	printf("fleetsim: endpoint=http://%s:%d access-key-id=%s access-key-secret=%s%s%s "
-	       "regions=%zu groups=%zu\n",
+	       "regions=%zu groups=%zu",
 	       s.opt.listen_host, s.port, s.opt.key_id, s.opt.secret,
 	       s.opt.token ? " security-token=" : "", s.opt.token ? s.opt.token : "", s.fleet.nregions,
 	       s.fleet.ngroups);
+	if (s.hyper_on)
+		printf(" hyper-front=http://%s:%d", s.opt.listen_host, s.hyper.port);
+	printf("\n");
 	fflush(stdout);
 
 	uv_run(&loop, UV_RUN_DEFAULT);

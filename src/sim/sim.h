@@ -30,6 +30,8 @@ struct sim_options {
 	int token_ttl;     /* seconds */
 	uint64_t seed;
 	int verbose;
+	const char *hyper_front;   /* unix:///path of the engine behind the Hyper front */
+	int hyper_port;
 };
 
 typedef void (*child_exit_cb)(void *arg, pid_t pid, int status);
@@ -53,6 +55,17 @@ struct exec_ticket {
 
 struct exec_session;
 
+/* hyper_front.c: Hyper.sh's signed API in front of a real Docker engine. */
+struct hyper_front {
+	uv_loop_t *loop;
+	uv_tcp_t server;
+	int port;
+	const char *engine_path;   /* the engine's unix socket */
+	const char *access_key, *secret_key, *region;
+};
+
+int hyper_front_start(struct hyper_front *f, uv_loop_t *loop, const char *host, int port);
+
 struct sim {
 	struct sim_options opt;
 	uv_loop_t *loop;
@@ -68,6 +81,8 @@ struct sim {
 	size_t nsessions;
 	uv_signal_t sigchld, sigint, sigterm;
 	int stopping;
+	struct hyper_front hyper;
+	int hyper_on;
 	char home[64];            /* a clean HOME for containers, removed at exit */
 };
 

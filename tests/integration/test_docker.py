@@ -169,3 +169,67 @@ class SideBySide(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class HyperFront(unittest.TestCase):
+    """The Hyper provider end to end through fleetsim's Hyper front, which
+    checks HYPER-HMAC-SHA256 on every request and proxies to dockerd."""
+
+    def setUp(self):
+        self.sim = Fleetsim("--hyper-front", D.host)
+        m = re.search(r"hyper-front=(\S+)", self.sim.line)
+        self.assertIsNotNone(m, self.sim.line)
+        self.front = m.group(1)
+
+    def tearDown(self):
+        self.assertEqual(self.sim.stop(), 0, self.sim.stderr)
+
+    def hyper_tm(self, secret, *args):
+        env = {"HYPER_ACCESS": self.sim.key_id, "HYPER_SECRET": secret, "HOME": "/nonexistent"}
+        return Tmux(wrap("%s --provider hyper --endpoint %s %s" % (FLEETMUX, self.front,
+                                                                    " ".join(args))), env=env)
+
+    def test_signed_session(self):
+        tm = self.hyper_tm(self.sim.secret, "--open", "hyper/web")
+        try:
+            s = tm.wait_for(r"hyper/web/web \[live\]", timeout=20)
+            self.assertIn("● db running", s)
+            tm.type("hostname; stty size")
+            tm.keys("Enter")
+            time.sleep(1)
+            s = tm.screen()
+            g = panes(s)[1]
+            self.assertIn("web", pane_text(s, g))
+            self.assertIn("%d %d" % (g[3], g[2]), pane_text(s, g))
+            tm.type("exit 4")
+            tm.keys("Enter")
+            tm.wait_for(r"\[exited 4\]")
+            tm.keys("C-b", "d")
+            self.assertIn("fleetmux-exit=0", tm.wait_for(r"fleetmux-exit=\d+"))
+        finally:
+            tm.kill()
+
+    def test_wrong_secret_is_refused(self):
+        tm = self.hyper_tm("not-the-secret")
+        try:
+            tm.wait_for(r"signature does not match")
+        finally:
+            tm.kill()
+
+    def test_unsigned_and_stale_requests(self):
+        import http.client
+        import urllib.parse
+        u = urllib.parse.urlparse(self.front)
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+        c.request("GET", "/v1.23/containers/json")
+        r = c.getresponse()
+        self.assertEqual(r.status, 401)
+        self.assertIn(b"HYPER-HMAC-SHA256", r.read())
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+        c.request("GET", "/v1.23/containers/json", headers={
+            "Authorization": "HYPER-HMAC-SHA256 Credential=x/20160614/us-west-1/hyper/hyper_request, "
+                             "SignedHeaders=host, Signature=00",
+            "X-Hyper-Date": "20160614T100221Z"})
+        r = c.getresponse()
+        self.assertEqual(r.status, 403)
+        self.assertIn(b"stale", r.read())
