@@ -182,8 +182,11 @@ static int
 build_providers(uv_loop_t *loop, const struct cli *c, struct config *cfg, struct provider **out,
 		char *cmdstore[][4])
 {
+	/* Without --provider, --endpoint is ECI's: engines keep their own hosts. */
+	struct cli docker_cli = *c;
 	int n = 0;
 
+	docker_cli.endpoint = NULL;
 	if (c->provider != NULL) {
 		if (strcmp(c->provider, "eci") == 0)
 			out[n] = make_eci(loop, c, NULL, NULL);
@@ -208,7 +211,8 @@ build_providers(uv_loop_t *loop, const struct cli *c, struct config *cfg, struct
 			if (strcmp(pc->type, "eci") == 0)
 				p = make_eci(loop, c, &pc->kv, cmd);
 			else
-				p = make_docker(loop, c, pc->name, &pc->kv, strcmp(pc->type, "hyper") == 0, cmd);
+				p = make_docker(loop, &docker_cli, pc->name, &pc->kv,
+						strcmp(pc->type, "hyper") == 0, cmd);
 			if (p == NULL)
 				return fm_error(FM_EINVAL, "provider \"%s\": %s", pc->name, fm_error_message());
 			free(p->name);
@@ -224,16 +228,16 @@ build_providers(uv_loop_t *loop, const struct cli *c, struct config *cfg, struct
 			out[n++] = p;
 	}
 	if (docker_socket_answers(getenv("DOCKER_HOST"))) {
-		struct provider *p = make_docker(loop, c, "local", NULL, 0, NULL);
+		struct provider *p = make_docker(loop, &docker_cli, "local", NULL, 0, NULL);
 
 		if (p != NULL)
 			out[n++] = p;
 	}
 	if (n == 0)
-		return fm_error(FM_EAUTH, "nothing to show: no ECI credentials (set "
-					  "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, "
-					  "or configure the aliyun CLI) and no Docker engine answers at "
-					  "/var/run/docker.sock");
+		return fm_error(FM_EAUTH, "no providers: no ECI credentials "
+					  "(ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET or the aliyun CLI)\n"
+					  "and no Docker engine at %s",
+				getenv("DOCKER_HOST") ? getenv("DOCKER_HOST") : "/var/run/docker.sock");
 	return n;
 }
 
