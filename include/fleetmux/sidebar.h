@@ -46,6 +46,7 @@ struct sidebar {
 	struct sb_row *rows;
 	size_t nrows, rows_cap;
 	int cursor;
+	int user_moved;   /* until the user moves, the cursor waits on the first group */
 	int scroll;
 	int dirty;        /* rows need a rebuild */
 };
@@ -62,6 +63,8 @@ void sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct 
 void sidebar_clear_region(struct sidebar *s, int prov, const char *region);
 void sidebar_set_filter(struct sidebar *s, const char *filter);
 void sidebar_rebuild(struct sidebar *s);
+/* Put the cursor on the first group, unless the user has moved it. */
+void sidebar_home(struct sidebar *s);
 const struct sb_row *sidebar_current(struct sidebar *s);
 void sidebar_move(struct sidebar *s, int delta);
 /* Left/right on the current row. */

@@ -205,8 +205,10 @@ on_groups(void *arg, const char *region, struct fm_group *g, size_t n, int done,
 	struct app *a = c->app;
 	struct sb_region *r = sidebar_region(&a->sb, c->idx, region, 1);
 
-	if (g != NULL)
+	if (g != NULL) {
 		sidebar_add_groups(&a->sb, c->idx, region, g, n);
+		sidebar_home(&a->sb);
+	}
 	if (error != NULL) {
 		free(r->error);
 		r->error = xstrdup(error);
@@ -496,8 +498,8 @@ do_action(struct app *a, enum action act)
 		snprintf(a->filter_edit, sizeof a->filter_edit, "%s", a->sb.filter);
 		break;
 	case ACT_SB_REFRESH: refresh_listing(a); break;
-	case ACT_SB_COLLAPSE: sidebar_collapse(&a->sb); break;
-	case ACT_SB_EXPAND: sidebar_expand(&a->sb); break;
+	case ACT_SB_COLLAPSE: a->sb.user_moved = 1; sidebar_collapse(&a->sb); break;
+	case ACT_SB_EXPAND: a->sb.user_moved = 1; sidebar_expand(&a->sb); break;
 	default: break;
 	}
 	app_schedule_frame(a);
@@ -534,6 +536,7 @@ filter_key(struct app *a, wint_t ch, int is_key)
 		}
 	}
 	sidebar_set_filter(&a->sb, a->filter_edit);
+	sidebar_home(&a->sb);
 	app_schedule_frame(a);
 }
 
@@ -550,8 +553,10 @@ mouse_event(struct app *a)
 		a->sidebar_focus = 1;
 		if (a->sb.dirty)
 			sidebar_rebuild(&a->sb);
-		if (a->sb.scroll + ev.y < (int)a->sb.nrows && ev.y < a->rows - 2)
+		if (a->sb.scroll + ev.y < (int)a->sb.nrows && ev.y < a->rows - 2) {
 			a->sb.cursor = a->sb.scroll + ev.y;
+			a->sb.user_moved = 1;
+		}
 	} else {
 		int i = a->zoomed >= 0 ? a->zoomed : layout_hit(a->rects, a->npanes, ev.x, ev.y);
 

@@ -129,6 +129,7 @@ sidebar_set_filter(struct sidebar *s, const char *filter)
 {
 	snprintf(s->filter, sizeof s->filter, "%s", filter);
 	s->dirty = 1;
+	s->user_moved = 0;
 	s->cursor = 0;
 	s->scroll = 0;
 }
@@ -227,8 +228,23 @@ sidebar_current(struct sidebar *s)
 }
 
 void
+sidebar_home(struct sidebar *s)
+{
+	if (s->user_moved)
+		return;
+	if (s->dirty)
+		sidebar_rebuild(s);
+	for (size_t i = 0; i < s->nrows; i++)
+		if (s->rows[i].kind == ROW_GROUP) {
+			s->cursor = (int)i;
+			return;
+		}
+}
+
+void
 sidebar_move(struct sidebar *s, int delta)
 {
+	s->user_moved = 1;
 	if (s->dirty)
 		sidebar_rebuild(s);
 	s->cursor += delta;

@@ -61,10 +61,17 @@ class DockerTui(unittest.TestCase):
         s = tm.wait_for(r"● web running")
         self.assertIn("● db running", s)
         self.assertIn("▾ local (3)", s.replace("(3…)", "(3)"))
-        # Two keystrokes from the sidebar to a pane: move to web, Enter.
+        # Two keystrokes from start to a pane in the second container: the
+        # cursor waits on the first container; j, Enter.
         rows = [l for l in s.split("\n")]
+        groups = [re.search(r"● (\w+) ", l).group(1) for l in rows if "● " in l]
+        second = groups[1]
+        tm.keys("j", "Enter")
+        tm.wait_for(r"local/%s/%s \[live\]" % (second, second))
+        tm.keys("C-b", "x", "C-b", "Tab")
+        tm.wait_for("No panes yet")
         web_row = [i for i, l in enumerate(rows) if "● web " in l][0]
-        tm.keys(*(["j"] * web_row))
+        tm.keys(*(["k"] * 5 + ["j"] * (web_row)))
         tm.keys("Enter")
         tm.wait_for(r"local/web/web \[live\]")
         tm.type("hostname; stty size")
@@ -113,7 +120,7 @@ class DockerTui(unittest.TestCase):
         s = tm.screen()
         rows = s.split("\n")
         idx = [i for i, l in enumerate(rows) if "● frozen" in l][0]
-        tm.keys(*(["j"] * idx))
+        tm.keys(*(["k"] * 5 + ["j"] * idx))
         tm.keys("Enter")
         tm.wait_for(r"frozen \[failed: no such container")
 
