@@ -31,6 +31,7 @@ struct app;
 struct prov_ctx {
 	struct app *app;
 	int idx;
+	uv_timer_t relist;   /* coalesces an engine's bursts of events */
 };
 
 struct app {

@@ -42,6 +42,14 @@ void http_free(struct http *h);
 /* Start a request; cb runs once, on the loop. headers are "Name: value". */
 int http_request(struct http *h, const char *method, const char *url, const struct params *headers,
 		 const char *body, size_t body_len, http_cb cb, void *arg);
+/* A long-lived answer read as it comes (Docker's /events): on_chunk for each
+ * piece of the body, then on_done once (not after http_cancel). */
+struct http_req;
+typedef void (*http_chunk_cb)(void *arg, const char *data, size_t len);
+struct http_req *http_stream(struct http *h, const char *url, const struct params *headers,
+			     http_chunk_cb on_chunk, http_cb on_done, void *arg);
+void http_cancel(struct http *h, struct http_req *r);
+
 /* How many requests are in flight. */
 int http_pending(const struct http *h);
 

@@ -67,6 +67,10 @@ struct provider_ops {
 	struct session *(*open_exec)(struct provider *, const struct container_ref *,
 				     const struct exec_req *, const struct session_events *, void *);
 	void (*free)(struct provider *);
+	/* Optional: call changed whenever the region's list changes (Docker's
+	 * event stream). One watch a region; it ends with the provider. */
+	int (*watch)(struct provider *, const char *region, void (*changed)(void *arg, const char *region),
+		     void *arg);
 };
 
 struct provider {

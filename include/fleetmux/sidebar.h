@@ -20,6 +20,7 @@ struct sb_region {
 	struct sb_group *groups;
 	size_t n, cap;
 	int loading;
+	int stale;                 /* the provider said it changed */
 	int expanded;
 	char *error;
 };

@@ -30,6 +30,7 @@ struct http_req {
 	char errbuf[CURL_ERROR_SIZE];
 	int too_big;
 	http_cb cb;
+	http_chunk_cb chunk_cb;   /* streaming: the body goes here, not to body */
 	http_connect_cb raw_cb;   /* connect-only: hand the handle over */
 	void *arg;
 	struct http_req *next;
@@ -196,6 +197,15 @@ on_body(char *p, size_t size, size_t n, void *arg)
 {
 	struct http_req *r = arg;
 
+	if (r->chunk_cb != NULL) {
+		long status = 0;
+
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+		if (status == 200) {
+			r->chunk_cb(r->arg, p, size * n);
+			return size * n;
+		}
+	}
 	if (r->body.len + size * n > HTTP_MAX_BODY) {
 		r->too_big = 1;
 		return 0;
@@ -389,6 +399,34 @@ http_request(struct http *h, const char *method, const char *url, const struct p
 	h->pending++;
 	curl_multi_add_handle(h->multi, e);
 	return 0;
+}
+
+struct http_req *
+http_stream(struct http *h, const char *url, const struct params *headers, http_chunk_cb on_chunk,
+	    http_cb on_done, void *arg)
+{
+	struct http_req *r;
+
+	if (http_request(h, "GET", url, headers, NULL, 0, on_done, arg) < 0)
+		return NULL;
+	r = h->reqs; /* http_request puts the newest first */
+	r->chunk_cb = on_chunk;
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, 0L);
+	return r;
+}
+
+void
+http_cancel(struct http *h, struct http_req *r)
+{
+	for (struct http_req *q = h->reqs; q != NULL; q = q->next)
+		if (q == r) {
+			curl_multi_remove_handle(h->multi, r->easy);
+			curl_easy_cleanup(r->easy);
+			req_unlink(h, r);
+			h->pending--;
+			req_free(r);
+			return;
+		}
 }
 
 void

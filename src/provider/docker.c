@@ -17,8 +17,18 @@
 static const char *default_shell[] = {
     "/bin/sh", "-c", "if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi", NULL};
 
+struct docker_watch {
+	struct docker *d;
+	struct http_req *req;
+	void (*changed)(void *arg, const char *region);
+	void *arg;
+	struct buf line;
+	uv_timer_t retry;
+};
+
 struct docker {
 	struct provider base;
+	struct docker_watch *watch;
 	uv_loop_t *loop;
 	struct http *http;
 	char *base_url;     /* http://localhost, https://host:port */
@@ -517,11 +527,100 @@ docker_open_exec(struct provider *p, const struct container_ref *ref, const stru
 	return &s->base;
 }
 
+/* --- the event stream --- */
+
+static void watch_start(struct docker_watch *w);
+
+static void
+watch_chunk(void *arg, const char *data, size_t len)
+{
+	struct docker_watch *w = arg;
+
+	/* One JSON object a line; any container event changes the list. */
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] != '\n') {
+			if (w->line.len < 65536)
+				buf_putc(&w->line, data[i]);
+			continue;
+		}
+		if (w->line.len > 0 && strstr(w->line.data, "\"container\"") != NULL)
+			w->changed(w->arg, w->d->base.name);
+		buf_reset(&w->line);
+	}
+}
+
+static void
+watch_retry(uv_timer_t *t)
+{
+	watch_start(t->data);
+}
+
+static void
+watch_done(void *arg, const struct http_response *res)
+{
+	struct docker_watch *w = arg;
+
+	/* The stream ended (engine restarted?): try again in a while. */
+	w->req = NULL;
+	uv_timer_start(&w->retry, watch_retry, 5000, 0);
+}
+
+static void
+watch_start(struct docker_watch *w)
+{
+	struct docker *d = w->d;
+	char *url = xasprintf("%s%s/events?filters=%%7B%%22type%%22%%3A%%5B%%22container%%22%%5D%%7D",
+			      d->base_url, d->api);
+	struct params h;
+
+	params_init(&h);
+	signed_headers(d, &h, "GET", "/events", "filters=%7B%22type%22%3A%5B%22container%22%5D%7D",
+		       NULL, 0);
+	w->req = http_stream(d->http, url, &h, watch_chunk, watch_done, w);
+	params_free(&h);
+	free(url);
+}
+
+static int
+docker_watch(struct provider *p, const char *region, void (*changed)(void *arg, const char *region),
+	     void *arg)
+{
+	struct docker *d = (struct docker *)p;
+	struct docker_watch *w;
+
+	if (d->watch != NULL || d->hyper) /* Hyper's events were a WebSocket: not here */
+		return 0;
+	w = xcalloc(1, sizeof *w);
+	w->d = d;
+	w->changed = changed;
+	w->arg = arg;
+	buf_init(&w->line);
+	uv_timer_init(d->loop, &w->retry);
+	w->retry.data = w;
+	d->watch = w;
+	watch_start(w);
+	return 0;
+}
+
+static void
+watch_free_cb(uv_handle_t *h)
+{
+	struct docker_watch *w = h->data;
+
+	buf_free(&w->line);
+	free(w);
+}
+
 static void
 docker_free(struct provider *p)
 {
 	struct docker *d = (struct docker *)p;
 
+	if (d->watch != NULL) {
+		if (d->watch->req != NULL)
+			http_cancel(d->http, d->watch->req);
+		uv_close((uv_handle_t *)&d->watch->retry, watch_free_cb);
+	}
 	http_free(d->http);
 	free(d->base_url);
 	free(d->host_header);
@@ -533,7 +632,7 @@ docker_free(struct provider *p)
 }
 
 static const struct provider_ops docker_ops = {
-    "docker", docker_list_regions, docker_list_groups, docker_open_exec, docker_free,
+    "docker", docker_list_regions, docker_list_groups, docker_open_exec, docker_free, docker_watch,
 };
 
 struct provider *

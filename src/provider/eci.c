@@ -599,7 +599,7 @@ eci_free(struct provider *p)
 }
 
 static const struct provider_ops eci_ops = {
-    "eci", eci_list_regions, eci_list_groups, eci_open_exec, eci_free,
+    "eci", eci_list_regions, eci_list_groups, eci_open_exec, eci_free, NULL,
 };
 
 struct provider *

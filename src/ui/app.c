@@ -198,6 +198,39 @@ region_wanted(struct app *a, const char *id)
 	return 0;
 }
 
+static void list_region(struct app *a, int prov, const char *id);
+
+/* An engine said its list changed: list that region again, once the burst
+ * of events (a `docker run` sends several) has passed. */
+static void
+relist_fire(uv_timer_t *t)
+{
+	struct prov_ctx *c = t->data;
+	struct app *a = c->app;
+
+	for (size_t i = 0; i < a->sb.nregions; i++) {
+		struct sb_region *r = &a->sb.regions[i];
+
+		if (r->prov == c->idx && r->stale && !r->loading) {
+			r->stale = 0;
+			sidebar_clear_region(&a->sb, c->idx, r->id);
+			list_region(a, c->idx, r->id);
+		}
+	}
+}
+
+static void
+region_changed(void *arg, const char *region)
+{
+	struct prov_ctx *c = arg;
+	struct sb_region *r = sidebar_region(&c->app->sb, c->idx, region, 0);
+
+	if (r == NULL)
+		return;
+	r->stale = 1;
+	uv_timer_start(&c->relist, relist_fire, 300, 0);
+}
+
 static void
 on_groups(void *arg, const char *region, struct fm_group *g, size_t n, int done, const char *error)
 {
@@ -218,6 +251,8 @@ on_groups(void *arg, const char *region, struct fm_group *g, size_t n, int done,
 		r->loading = 0;
 		a->regions_pending--;
 		open_targets(a);
+		if (a->provs[c->idx]->ops->watch != NULL)
+			a->provs[c->idx]->ops->watch(a->provs[c->idx], region, region_changed, c);
 	}
 	a->sb.dirty = 1;
 	app_schedule_frame(a);
@@ -705,7 +740,10 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	sidebar_init(&a->sb);
 	for (int i = 0; i < nprovs && i < APP_MAX_PROVIDERS; i++) {
 		a->provs[i] = provs[i];
-		a->ctx[i] = (struct prov_ctx){a, i};
+		a->ctx[i].app = a;
+		a->ctx[i].idx = i;
+		uv_timer_init(loop, &a->ctx[i].relist);
+		a->ctx[i].relist.data = &a->ctx[i];
 		sidebar_add_provider(&a->sb, provs[i]->name);
 		a->nprovs++;
 	}
@@ -787,6 +825,8 @@ app_free(struct app *a)
 	uv_close((uv_handle_t *)&a->frame_timer, NULL);
 	uv_close((uv_handle_t *)&a->clock_timer, NULL);
 	uv_close((uv_handle_t *)&a->numbers_timer, NULL);
+	for (int i = 0; i < a->nprovs; i++)
+		uv_close((uv_handle_t *)&a->ctx[i].relist, NULL);
 	/* Let closed sessions finish closing while their providers still live. */
 	for (int i = 0; i < 10; i++)
 		uv_run(a->loop, UV_RUN_NOWAIT);

@@ -115,14 +115,16 @@ class DockerTui(unittest.TestCase):
         D.docker("unpause", "frozen")
         D.docker("rm", "-f", "frozen")
         tm.keys("C-b", "x")
-        # The sidebar still lists it until a refresh; opening it says why.
-        tm.keys("C-b", "Tab")
-        s = tm.screen()
-        rows = s.split("\n")
-        idx = [i for i, l in enumerate(rows) if "● frozen" in l][0]
-        tm.keys(*(["k"] * 5 + ["j"] * idx))
-        tm.keys("Enter")
-        tm.wait_for(r"frozen \[failed: no such container")
+        # Removed: the engine's events take it off the list.
+        tm.wait_gone(r"● frozen", timeout=15)
+
+    def test_engine_events_update_the_sidebar(self):
+        tm = self.start()
+        tm.wait_for(r"● web running")
+        D.run("late-arrival")
+        tm.wait_for(r"● late-arrival running", timeout=15)
+        D.docker("rm", "-f", "late-arrival")
+        tm.wait_gone(r"late-arrival", timeout=15)
 
     def test_unreachable_engine(self):
         self.tm = Tmux(wrap("%s --provider docker --endpoint unix:///nonexistent/docker.sock" % FLEETMUX))
