@@ -17,6 +17,14 @@ class DockerError(Exception):
     pass
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 class Dockerd:
     def __init__(self):
         for tool in ("dockerd", "busybox"):
@@ -28,9 +36,17 @@ class Dockerd:
         self.dir = tempfile.mkdtemp(prefix="fm-dockerd-")
         self.sock = os.path.join(self.dir, "docker.sock")
         self.host = "unix://" + self.sock
+        self.certs = os.path.join(self.dir, "certs")
+        self.make_certs()
+        self.tls_port = free_port()
+        self.tls_host = "tcp://127.0.0.1:%d" % self.tls_port
         self.log = open(os.path.join(self.dir, "dockerd.log"), "w")
         self.proc = subprocess.Popen(
             ["dockerd", "--iptables=false", "--bridge=none", "--host", self.host,
+             "--host", self.tls_host, "--tlsverify",
+             "--tlscacert", os.path.join(self.certs, "ca.pem"),
+             "--tlscert", os.path.join(self.certs, "server-cert.pem"),
+             "--tlskey", os.path.join(self.certs, "server-key.pem"),
              "--data-root", os.path.join(self.dir, "data"),
              "--exec-root", os.path.join(self.dir, "exec"),
              "--pidfile", os.path.join(self.dir, "docker.pid")],
@@ -48,6 +64,27 @@ class Dockerd:
             self.stop()
             raise DockerError("dockerd did not answer in 60 s:\n" + self.log_text())
         self.build_image()
+
+    def make_certs(self):
+        """A CA, a server certificate for 127.0.0.1 and a client certificate,
+        laid out as DOCKER_CERT_PATH expects (ca.pem, cert.pem, key.pem)."""
+        os.makedirs(self.certs)
+
+        def ssl(*args):
+            subprocess.run(["openssl"] + list(args), cwd=self.certs, check=True,
+                           capture_output=True)
+        ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=fleetmux-test-ca",
+            "-keyout", "ca-key.pem", "-out", "ca.pem")
+        for name, ext in (("server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth"),
+                          ("client", "extendedKeyUsage=clientAuth")):
+            key = "server-key.pem" if name == "server" else "key.pem"
+            cert = "server-cert.pem" if name == "server" else "cert.pem"
+            with open(os.path.join(self.certs, name + ".ext"), "w") as f:
+                f.write(ext.replace("\\n", "\n") + "\n")
+            ssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name, "-keyout", key,
+                "-out", name + ".csr")
+            ssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
+                "-CAcreateserial", "-days", "2", "-extfile", name + ".ext", "-out", cert)
 
     def log_text(self):
         with open(os.path.join(self.dir, "dockerd.log")) as f:

@@ -118,6 +118,25 @@ class DockerTui(unittest.TestCase):
         # Removed: the engine's events take it off the list.
         tm.wait_gone(r"● frozen", timeout=15)
 
+    def test_remote_engine_over_tls_with_client_certificates(self):
+        cfg = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
+        cfg.write('[provider "farm"]\ntype = docker\nhost = %s\ntls-verify = true\n'
+                  'cert-path = %s\n' % (D.tls_host, D.certs))
+        cfg.close()
+        self.tm = Tmux(wrap("%s --config %s --open farm/db" % (FLEETMUX, cfg.name)))
+        try:
+            self.tm.wait_for(r"farm/db/db \[live\]", timeout=20)
+            self.tm.type("hostname")
+            self.tm.keys("Enter")
+            self.tm.wait_for(r"│db *\n")
+        finally:
+            os.unlink(cfg.name)
+
+    def test_tls_without_client_certificate_is_refused(self):
+        env = {"DOCKER_HOST": D.tls_host, "DOCKER_TLS_VERIFY": "", "HOME": "/nonexistent"}
+        self.tm = Tmux(wrap("%s --provider docker --insecure" % FLEETMUX), env=env)
+        self.tm.wait_for(r"cannot reach the engine|HTTP 400|Client sent an HTTP request")
+
     def test_engine_events_update_the_sidebar(self):
         tm = self.start()
         tm.wait_for(r"● web running")
