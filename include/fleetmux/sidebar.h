@@ -86,6 +86,10 @@ void sidebar_counts(const struct sidebar *s, long *groups, long *running, long *
 struct sb_group *sidebar_find_group(struct sidebar *s, int prov, const char *region,
 				    const char *id_or_name, int *prov_out);
 
+/* Print UTF-8 text at w's cursor within width columns; control characters
+ * become '?'. Returns the columns used. */
+int ui_put_text(WINDOW *w, const char *text, int width);
+
 void sidebar_draw(struct sidebar *s, WINDOW *w, int x, int y, int width, int height, int focused,
 		  int filtering);
 

@@ -49,6 +49,10 @@ void buf_consume(struct buf *b, size_t n);
 /* Hand the data to the caller (who frees it) and leave b empty. */
 char *buf_steal(struct buf *b);
 
+/* NULL-terminated string vectors (argv). */
+char **strv_dup(char *const *v);
+void strv_free(char **v);
+
 /* Read a whole file; NULL with fm_error set on failure. */
 char *fm_read_file(const char *path, size_t max, size_t *len_out);
 

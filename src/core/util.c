@@ -198,6 +198,28 @@ buf_steal(struct buf *b)
 	return p;
 }
 
+char **
+strv_dup(char *const *v)
+{
+	size_t n = 0;
+	char **out;
+
+	while (v[n] != NULL)
+		n++;
+	out = xcalloc(n + 1, sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+void
+strv_free(char **v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
 char *
 fm_read_file(const char *path, size_t max, size_t *len_out)
 {

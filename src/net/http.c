@@ -324,31 +324,48 @@ set_transport(struct http *h, CURL *e)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
 }
 
-int
-http_connect_raw(struct http *h, const char *url, http_connect_cb cb, void *arg)
+/* A request with its handle, set up for h's transport; not started. */
+static struct http_req *
+req_new(struct http *h, const char *url, void *arg)
 {
 	struct http_req *r = xcalloc(1, sizeof *r);
-	CURL *e = curl_easy_init();
 
-	if (e == NULL) {
+	r->easy = curl_easy_init();
+	if (r->easy == NULL) {
 		free(r);
-		return fm_error(FM_ENOMEM, "curl_easy_init failed");
+		fm_error(FM_ENOMEM, "curl_easy_init failed");
+		return NULL;
 	}
 	r->h = h;
-	r->easy = e;
-	r->raw_cb = cb;
 	r->arg = arg;
 	buf_init(&r->body);
 	params_init(&r->resp_headers);
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
-	set_transport(h, e);
+	curl_easy_setopt(r->easy, CURLOPT_URL, url);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+	set_transport(h, r->easy);
+	return r;
+}
+
+static void
+req_start(struct http *h, struct http_req *r)
+{
 	r->next = h->reqs;
 	h->reqs = r;
 	h->pending++;
-	curl_multi_add_handle(h->multi, e);
+	curl_multi_add_handle(h->multi, r->easy);
+}
+
+int
+http_connect_raw(struct http *h, const char *url, http_connect_cb cb, void *arg)
+{
+	struct http_req *r = req_new(h, url, arg);
+
+	if (r == NULL)
+		return -FM_ENOMEM;
+	r->raw_cb = cb;
+	curl_easy_setopt(r->easy, CURLOPT_CONNECT_ONLY, 1L);
+	req_start(h, r);
 	return 0;
 }
 
@@ -356,19 +373,13 @@ int
 http_request(struct http *h, const char *method, const char *url, const struct params *headers,
 	     const char *body, size_t body_len, http_cb cb, void *arg)
 {
-	struct http_req *r = xcalloc(1, sizeof *r);
-	CURL *e = curl_easy_init();
+	struct http_req *r = req_new(h, url, arg);
+	CURL *e;
 
-	if (e == NULL) {
-		free(r);
-		return fm_error(FM_ENOMEM, "curl_easy_init failed");
-	}
-	r->h = h;
-	r->easy = e;
+	if (r == NULL)
+		return -FM_ENOMEM;
+	e = r->easy;
 	r->cb = cb;
-	r->arg = arg;
-	buf_init(&r->body);
-	params_init(&r->resp_headers);
 	for (size_t i = 0; headers != NULL && i < headers->n; i++) {
 		char *line = xasprintf("%s: %s", headers->v[i].key, headers->v[i].value);
 
@@ -377,7 +388,6 @@ http_request(struct http *h, const char *method, const char *url, const struct p
 	}
 	/* curl would add "Expect: 100-continue" and an Accept we do not sign. */
 	r->headers = curl_slist_append(r->headers, "Expect:");
-	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "POST") == 0) {
 		r->req_body = xstrndup(body ? body : "", body_len);
@@ -389,15 +399,9 @@ http_request(struct http *h, const char *method, const char *url, const struct p
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "fleetmux/0.1");
-	set_transport(h, e);
-	r->next = h->reqs;
-	h->reqs = r;
-	h->pending++;
-	curl_multi_add_handle(h->multi, e);
+	req_start(h, r);
 	return 0;
 }
 

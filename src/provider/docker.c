@@ -180,9 +180,7 @@ struct dsession {
 static void
 ds_free(struct dsession *s)
 {
-	for (size_t i = 0; s->argv && s->argv[i]; i++)
-		free(s->argv[i]);
-	free(s->argv);
+	strv_free(s->argv);
 	free(s->container);
 	free(s->name);
 	free(s->exec_id);
@@ -497,7 +495,6 @@ docker_open_exec(struct provider *p, const struct container_ref *ref, const stru
 	struct docker *d = (struct docker *)p;
 	struct dsession *s = xcalloc(1, sizeof *s);
 	char **argv = req->argv ? req->argv : d->default_cmd ? d->default_cmd : (char **)default_shell;
-	size_t n = 0;
 	char *body, *path;
 
 	s->base.ops = &ds_ops;
@@ -512,11 +509,7 @@ docker_open_exec(struct provider *p, const struct container_ref *ref, const stru
 	s->state = SESSION_CONNECTING;
 	buf_init(&s->head);
 	buf_init(&s->pending);
-	while (argv[n])
-		n++;
-	s->argv = xcalloc(n + 1, sizeof *s->argv);
-	for (size_t i = 0; i < n; i++)
-		s->argv[i] = xstrdup(argv[i]);
+	s->argv = strv_dup(argv);
 	body = docker_exec_body(s->argv, s->tty);
 	path = xasprintf("/containers/%s/exec", s->container);
 	s->refs++;

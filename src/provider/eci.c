@@ -310,9 +310,7 @@ struct eci_session {
 static void
 session_free(struct eci_session *s)
 {
-	for (size_t i = 0; s->argv && s->argv[i]; i++)
-		free(s->argv[i]);
-	free(s->argv);
+	strv_free(s->argv);
 	free(s->region);
 	free(s->group);
 	free(s->container);
@@ -550,7 +548,6 @@ eci_open_exec(struct provider *p, const struct container_ref *ref, const struct 
 	struct eci *e = (struct eci *)p;
 	struct eci_session *s = xcalloc(1, sizeof *s);
 	char **argv = req->argv ? req->argv : e->default_cmd ? e->default_cmd : (char **)default_shell;
-	size_t n = 0;
 	struct params params;
 	char *cmd;
 
@@ -564,11 +561,7 @@ eci_open_exec(struct provider *p, const struct container_ref *ref, const struct 
 	s->cols = req->cols;
 	s->rows = req->rows;
 	buf_init(&s->pending);
-	while (argv[n] != NULL)
-		n++;
-	s->argv = xcalloc(n + 1, sizeof *s->argv);
-	for (size_t i = 0; i < n; i++)
-		s->argv[i] = xstrdup(argv[i]);
+	s->argv = strv_dup(argv);
 	s->state = SESSION_CONNECTING;
 
 	params_init(&params);

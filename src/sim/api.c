@@ -18,11 +18,7 @@ void
 api_result_free(struct api_result *r)
 {
 	free(r->body);
-	if (r->argv != NULL) {
-		for (size_t i = 0; r->argv[i] != NULL; i++)
-			free(r->argv[i]);
-		free(r->argv);
-	}
+	strv_free(r->argv);
 	memset(r, 0, sizeof *r);
 }
 
@@ -244,14 +240,6 @@ json_string_array(struct api_result *r, const char *name, const char *text, int 
 	return v;
 }
 
-static void
-free_strv(char **v)
-{
-	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 static int
 strv_has(char **v, const char *s)
 {
@@ -350,7 +338,7 @@ describe_container_groups(struct fleet *f, const struct params *p, struct api_re
 		}
 		total++;
 	}
-	free_strv(ids);
+	strv_free(ids);
 	if (start + seen < total) {
 		char tok[32];
 

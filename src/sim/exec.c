@@ -48,20 +48,12 @@ static void session_pump(struct exec_session *x);
 static void exec_poll_cb(uv_poll_t *h, int status, int events);
 static void session_maybe_free(struct exec_session *x);
 
-static void
-free_argv(char **v)
-{
-	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 exec_ticket_free(struct exec_ticket *t)
 {
 	if (t == NULL)
 		return;
-	free_argv(t->argv);
+	strv_free(t->argv);
 	free(t);
 }
 

@@ -394,14 +394,6 @@ fleet_load(struct fleet *f, const char *path)
 	return r;
 }
 
-static void
-free_argv(char **v)
-{
-	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 fleet_free(struct fleet *f)
 {
@@ -417,7 +409,7 @@ fleet_free(struct fleet *f)
 			free(k->reason);
 			free(k->workdir);
 			free(k->start_time);
-			free_argv(k->command);
+			strv_free(k->command);
 			params_free(&k->env);
 			for (size_t l = 0; l < k->log_count; l++)
 				free(k->log[(k->log_start + l) % k->log_cap].text);
@@ -439,7 +431,7 @@ fleet_free(struct fleet *f)
 	free(f->groups);
 	for (size_t i = 0; i < f->nregions; i++) {
 		free(f->regions[i].id);
-		free_argv(f->regions[i].zones);
+		strv_free(f->regions[i].zones);
 	}
 	free(f->regions);
 	memset(f, 0, sizeof *f);

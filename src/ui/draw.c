@@ -18,36 +18,10 @@ badge_pair(const struct pane *p)
 	}
 }
 
-/* Print UTF-8 text within width columns at the cursor. */
 static int
 put(const char *s, int width)
 {
-	mbstate_t st;
-	int used = 0;
-
-	memset(&st, 0, sizeof st);
-	while (*s && used < width) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
-		int w;
-
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			wc = L'?';
-			n = 1;
-			memset(&st, 0, sizeof st);
-		}
-		if (wc < 0x20 || wc == 0x7f)
-			wc = L'?';
-		w = wcwidth(wc);
-		if (w < 0)
-			w = 1;
-		if (used + w > width)
-			break;
-		addnwstr(&wc, 1);
-		used += w;
-		s += n;
-	}
-	return used;
+	return ui_put_text(stdscr, s, width);
 }
 
 static void

@@ -434,9 +434,8 @@ status_pair(const char *st)
 	return alloc_pair(COLOR_YELLOW, -1);
 }
 
-/* Print at most width columns of UTF-8 text. */
-static int
-put_text(WINDOW *w, const char *text, int width)
+int
+ui_put_text(WINDOW *w, const char *text, int width)
 {
 	mbstate_t st;
 	const char *p = text;
@@ -477,10 +476,10 @@ draw_row(struct sidebar *s, WINDOW *w, const struct sb_row *r, int width)
 	case ROW_PROVIDER:
 		snprintf(line, sizeof line, "%s %s", s->provs[r->prov].expanded ? "▾" : "▸",
 			 s->provs[r->prov].name);
-		used = put_text(w, line, width);
+		used = ui_put_text(w, line, width);
 		if (s->provs[r->prov].error && used + 2 < width) {
 			wattron(w, COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
-			used += put_text(w, " !", width - used);
+			used += ui_put_text(w, " !", width - used);
 			wattroff(w, COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
 		}
 		break;
@@ -489,10 +488,10 @@ draw_row(struct sidebar *s, WINDOW *w, const struct sb_row *r, int width)
 
 		snprintf(line, sizeof line, "  %s %s (%zu%s)", reg->expanded ? "▾" : "▸", reg->id, reg->n,
 			 reg->loading ? "…" : "");
-		used = put_text(w, line, width);
+		used = ui_put_text(w, line, width);
 		if (reg->error && used < width) {
 			wattron(w, COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
-			used += put_text(w, " error", width - used);
+			used += ui_put_text(w, " error", width - used);
 			wattroff(w, COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
 		}
 		break;
@@ -503,14 +502,14 @@ draw_row(struct sidebar *s, WINDOW *w, const struct sb_row *r, int width)
 
 		for (size_t k = 0; k < g->g.ncontainers; k++)
 			marked += g->marked[k];
-		used = put_text(w, marked ? "   *" : "    ", width);
+		used = ui_put_text(w, marked ? "   *" : "    ", width);
 		wattron(w, COLOR_PAIR(status_pair(g->g.status)));
-		used += put_text(w, "● ", width - used);
+		used += ui_put_text(w, "● ", width - used);
 		wattroff(w, COLOR_PAIR(status_pair(g->g.status)));
-		used += put_text(w, g->g.name, width - used);
+		used += ui_put_text(w, g->g.name, width - used);
 		snprintf(line, sizeof line, " %s %s", g->g.status, g->g.id);
 		wattron(w, A_DIM);
-		used += put_text(w, line, width - used);
+		used += ui_put_text(w, line, width - used);
 		wattroff(w, A_DIM);
 		break;
 	}
@@ -518,15 +517,15 @@ draw_row(struct sidebar *s, WINDOW *w, const struct sb_row *r, int width)
 		struct sb_group *g = &s->regions[r->region].groups[r->group];
 		struct fm_container *c = &g->g.containers[r->container];
 
-		used = put_text(w, g->marked[r->container] ? "     * " : "       ", width);
-		used += put_text(w, c->name, width - used);
+		used = ui_put_text(w, g->marked[r->container] ? "     * " : "       ", width);
+		used += ui_put_text(w, c->name, width - used);
 		wattron(w, COLOR_PAIR(status_pair(c->state)));
 		snprintf(line, sizeof line, " %s", c->state);
-		used += put_text(w, line, width - used);
+		used += ui_put_text(w, line, width - used);
 		wattroff(w, COLOR_PAIR(status_pair(c->state)));
 		snprintf(line, sizeof line, " %s ↻%d", c->image, c->restarts);
 		wattron(w, A_DIM);
-		used += put_text(w, line, width - used);
+		used += ui_put_text(w, line, width - used);
 		wattroff(w, A_DIM);
 		break;
 	}
@@ -577,7 +576,7 @@ sidebar_draw(struct sidebar *s, WINDOW *w, int x, int y, int width, int height, 
 		else
 			snprintf(line, sizeof line, "%zu marked  / filter", sidebar_count_marked(s));
 		wattron(w, filtering ? A_BOLD : A_DIM);
-		used = put_text(w, line, width);
+		used = ui_put_text(w, line, width);
 		wattroff(w, filtering ? A_BOLD : A_DIM);
 		for (; used < width; used++)
 			waddch(w, ' ');
