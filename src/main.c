@@ -12,6 +12,7 @@
 
 #include "fleetmux/app.h"
 #include "fleetmux/config.h"
+#include "fleetmux/run.h"
 
 #define FLEETMUX_VERSION "0.1.0"
 
@@ -45,6 +46,25 @@ usage(FILE *f)
 	      "Tab sidebar/panes, q pane numbers, s hide sidebar, { } swap, d quit, C-b C-b sends C-b.\n"
 	      "Sidebar: j/k move, Enter open, Space mark, o open marked, / filter, r refresh,\n"
 	      "Left/Right fold.\n",
+	      f);
+}
+
+static void
+run_usage(FILE *f)
+{
+	fputs("usage: fleetmux run [--provider P] [--endpoint URL] [--region R]... [--filter EXPR]\n"
+	      "                    [--parallel N] [--timeout S] [--json] [--config FILE] -- CMD [ARGS...]\n"
+	      "\n"
+	      "Runs CMD on every running container that matches (no TTY, stdin closed), at most N\n"
+	      "at a time (default 8), and prints each line it writes as\n"
+	      "  group/container | line        (stdout)\n"
+	      "  group/container ! line        (stderr)\n"
+	      "  group/container = exit N (T ms)\n"
+	      "or, with --json, one object a line: {\"target\",\"stream\",\"data\"}, then\n"
+	      "{\"target\",\"exit_code\",\"duration_ms\"[,\"error\"]} for each target.\n"
+	      "--filter matches as the sidebar's / does: name, id, status, zone, IP, tag=value,\n"
+	      "container name or image. A progress bar goes to stderr when it is a terminal.\n"
+	      "Exit status: 0 when every target exited 0, 1 when any failed, 3 when none matched.\n",
 	      f);
 }
 
@@ -259,6 +279,10 @@ main(int argc, char **argv)
 	    {"security-token", required_argument, NULL, 'T'},
 	    {"config", required_argument, NULL, 'C'},
 	    {"check-config", no_argument, NULL, 'K'},
+	    {"filter", required_argument, NULL, 'f'},
+	    {"parallel", required_argument, NULL, 'j'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"json", no_argument, NULL, 'J'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -272,9 +296,17 @@ main(int argc, char **argv)
 	uv_loop_t loop;
 	size_t nregions = 0, nopen = 0;
 	char *cfg_path;
-	int ch, rc, nprovs, cfg_rc;
+	int ch, rc, nprovs, cfg_rc, run_mode = 0;
+	struct run_options ro = {.parallel = 8};
 
 	setlocale(LC_ALL, "");
+	if (argc > 1 && strcmp(argv[1], "run") == 0) {
+		/* fleetmux run [options] -- CMD [ARGS...] */
+		run_mode = 1;
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	memset(&cli, 0, sizeof cli);
 	memset(&ao, 0, sizeof ao);
 	ao.layout = LAYOUT_TILED;
@@ -307,12 +339,40 @@ main(int argc, char **argv)
 		case 'T': cli.token = optarg; break;
 		case 'C': cli.config_path = optarg; break;
 		case 'K': cli.check_config = 1; break;
+		case 'f': ro.filter = optarg; break;
+		case 'j':
+			ro.parallel = atoi(optarg);
+			if (ro.parallel < 1 || ro.parallel > 256) {
+				fprintf(stderr, "fleetmux run: --parallel takes 1 to 256\n");
+				return 2;
+			}
+			break;
+		case 't':
+			ro.timeout = atoi(optarg);
+			if (ro.timeout < 1) {
+				fprintf(stderr, "fleetmux run: --timeout takes seconds (1 or more)\n");
+				return 2;
+			}
+			break;
+		case 'J': ro.json = 1; break;
 		case 'V': printf("fleetmux %s\n", FLEETMUX_VERSION); return 0;
-		case 'h': usage(stdout); return 0;
+		case 'h':
+			if (run_mode)
+				run_usage(stdout);
+			else
+				usage(stdout);
+			return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind < argc) {
+	if (run_mode) {
+		if (optind >= argc) {
+			run_usage(stderr);
+			return 2;
+		}
+		ro.argv = &argv[optind];
+		ro.regions = ao.regions;
+	} else if (optind < argc) {
 		fprintf(stderr, "fleetmux: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return 2;
 	}
@@ -339,8 +399,8 @@ main(int argc, char **argv)
 		config_free(&cfg);
 		return rc;
 	}
-	if (!isatty(0) || !isatty(1)) {
-		fprintf(stderr, "fleetmux: needs a terminal on stdin and stdout\n");
+	if (!run_mode && (!isatty(0) || !isatty(1))) {
+		fprintf(stderr, "fleetmux: needs a terminal on stdin and stdout (fleetmux run needs none)\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -354,6 +414,15 @@ main(int argc, char **argv)
 		free(ao.regions);
 		free(ao.open);
 		return 1;
+	}
+	if (run_mode) {
+		rc = run_main(&loop, provs, nprovs, &ro);
+		uv_loop_close(&loop);
+		config_free(&cfg);
+		free(cfg_path);
+		free(ao.regions);
+		free(ao.open);
+		return rc;
 	}
 	if (app_init(&app, &loop, provs, nprovs, &ao) < 0) {
 		endwin();

@@ -42,7 +42,7 @@ int docker_parse_exec_inspect(const char *json, size_t len, int *running, int *e
 /* {"message": "..."}, or the status, in words. */
 void docker_parse_error(int status, const char *json, size_t len, struct buf *msg);
 /* The exec create body: TTY, command, TERM. */
-char *docker_exec_body(char **argv, int tty);
+char *docker_exec_body(char **argv, int tty, int attach_stdin);
 
 /* Hyper.sh signing: adds Content-Type (if absent), X-Hyper-Date,
  * X-Hyper-Content-Sha256 and Authorization to headers. host is the Host

@@ -18,7 +18,8 @@ enum session_state {
 };
 
 struct session_events {
-	void (*on_output)(void *arg, const unsigned char *data, size_t len);
+	/* stream: 1 stdout, 2 stderr (a TTY has only 1) */
+	void (*on_output)(void *arg, int stream, const unsigned char *data, size_t len);
 	/* message: the reason for FAILED; exit_code for EXITED (-1 unknown).
 	 * EXITED and FAILED are final: the session frees itself after this
 	 * call, and its owner must drop its pointer. */
@@ -48,6 +49,7 @@ struct container_ref {
 struct exec_req {
 	char **argv;   /* NULL: the provider's default shell */
 	int tty;
+	int no_stdin;  /* the command reads nothing (fleetmux run) */
 	unsigned cols, rows;
 };
 

@@ -177,12 +177,12 @@ docker_parse_error(int status, const char *json, size_t len, struct buf *msg)
 }
 
 char *
-docker_exec_body(char **argv, int tty)
+docker_exec_body(char **argv, int tty, int attach_stdin)
 {
 	cJSON *o = cJSON_CreateObject(), *cmd, *env;
 	char *s;
 
-	cJSON_AddBoolToObject(o, "AttachStdin", 1);
+	cJSON_AddBoolToObject(o, "AttachStdin", attach_stdin);
 	cJSON_AddBoolToObject(o, "AttachStdout", 1);
 	cJSON_AddBoolToObject(o, "AttachStderr", 1);
 	cJSON_AddBoolToObject(o, "Tty", tty);

@@ -224,16 +224,16 @@ ds_state(struct dsession *s, enum session_state st, int code, const char *msg)
 }
 
 static void
-ds_output(struct dsession *s, const unsigned char *p, size_t n)
+ds_output(struct dsession *s, int stream, const unsigned char *p, size_t n)
 {
 	if (n > 0 && !s->dead && s->ev && s->ev->on_output)
-		s->ev->on_output(s->arg, p, n);
+		s->ev->on_output(s->arg, stream, p, n);
 }
 
 static void
 demuxed(void *arg, int stream, const unsigned char *p, size_t n)
 {
-	ds_output(arg, p, n);
+	ds_output(arg, stream == 2 ? 2 : 1, p, n);
 }
 
 static void send_resize(struct dsession *s);
@@ -327,7 +327,7 @@ stream_data(void *arg, const unsigned char *p, size_t n)
 			return;
 		s->in_event++;
 		if (s->tty)
-			ds_output(s, p, n);
+			ds_output(s, 1, p, n);
 		else
 			docker_demux_feed(&s->demux, p, n, demuxed, s);
 		s->in_event--;
@@ -336,9 +336,9 @@ stream_data(void *arg, const unsigned char *p, size_t n)
 	}
 	s->in_event++;
 	if (s->tty)
-		ds_output(s, p, n);
+		ds_output(s, 1, p, n);
 	else if (docker_demux_feed(&s->demux, p, n, demuxed, s) < 0)
-		ds_output(s, (const unsigned char *)"\r\n[fleetmux: bad stream frame]\r\n", 32);
+		ds_output(s, 2, (const unsigned char *)"\r\n[fleetmux: bad stream frame]\r\n", 32);
 	s->in_event--;
 	if (s->dead && s->refs == 0 && s->in_event == 0)
 		ds_free(s);
@@ -510,7 +510,7 @@ docker_open_exec(struct provider *p, const struct container_ref *ref, const stru
 	buf_init(&s->head);
 	buf_init(&s->pending);
 	s->argv = strv_dup(argv);
-	body = docker_exec_body(s->argv, s->tty);
+	body = docker_exec_body(s->argv, s->tty, !req->no_stdin);
 	path = xasprintf("/containers/%s/exec", s->container);
 	s->refs++;
 	if (dcall(d, "POST", path, NULL, body, created, s) < 0)

@@ -400,7 +400,7 @@ ws_message(void *arg, const unsigned char *data, size_t len)
 	case CH_STDERR:
 		if (n > 0 && s->ev->on_output) {
 			s->in_event++;
-			s->ev->on_output(s->arg, p, n);
+			s->ev->on_output(s->arg, chan, p, n);
 			s->in_event--;
 			if (s->dead && s->in_event == 0) {
 				session_free(s);
@@ -422,7 +422,7 @@ ws_message(void *arg, const unsigned char *data, size_t len)
 
 			buf_init(&line);
 			buf_printf(&line, "\r\n[exec: %s]\r\n", msg.data);
-			s->ev->on_output(s->arg, (unsigned char *)line.data, line.len);
+			s->ev->on_output(s->arg, CH_STDERR, (unsigned char *)line.data, line.len);
 			buf_free(&line);
 		}
 		buf_free(&msg);
@@ -571,7 +571,7 @@ eci_open_exec(struct provider *p, const struct container_ref *ref, const struct 
 	params_add(&params, "ContainerName", ref->container);
 	params_add(&params, "Command", cmd);
 	params_add(&params, "TTY", req->tty ? "true" : "false");
-	params_add(&params, "Stdin", "true");
+	params_add(&params, "Stdin", req->no_stdin ? "false" : "true");
 	s->call = eci_call(e, ref->region, "ExecContainerCommand", &params, exec_answer, s);
 	free(cmd);
 	params_free(&params);

@@ -97,7 +97,7 @@ app_relayout(struct app *a)
 }
 
 static void
-session_output(void *arg, const unsigned char *data, size_t len)
+session_output(void *arg, int stream, const unsigned char *data, size_t len)
 {
 	pane_feed(arg, data, len);
 }
@@ -138,7 +138,7 @@ open_pane(struct app *a, int prov, const char *region, const char *group_id, con
 {
 	struct pane *p;
 	struct container_ref ref = {region, group_id, container};
-	struct exec_req req = {NULL, 1, 0, 0};
+	struct exec_req req = {.argv = NULL, .tty = 1};
 	struct session *s;
 
 	if (a->npanes >= APP_MAX_PANES) {

@@ -261,3 +261,19 @@ class HyperFront(unittest.TestCase):
         r = c.getresponse()
         self.assertEqual(r.status, 403)
         self.assertIn(b"stale", r.read())
+
+
+class DockerRun(unittest.TestCase):
+    def test_run_json_against_dockerd(self):
+        import json
+        import subprocess
+        p = subprocess.run([FLEETMUX, "run", "--provider", "docker", "--endpoint", D.host, "--json",
+                            "--filter", "w", "--", "sh", "-c",
+                            'echo hi-$(hostname); echo e >&2; [ "$(hostname)" = web ] && exit 9; true'],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        lines = [json.loads(l) for l in p.stdout.splitlines()]
+        ends = {l["target"]: l["exit_code"] for l in lines if "exit_code" in l}
+        self.assertEqual(ends, {"web/web": 9, "worker/worker": 0})
+        self.assertIn({"target": "web/web", "stream": "stdout", "data": "hi-web"}, lines)
+        self.assertIn({"target": "worker/worker", "stream": "stderr", "data": "e"}, lines)

@@ -113,7 +113,7 @@ static void
 test_exec_body(void **state)
 {
 	char *argv[] = {"sh", "-c", "echo \"hi\"", NULL};
-	char *b = docker_exec_body(argv, 1);
+	char *b = docker_exec_body(argv, 1, 1);
 
 	assert_string_equal(b, "{\"AttachStdin\":true,\"AttachStdout\":true,\"AttachStderr\":true,"
 			       "\"Tty\":true,\"Cmd\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\"],"
