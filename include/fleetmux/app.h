@@ -52,6 +52,7 @@ struct app {
 	int sidebar_visible;
 	int sidebar_focus;
 	int prefix_pending;
+	int broadcast;
 	int numbers_shown;
 	int filtering;
 	char filter_edit[128];
@@ -85,5 +86,7 @@ void app_schedule_frame(struct app *a);
 void app_draw(struct app *a);
 void app_relayout(struct app *a);
 void app_reset_cursor_style(struct app *a);
+/* Does typed input reach pane i (the focused one, or broadcast targets)? */
+int app_receives_input(const struct app *a, int i);
 
 #endif

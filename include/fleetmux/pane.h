@@ -31,6 +31,7 @@ struct pane {
 	char reason[160];
 	char *region, *group_id, *group_name, *container;
 	int number;                /* shown on the border, 1-based */
+	int marked;                /* a broadcast target when any pane is marked */
 
 	/* Resize coalescing: the latest size waits ~50 ms to settle. */
 	uv_timer_t resize_timer;

@@ -493,6 +493,18 @@ do_action(struct app *a, enum action act)
 			a->sidebar_focus = 0;
 		app_relayout(a);
 		break;
+	case ACT_BROADCAST:
+		a->broadcast = !a->broadcast;
+		a->full_redraw = 1;
+		app_message(a, 0, "broadcast %s", a->broadcast ? "on: typing goes to every highlighted pane"
+							       : "off");
+		break;
+	case ACT_MARK_PANE:
+		if (a->npanes > 0 && !a->sidebar_focus) {
+			a->panes[a->focus]->marked = !a->panes[a->focus]->marked;
+			a->full_redraw = 1;
+		}
+		break;
 	case ACT_SHOW_NUMBERS:
 		a->numbers_shown = 1;
 		a->full_redraw = 1;
@@ -538,6 +550,21 @@ do_action(struct app *a, enum action act)
 	default: break;
 	}
 	app_schedule_frame(a);
+}
+
+int
+app_receives_input(const struct app *a, int i)
+{
+	int any_marked = 0;
+
+	if (!a->broadcast)
+		return !a->sidebar_focus && i == a->focus;
+	for (int k = 0; k < a->npanes; k++)
+		any_marked |= a->panes[k]->marked;
+	if (any_marked)
+		return a->panes[i]->marked;
+	/* Every pane in view: behind a zoom, only the zoomed one is. */
+	return a->zoomed < 0 || a->zoomed == i;
 }
 
 static void
@@ -639,6 +666,13 @@ handle_key(struct app *a, wint_t ch, int is_key)
 	}
 	if (a->sidebar_focus || a->npanes == 0) {
 		do_action(a, keytable_lookup(&a->sidebar_keys, key));
+		return;
+	}
+	if (a->broadcast) {
+		/* Each pane encodes the key for its own modes (cursor keys, keypad). */
+		for (int i = 0; i < a->npanes; i++)
+			if (app_receives_input(a, i))
+				pane_key(a->panes[i], ch, is_key);
 		return;
 	}
 	pane_key(a->panes[a->focus], ch, is_key);

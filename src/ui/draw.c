@@ -46,7 +46,7 @@ draw_title(struct app *a, int i, const struct rect *r)
 	x += put("─", end - x);
 	if (a->numbers_shown)
 		attron(A_REVERSE);
-	snprintf(text, sizeof text, " %d ", p->number);
+	snprintf(text, sizeof text, " %d%s ", p->number, p->marked ? "*" : "");
 	x += put(text, end - x);
 	if (a->numbers_shown)
 		attroff(A_REVERSE);
@@ -58,6 +58,11 @@ draw_title(struct app *a, int i, const struct rect *r)
 	snprintf(text, sizeof text, "[%s]", badge);
 	x += put(text, end - x);
 	attroff(COLOR_PAIR(badge_pair(p)) | A_BOLD);
+	if (a->broadcast && app_receives_input(a, i) && x + 4 < end) {
+		attron(COLOR_PAIR(alloc_pair(COLOR_WHITE, COLOR_RED)) | A_BOLD);
+		x += put(" ⇶B ", end - x);
+		attroff(COLOR_PAIR(alloc_pair(COLOR_WHITE, COLOR_RED)) | A_BOLD);
+	}
 	if (p->bell && x < end) {
 		attron(COLOR_PAIR(alloc_pair(COLOR_YELLOW, -1)) | A_BOLD);
 		x += put(" ♪", end - x);
@@ -80,7 +85,7 @@ static void
 draw_status(struct app *a)
 {
 	long groups, running, pending, failed;
-	char left[512], right[256], names[128];
+	char left[512], right[256], names[128], bcast[32];
 	int y = a->rows - 1, x, used;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -95,6 +100,16 @@ draw_status(struct app *a)
 			o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", i ? "," : "",
 					      a->provs[i]->name);
 	}
+	{
+		int n = 0;
+
+		for (int i = 0; i < a->npanes; i++)
+			n += app_receives_input(a, i);
+		if (a->broadcast)
+			snprintf(bcast, sizeof bcast, "BROADCAST→%d ", n);
+		else
+			bcast[0] = '\0';
+	}
 	snprintf(left, sizeof left, " %s%s │ %zu regions%s │ %ld groups: %ld running %ld pending %ld failed │ ",
 		 a->prefix_pending ? "[C-b] " : "", names, a->sb.nregions,
 		 a->regions_pending > 0 ? " (listing…)" : "", groups, running, pending, failed);
@@ -106,9 +121,16 @@ draw_status(struct app *a)
 	} else {
 		snprintf(right, sizeof right, " sidebar │ %02d:%02d ", tm.tm_hour, tm.tm_min);
 	}
-	attron(A_REVERSE);
 	move(y, 0);
-	used = put(left, a->cols);
+	used = 0;
+	if (bcast[0]) {
+		/* Loud: typing goes to many places. */
+		attron(COLOR_PAIR(alloc_pair(COLOR_WHITE, COLOR_RED)) | A_BOLD);
+		used += put(bcast, a->cols);
+		attroff(COLOR_PAIR(alloc_pair(COLOR_WHITE, COLOR_RED)) | A_BOLD);
+	}
+	attron(A_REVERSE);
+	used += put(left, a->cols - used);
 	if (a->message[0] && used < a->cols) {
 		int room = a->cols - used - (int)strlen(right);
 

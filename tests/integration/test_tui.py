@@ -187,6 +187,44 @@ class Tui(unittest.TestCase):
         tm.keys("C-b", "1")
         tm.wait_gone("♪")
 
+    def test_broadcast_reaches_exactly_the_chosen_panes(self):
+        tm = self.start("--open", "cn-hangzhou/api-server/api", "--open",
+                        "cn-shanghai/postgres-primary/postgres", "--open",
+                        "cn-shanghai/queue-worker/worker")
+        tm.wait_for(r"(?s)(\[live\].*){3}")
+        # Mark panes 1 and 3; broadcast goes to the marked ones only.
+        tm.keys("C-b", "1", "C-b", "m", "C-b", "3", "C-b", "m", "C-b", "S")
+        s = tm.wait_for("BROADCAST→2")
+        self.assertEqual(s.count("⇶B"), 2)
+        tm.type("echo bc-$((6*7))")
+        tm.keys("Enter")
+        time.sleep(1)
+        s = tm.screen()
+        geo = panes(s)
+        self.assertIn("bc-42", pane_text(s, geo[1]))
+        self.assertIn("bc-42", pane_text(s, geo[3]))
+        self.assertNotIn("bc-", pane_text(s, geo[2]))
+        # Unmarked: every pane in view.
+        tm.keys("C-b", "1", "C-b", "m", "C-b", "3", "C-b", "m")
+        tm.wait_for("BROADCAST→3")
+        tm.type("echo all-$((7*6))")
+        tm.keys("Enter")
+        time.sleep(1)
+        s = tm.screen()
+        geo = panes(s)
+        for n in (1, 2, 3):
+            self.assertIn("all-42", pane_text(s, geo[n]), s)
+        # Off: only the focused pane.
+        tm.keys("C-b", "S", "C-b", "2")
+        tm.wait_gone("BROADCAST")
+        tm.type("echo solo-$((2*2))")
+        tm.keys("Enter")
+        time.sleep(1)
+        s = tm.screen()
+        geo = panes(s)
+        self.assertIn("solo-4", pane_text(s, geo[2]))
+        self.assertNotIn("solo-4", pane_text(s, geo[1]) + pane_text(s, geo[3]))
+
     def test_exec_refused_shows_failed(self):
         tm = self.start("--open", "cn-hangzhou/deploy-canary/nginx")
         s = tm.wait_for(r"\[failed: IncorrectStatus")

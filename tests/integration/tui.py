@@ -113,7 +113,7 @@ def panes(screen):
     rows = [to_cells(l) for l in screen.split("\n")]
     height = len(rows) - 1 if rows and rows[-1] == [] else len(rows)
     found = {}
-    title = re.compile(r"─ (\d+) ")
+    title = re.compile(r"─ (\d+)\*? ")
     for y, cells in enumerate(rows):
         text = "".join(c if c else "\0" for c in cells)
         for m in title.finditer(text):
