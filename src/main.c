@@ -38,6 +38,7 @@ usage(FILE *f)
 	      "  --sign v1|v3        request signature (default v3)\n"
 	      "  --config FILE       the config (default ~/.config/fleetmux/config)\n"
 	      "  --check-config      report each bad config line, then exit\n"
+	      "  --record DIR        record every pane to DIR as asciicast v2 (C-b r: one pane)\n"
 	      "\n"
 	      "Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET\n"
 	      "(/ ALIBABA_CLOUD_SECURITY_TOKEN), else the aliyun CLI's ~/.aliyun/config.json.\n"
@@ -283,6 +284,7 @@ main(int argc, char **argv)
 	    {"parallel", required_argument, NULL, 'j'},
 	    {"timeout", required_argument, NULL, 't'},
 	    {"json", no_argument, NULL, 'J'},
+	    {"record", required_argument, NULL, 'R'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -355,6 +357,7 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'J': ro.json = 1; break;
+		case 'R': ao.record_dir = optarg; break;
 		case 'V': printf("fleetmux %s\n", FLEETMUX_VERSION); return 0;
 		case 'h':
 			if (run_mode)

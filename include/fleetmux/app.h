@@ -20,6 +20,7 @@ struct app_options {
 	char **open;             /* --open REGION/GROUP/CONTAINER */
 	enum layout_kind layout;
 	int prefix;              /* default C-b */
+	const char *record_dir;  /* --record: every pane is recorded here */
 };
 
 struct open_target {

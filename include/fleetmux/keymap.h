@@ -27,6 +27,7 @@ enum action {
 	ACT_TOGGLE_SIDEBAR,
 	ACT_BROADCAST,       /* typed input to every pane in view, or the marked ones */
 	ACT_MARK_PANE,
+	ACT_RECORD,          /* start or stop recording the focused pane */
 	ACT_FOCUS_1, ACT_FOCUS_2, ACT_FOCUS_3, ACT_FOCUS_4, ACT_FOCUS_5,
 	ACT_FOCUS_6, ACT_FOCUS_7, ACT_FOCUS_8, ACT_FOCUS_9,
 	/* sidebar */

@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "fleetmux/provider.h"
+#include "fleetmux/record.h"
 
 struct pane {
 	VTerm *vt;
@@ -32,6 +33,7 @@ struct pane {
 	char *region, *group_id, *group_name, *container;
 	int number;                /* shown on the border, 1-based */
 	int marked;                /* a broadcast target when any pane is marked */
+	struct recorder *rec;      /* asciicast recording, or NULL */
 
 	/* Resize coalescing: the latest size waits ~50 ms to settle. */
 	uv_timer_t resize_timer;

@@ -49,6 +49,12 @@ void buf_consume(struct buf *b, size_t n);
 /* Hand the data to the caller (who frees it) and leave b empty. */
 char *buf_steal(struct buf *b);
 
+/* UTF-8 for JSON: a copy with every invalid byte replaced by U+FFFD. */
+char *utf8_clean(const char *p, size_t n);
+/* How much of p ends on a whole character: the rest (at most 3 bytes) is
+ * the start of one that continues in the next read. */
+size_t utf8_complete(const char *p, size_t n);
+
 /* NULL-terminated string vectors (argv). */
 char **strv_dup(char *const *v);
 void strv_free(char **v);

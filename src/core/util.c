@@ -198,6 +198,53 @@ buf_steal(struct buf *b)
 	return p;
 }
 
+static size_t
+utf8_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+}
+
+char *
+utf8_clean(const char *p, size_t n)
+{
+	struct buf b;
+	size_t i = 0;
+
+	buf_init(&b);
+	while (i < n) {
+		unsigned char c = (unsigned char)p[i];
+		size_t len = utf8_len(c), k;
+
+		for (k = 1; len > 0 && k < len && i + k < n; k++)
+			if (((unsigned char)p[i + k] & 0xc0) != 0x80)
+				break;
+		if (len == 0 || k != len || (len == 2 && c < 0xc2)) {
+			buf_puts(&b, "\xef\xbf\xbd");
+			i++;
+			continue;
+		}
+		buf_append(&b, p + i, len);
+		i += len;
+	}
+	return buf_steal(&b);
+}
+
+size_t
+utf8_complete(const char *p, size_t n)
+{
+	/* Look back at most 3 bytes for a lead byte whose sequence is cut. */
+	for (size_t back = 1; back <= 3 && back <= n; back++) {
+		unsigned char c = (unsigned char)p[n - back];
+
+		if ((c & 0xc0) == 0x80)
+			continue; /* a continuation byte: keep looking */
+		if (utf8_len(c) > back)
+			return n - back;
+		break;
+	}
+	return n;
+}
+
 char **
 strv_dup(char *const *v)
 {

@@ -185,6 +185,8 @@ pane_free(struct pane *p)
 	if (p->session != NULL)
 		p->session->ops->close(p->session);
 	p->session = NULL;
+	recorder_close(p->rec);
+	p->rec = NULL;
 	vterm_free(p->vt);
 	free(p->dirty);
 	free(p->region);
@@ -227,6 +229,7 @@ pane_resize(struct pane *p, int rows, int cols)
 		p->rows = rows;
 		p->cols = cols;
 		vterm_set_size(p->vt, rows, cols);
+		recorder_resize(p->rec, cols, rows, uv_now(p->resize_timer.loop));
 		vterm_screen_flush_damage(p->vs);
 		p->any_dirty = 0;
 		mark_rows(p, 0, rows);

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 static void open_targets(struct app *a);
+static struct app *the_app; /* for session events, which carry the pane */
 
 void
 app_message(struct app *a, int error, const char *fmt, ...)
@@ -99,10 +101,47 @@ app_relayout(struct app *a)
 static void
 session_output(void *arg, int stream, const unsigned char *data, size_t len)
 {
-	pane_feed(arg, data, len);
+	struct pane *p = arg;
+
+	pane_feed(p, data, len);
+	if (p->rec != NULL)
+		recorder_output(p->rec, data, len, uv_now(the_app->loop));
 }
 
-static struct app *the_app; /* for session events, which carry the pane */
+/* Record pane p into dir (the default directory when NULL). */
+static int
+record_pane(struct app *a, struct pane *p, const char *dir)
+{
+	char *d = dir ? xstrdup(dir) : recorder_default_dir(), *path, stamp[32], *title;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (d == NULL || recorder_make_dir(d) < 0) {
+		if (d != NULL)
+			fm_error(FM_EIO, "%s: cannot make the directory", d);
+		free(d);
+		return -FM_EIO;
+	}
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
+	path = xasprintf("%s/%s-%d-%s-%s.cast", d, stamp, p->number, p->group_name, p->container);
+	/* A container's name is not a path. */
+	for (char *s = path + strlen(d) + 1; *s; s++)
+		if (*s == '/' || *s == ' ')
+			*s = '_';
+	title = xasprintf("%s/%s/%s", p->region, p->group_name, p->container);
+	p->rec = recorder_open(path, p->cols, p->rows, title, uv_now(a->loop), (long)now);
+	free(title);
+	free(d);
+	if (p->rec == NULL) {
+		free(path);
+		return -FM_EIO;
+	}
+	app_message(a, 0, "recording pane %d to %s", p->number, path);
+	free(path);
+	return 0;
+}
+
 
 static void
 session_state(void *arg, enum session_state st, int code, const char *msg)
@@ -163,6 +202,8 @@ open_pane(struct app *a, int prov, const char *region, const char *group_id, con
 		pane_attach(p, s);
 	a->focus = a->npanes - 1;
 	a->sidebar_focus = 0;
+	if (a->opt.record_dir != NULL && record_pane(a, p, a->opt.record_dir) < 0)
+		app_message(a, 1, "cannot record: %s", fm_error_message());
 	return 0;
 }
 
@@ -502,6 +543,21 @@ do_action(struct app *a, enum action act)
 	case ACT_MARK_PANE:
 		if (a->npanes > 0 && !a->sidebar_focus) {
 			a->panes[a->focus]->marked = !a->panes[a->focus]->marked;
+			a->full_redraw = 1;
+		}
+		break;
+	case ACT_RECORD:
+		if (a->npanes > 0 && !a->sidebar_focus) {
+			struct pane *p = a->panes[a->focus];
+
+			if (p->rec != NULL) {
+				app_message(a, 0, "pane %d: recording saved to %s", p->number,
+					    recorder_path(p->rec));
+				recorder_close(p->rec);
+				p->rec = NULL;
+			} else if (record_pane(a, p, a->opt.record_dir) < 0) {
+				app_message(a, 1, "cannot record: %s", fm_error_message());
+			}
 			a->full_redraw = 1;
 		}
 		break;

@@ -63,6 +63,11 @@ draw_title(struct app *a, int i, const struct rect *r)
 		x += put(" ⇶B ", end - x);
 		attroff(COLOR_PAIR(alloc_pair(COLOR_WHITE, COLOR_RED)) | A_BOLD);
 	}
+	if (p->rec != NULL && x + 5 < end) {
+		attron(COLOR_PAIR(alloc_pair(COLOR_RED, -1)) | A_BOLD);
+		x += put(" ●REC", end - x);
+		attroff(COLOR_PAIR(alloc_pair(COLOR_RED, -1)) | A_BOLD);
+	}
 	if (p->bell && x < end) {
 		attron(COLOR_PAIR(alloc_pair(COLOR_YELLOW, -1)) | A_BOLD);
 		x += put(" ♪", end - x);

@@ -48,33 +48,6 @@ is_running(const char *s)
 	return strcasecmp(s, "Running") == 0;
 }
 
-/* JSON wants valid UTF-8: replace what is not. */
-static char *
-utf8_clean(const char *p, size_t n)
-{
-	struct buf b;
-	size_t i = 0;
-
-	buf_init(&b);
-	while (i < n) {
-		unsigned char c = (unsigned char)p[i];
-		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-		size_t k;
-
-		for (k = 1; len > 0 && k < len && i + k < n; k++)
-			if (((unsigned char)p[i + k] & 0xc0) != 0x80)
-				break;
-		if (len == 0 || k != len || (len == 2 && c < 0xc2)) {
-			buf_puts(&b, "\xef\xbf\xbd");
-			i++;
-			continue;
-		}
-		buf_append(&b, p + i, len);
-		i += len;
-	}
-	return buf_steal(&b);
-}
-
 static void
 progress(struct run *r, int final)
 {

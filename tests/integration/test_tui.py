@@ -1,4 +1,5 @@
 """fleetmux end to end: in tmux, against fleetsim, as a user types."""
+import json
 import os
 import re
 import subprocess
@@ -224,6 +225,38 @@ class Tui(unittest.TestCase):
         geo = panes(s)
         self.assertIn("solo-4", pane_text(s, geo[2]))
         self.assertNotIn("solo-4", pane_text(s, geo[1]) + pane_text(s, geo[3]))
+
+    def test_recording_plays_back_with_asciinema(self):
+        import shutil
+        import tempfile
+        d = tempfile.mkdtemp(prefix="fm-rec-")
+        try:
+            tm = self.start("--record", d + "/casts", "--open", "cn-hangzhou/api-server/api")
+            tm.wait_for(r"\[live\] ●REC")
+            tm.type("echo rec-$((40+2)); printf '\\344\\270\\255\\n'")
+            tm.keys("Enter")
+            tm.wait_for("rec-42")
+            tm.keys("C-b", "s")  # hiding the sidebar resizes: an "r" event
+            time.sleep(0.3)
+            tm.keys("C-b", "r")  # stop: the file is complete
+            tm.wait_for("recording saved to")
+            files = os.listdir(d + "/casts")
+            self.assertEqual(len(files), 1, files)
+            path = os.path.join(d, "casts", files[0])
+            self.assertRegex(files[0], r"^\d{8}T\d{6}-1-api-server-api\.cast$")
+            with open(path) as f:
+                header = json.loads(f.readline())
+                events = [json.loads(l) for l in f]
+            self.assertEqual(header["version"], 2)
+            self.assertEqual(header["title"], "cn-hangzhou/api-server/api")
+            self.assertTrue(any(e[1] == "r" for e in events))
+            out = subprocess.run(["asciinema", "cat", path], capture_output=True, text=True,
+                                 timeout=30)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertIn("rec-42", out.stdout)
+            self.assertIn("中", out.stdout)
+        finally:
+            shutil.rmtree(d)
 
     def test_exec_refused_shows_failed(self):
         tm = self.start("--open", "cn-hangzhou/deploy-canary/nginx")
