@@ -250,8 +250,10 @@ class Tui(unittest.TestCase):
             self.assertEqual(header["version"], 2)
             self.assertEqual(header["title"], "cn-hangzhou/api-server/api")
             self.assertTrue(any(e[1] == "r" for e in events))
-            out = subprocess.run(["asciinema", "cat", path], capture_output=True, text=True,
-                                 timeout=30)
+            # asciinema cat wants a terminal: script(1) lends it one.
+            out = subprocess.run(["script", "-qec", "asciinema cat " + path, "/dev/null"],
+                                 capture_output=True, text=True, timeout=30,
+                                 stdin=subprocess.DEVNULL)
             self.assertEqual(out.returncode, 0, out.stderr)
             self.assertIn("rec-42", out.stdout)
             self.assertIn("中", out.stdout)
