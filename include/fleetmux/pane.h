@@ -34,6 +34,8 @@ struct pane {
 	int number;                /* shown on the border, 1-based */
 	int marked;                /* a broadcast target when any pane is marked */
 	struct recorder *rec;      /* asciicast recording, or NULL */
+	int prov;                  /* the provider it came from */
+	int refused;               /* keys arrived while it was not live */
 
 	/* Resize coalescing: the latest size waits ~50 ms to settle. */
 	uv_timer_t resize_timer;

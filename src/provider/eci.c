@@ -16,6 +16,7 @@
 
 #define ECI_MAX_INFLIGHT 8
 #define ECI_MAX_PENDING_INPUT (64 * 1024)
+#define ECI_RECONNECT_MAX 6      /* tries after a drop before giving up */
 
 /* Starts bash where the image has it, else sh. */
 static const char *default_shell[] = {
@@ -305,17 +306,31 @@ struct eci_session {
 	int exit_code;
 	int got_status;
 	int in_event, dead;
+	int tty, no_stdin;
+	int was_open;           /* it was live once: a drop is worth a reconnect */
+	int attempt;            /* reconnect tries since it was last live */
+	char last_error[200];
+	uv_timer_t retry;
 };
 
 static void
-session_free(struct eci_session *s)
+session_free_cb(uv_handle_t *h)
 {
+	struct eci_session *s = h->data;
+
 	strv_free(s->argv);
 	free(s->region);
 	free(s->group);
 	free(s->container);
 	buf_free(&s->pending);
 	free(s);
+}
+
+static void
+session_free(struct eci_session *s)
+{
+	/* The retry timer lives in s: free s once libuv lets go of it. */
+	uv_close((uv_handle_t *)&s->retry, session_free_cb);
 }
 
 /* Deliver a state; the pane may close the session from inside. */
@@ -375,6 +390,9 @@ ws_opened(void *arg)
 {
 	struct eci_session *s = arg;
 
+	s->was_open = 1;
+	s->attempt = 0;
+	s->sent_cols = s->sent_rows = 0; /* a new process: tell it the size */
 	if (session_set_state(s, SESSION_OPEN, 0, NULL) < 0)
 		return;
 	/* The first size goes out as soon as the socket opens. */
@@ -433,6 +451,37 @@ ws_message(void *arg, const unsigned char *data, size_t len)
 	}
 }
 
+static void exec_request(struct eci_session *s);
+
+static void
+reconnect_fire(uv_timer_t *t)
+{
+	exec_request(t->data);
+}
+
+/* Dropped without the process ending: each try is a new
+ * ExecContainerCommand, since every WebSocketUri is single-use. */
+static void
+schedule_reconnect(struct eci_session *s, const char *why)
+{
+	long delay;
+
+	snprintf(s->last_error, sizeof s->last_error, "%s", why);
+	if (s->attempt >= ECI_RECONNECT_MAX) {
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "gave up after %d tries: %s", s->attempt, why);
+		session_end(s, SESSION_FAILED, 0, msg);
+		return;
+	}
+	delay = eci_retry_delay_ms(s->attempt, 0, eci_random(s->e));
+	s->attempt++;
+	if (s->state != SESSION_RECONNECTING &&
+	    session_set_state(s, SESSION_RECONNECTING, 0, why) < 0)
+		return;
+	uv_timer_start(&s->retry, reconnect_fire, (uint64_t)delay, 0);
+}
+
 static void
 ws_closed(void *arg, int code, const char *why)
 {
@@ -443,6 +492,8 @@ ws_closed(void *arg, int code, const char *why)
 		session_end(s, SESSION_EXITED, s->exit_code, NULL);
 	else if (code == 1000)
 		session_end(s, SESSION_EXITED, -1, NULL);
+	else if (s->was_open)
+		schedule_reconnect(s, why && *why ? why : "connection dropped");
 	else {
 		char msg[300];
 
@@ -461,7 +512,13 @@ exec_answer(void *arg, const char *body, size_t len, const char *error)
 
 	s->call = NULL;
 	if (error != NULL) {
-		session_end(s, SESSION_FAILED, 0, error);
+		/* While reconnecting, the call's own retries are spent: try again
+		 * later, unless the container cannot take a command any more. */
+		if (s->state == SESSION_RECONNECTING && strstr(error, "IncorrectStatus") == NULL &&
+		    strstr(error, "InvalidParameter") == NULL)
+			schedule_reconnect(s, error);
+		else
+			session_end(s, SESSION_FAILED, 0, error);
 		return;
 	}
 	if (eci_parse_exec(body, len, &uri) < 0) {
@@ -470,8 +527,12 @@ exec_answer(void *arg, const char *body, size_t len, const char *error)
 	}
 	s->ws = ws_open(s->e->ws, uri, NULL, &session_ws_cb, s);
 	free(uri);
-	if (s->ws == NULL)
-		session_end(s, SESSION_FAILED, 0, fm_error_message());
+	if (s->ws == NULL) {
+		if (s->state == SESSION_RECONNECTING)
+			schedule_reconnect(s, fm_error_message());
+		else
+			session_end(s, SESSION_FAILED, 0, fm_error_message());
+	}
 }
 
 static int
@@ -516,6 +577,7 @@ session_close(struct session *base)
 
 	eci_call_cancel(s->call);
 	s->call = NULL;
+	uv_timer_stop(&s->retry);
 	if (s->ws != NULL)
 		ws_close(s->ws);
 	s->ws = NULL;
@@ -541,6 +603,26 @@ json_argv(char **argv)
 	return s;
 }
 
+/* ExecContainerCommand for this session: at the start, and for each
+ * reconnect. */
+static void
+exec_request(struct eci_session *s)
+{
+	struct params params;
+	char *cmd = json_argv(s->argv);
+
+	params_init(&params);
+	params_add(&params, "RegionId", s->region);
+	params_add(&params, "ContainerGroupId", s->group);
+	params_add(&params, "ContainerName", s->container);
+	params_add(&params, "Command", cmd);
+	params_add(&params, "TTY", s->tty ? "true" : "false");
+	params_add(&params, "Stdin", s->no_stdin ? "false" : "true");
+	s->call = eci_call(s->e, s->region, "ExecContainerCommand", &params, exec_answer, s);
+	free(cmd);
+	params_free(&params);
+}
+
 static struct session *
 eci_open_exec(struct provider *p, const struct container_ref *ref, const struct exec_req *req,
 	      const struct session_events *ev, void *arg)
@@ -548,8 +630,6 @@ eci_open_exec(struct provider *p, const struct container_ref *ref, const struct 
 	struct eci *e = (struct eci *)p;
 	struct eci_session *s = xcalloc(1, sizeof *s);
 	char **argv = req->argv ? req->argv : e->default_cmd ? e->default_cmd : (char **)default_shell;
-	struct params params;
-	char *cmd;
 
 	s->base.ops = &eci_session_ops;
 	s->e = e;
@@ -560,21 +640,14 @@ eci_open_exec(struct provider *p, const struct container_ref *ref, const struct 
 	s->container = xstrdup(ref->container);
 	s->cols = req->cols;
 	s->rows = req->rows;
+	s->tty = req->tty;
+	s->no_stdin = req->no_stdin;
 	buf_init(&s->pending);
 	s->argv = strv_dup(argv);
 	s->state = SESSION_CONNECTING;
-
-	params_init(&params);
-	cmd = json_argv(s->argv);
-	params_add(&params, "RegionId", ref->region);
-	params_add(&params, "ContainerGroupId", ref->group_id);
-	params_add(&params, "ContainerName", ref->container);
-	params_add(&params, "Command", cmd);
-	params_add(&params, "TTY", req->tty ? "true" : "false");
-	params_add(&params, "Stdin", req->no_stdin ? "false" : "true");
-	s->call = eci_call(e, ref->region, "ExecContainerCommand", &params, exec_answer, s);
-	free(cmd);
-	params_free(&params);
+	uv_timer_init(e->loop, &s->retry);
+	s->retry.data = s;
+	exec_request(s);
 	return &s->base;
 }
 

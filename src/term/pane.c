@@ -133,13 +133,17 @@ static const VTermScreenCallbacks screen_cbs = {
 };
 
 /* What the terminal answers or encodes from keys goes to the session. */
+/* What the terminal answers or encodes from keys goes to the session; keys
+ * that cannot go anywhere are refused visibly, never sent elsewhere. */
 static void
 out_cb(const char *s, size_t len, void *user)
 {
 	struct pane *p = user;
 
-	if (p->session != NULL)
-		p->session->ops->write(p->session, s, len);
+	if (p->session == NULL || p->session->ops->write(p->session, s, len) < 0) {
+		p->refused = 1;
+		mark_rows(p, 0, 1);
+	}
 }
 
 struct pane *

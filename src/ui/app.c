@@ -149,6 +149,23 @@ session_state(void *arg, enum session_state st, int code, const char *msg)
 	struct pane *p = arg;
 	struct app *a = the_app;
 
+	/* Mark the gap in the pane itself: what happened while the link was
+	 * down is not there. */
+	if (st == SESSION_RECONNECTING && p->state != SESSION_RECONNECTING) {
+		static const char lost[] = "\r\n\033[0;2m[fleetmux: connection lost (%s); reconnecting…]\033[0m\r\n";
+		char line[400];
+
+		snprintf(line, sizeof line, lost, msg ? msg : "dropped");
+		pane_feed(p, (const unsigned char *)line, strlen(line));
+		app_message(a, 1, "pane %d: connection lost; reconnecting", p->number);
+	}
+	if (st == SESSION_OPEN && p->state == SESSION_RECONNECTING) {
+		static const char back[] = "\033[0;2m[fleetmux: reconnected: a new session; output while "
+					   "disconnected was not captured]\033[0m\r\n";
+
+		pane_feed(p, (const unsigned char *)back, sizeof back - 1);
+		app_message(a, 0, "pane %d: reconnected", p->number);
+	}
 	p->state = st;
 	p->exit_code = code;
 	if (st == SESSION_FAILED) {
@@ -191,6 +208,7 @@ open_pane(struct app *a, int prov, const char *region, const char *group_id, con
 	p->container = xstrdup(container);
 	p->on_dirty = pane_dirty;
 	p->arg = a;
+	p->prov = prov;
 	a->panes[a->npanes++] = p;
 	a->zoomed = -1;
 	renumber(a);
@@ -205,6 +223,24 @@ open_pane(struct app *a, int prov, const char *region, const char *group_id, con
 	if (a->opt.record_dir != NULL && record_pane(a, p, a->opt.record_dir) < 0)
 		app_message(a, 1, "cannot record: %s", fm_error_message());
 	return 0;
+}
+
+/* C-b R: the same container, a new session, in the same pane. */
+static void
+reopen_pane(struct app *a, struct pane *p)
+{
+	struct container_ref ref = {p->region, p->group_id, p->container};
+	struct exec_req req = {.argv = NULL, .tty = 1, .cols = (unsigned)p->cols, .rows = (unsigned)p->rows};
+	static const char line[] = "\r\n\033[0;2m[fleetmux: retrying]\033[0m\r\n";
+	struct session *s;
+
+	pane_feed(p, (const unsigned char *)line, sizeof line - 1);
+	p->state = SESSION_CONNECTING;
+	p->reason[0] = '\0';
+	s = a->provs[p->prov]->ops->open_exec(a->provs[p->prov], &ref, &req, &pane_events, p);
+	if (s != NULL)
+		pane_attach(p, s);
+	a->full_redraw = 1;
 }
 
 static void
@@ -559,6 +595,17 @@ do_action(struct app *a, enum action act)
 				app_message(a, 1, "cannot record: %s", fm_error_message());
 			}
 			a->full_redraw = 1;
+		}
+		break;
+	case ACT_RETRY:
+		if (a->npanes > 0 && !a->sidebar_focus) {
+			struct pane *p = a->panes[a->focus];
+
+			if (p->session == NULL)
+				reopen_pane(a, p);
+			else
+				app_message(a, 0, "pane %d is %s; C-b R retries failed or exited panes",
+					    p->number, p->state == SESSION_OPEN ? "live" : "connecting");
 		}
 		break;
 	case ACT_SHOW_NUMBERS:

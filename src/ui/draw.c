@@ -238,6 +238,14 @@ app_draw(struct app *a)
 			for (int y = r->y; y < r->y + r->h; y++)
 				mvadd_wch(y, r->x - 1, WACS_VLINE);
 	}
+	for (int i = 0; i < a->npanes; i++)
+		if (a->panes[i]->refused) {
+			a->panes[i]->refused = 0;
+			flash();
+			snprintf(a->message, sizeof a->message,
+				 "pane %d is not live: input not sent (C-b R retries)", a->panes[i]->number);
+			a->message_error = 1;
+		}
 	draw_status(a);
 	if (!a->sidebar_focus && a->npanes > 0) {
 		struct pane *p = a->panes[a->focus];

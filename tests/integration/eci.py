@@ -125,7 +125,8 @@ class Fleetsim:
     left no process behind."""
 
     def __init__(self, *args, fleet=None):
-        cmd = [FLEETSIM, "--listen", "127.0.0.1:0", "--fleet", fleet or DEMO_FLEET] + list(args)
+        listen = [] if "--listen" in args else ["--listen", "127.0.0.1:0"]
+        cmd = [FLEETSIM] + listen + ["--fleet", fleet or DEMO_FLEET] + list(args)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         _started.append(self.proc)
         line = self.proc.stdout.readline()

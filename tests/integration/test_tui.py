@@ -260,6 +260,47 @@ class Tui(unittest.TestCase):
         finally:
             shutil.rmtree(d)
 
+    def test_reconnect_after_drops_keeps_the_pane(self):
+        self.sim.stop()
+        self.sim = Fleetsim("--drop-after", "4", "--seed", "5")
+        tm = self.start("--open", "cn-hangzhou/api-server/api")
+        tm.wait_for(r"\[live\]")
+        tm.type("echo before-$((1+1))")
+        tm.keys("Enter")
+        tm.wait_for("before-2")
+        s = tm.wait_for(r"connection lost", timeout=15)
+        s = tm.wait_for(r"reconnected: a new session", timeout=15)
+        # Scrollback of the screen is kept: what was there before the drop.
+        self.assertIn("before-2", s)
+        tm.wait_for(r"\[live\]")
+        tm.type("echo after-$((2+2))")
+        tm.keys("Enter")
+        tm.wait_for("after-4", timeout=10)
+
+    def test_gives_up_then_retry_key_reconnects(self):
+        import socket
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        sock.close()
+        self.sim.stop()
+        self.sim = Fleetsim("--listen", "127.0.0.1:%d" % port)
+        tm = self.start("--open", "cn-hangzhou/api-server/api")
+        tm.wait_for(r"\[live\]")
+        self.sim.stop()  # the service goes away
+        tm.wait_for(r"\[reconnecting\]|connection lost", timeout=10)
+        tm.type("echo held")  # not live: held while reconnecting, or refused
+        s = tm.wait_for(r"\[failed: gave up after 6 tries: ", timeout=40)
+        tm.keys("C-u")
+        tm.wait_for("input not sent|gave up")
+        self.sim = Fleetsim("--listen", "127.0.0.1:%d" % port)
+        tm.keys("C-b", "R")
+        tm.wait_for(r"retrying")
+        tm.wait_for(r"\[live\]", timeout=15)
+        tm.type("echo back-$((3+4))")
+        tm.keys("Enter")
+        tm.wait_for("back-7")
+
     def test_exec_refused_shows_failed(self):
         tm = self.start("--open", "cn-hangzhou/deploy-canary/nginx")
         s = tm.wait_for(r"\[failed: IncorrectStatus")
