@@ -427,6 +427,15 @@ main(int argc, char **argv)
 		free(ao.open);
 		return rc;
 	}
+	{
+		const char *sb = params_get(&cfg.general, "scrollback");
+		const char *o52 = params_get(&cfg.general, "osc52");
+
+		ao.scrollback = sb ? atol(sb) : 10000;
+		if (ao.scrollback < 100 || ao.scrollback > 1000000)
+			ao.scrollback = 10000;
+		ao.osc52 = o52 == NULL || strcmp(o52, "false") != 0;
+	}
 	if (app_init(&app, &loop, provs, nprovs, &ao) < 0) {
 		endwin();
 		fprintf(stderr, "fleetmux: %s\n", fm_error_message());

@@ -21,6 +21,8 @@ struct app_options {
 	enum layout_kind layout;
 	int prefix;              /* default C-b */
 	const char *record_dir;  /* --record: every pane is recorded here */
+	long scrollback;         /* lines of history a pane keeps (10000) */
+	int osc52;               /* copies also go to the outer terminal's clipboard */
 };
 
 struct open_target {
@@ -63,6 +65,8 @@ struct app {
 	int full_redraw;
 	int frame_scheduled;
 	uint64_t last_frame;
+	struct buf paste;        /* the paste buffer (copy mode fills it) */
+	char *osc52_pending;     /* a copy for the outer clipboard, sent after a frame */
 	char message[512];
 	int message_error;
 	int regions_pending;     /* listings not finished */

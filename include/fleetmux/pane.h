@@ -9,6 +9,21 @@
 
 #include "fleetmux/provider.h"
 #include "fleetmux/record.h"
+#include "fleetmux/scrollback.h"
+
+/* Copy mode: a view over history and screen, with a cursor. Lines are
+ * numbered 0.. over the scrollback (oldest first) then the screen rows. */
+struct copy_mode {
+	int active;
+	long top;                /* the line shown in the first row */
+	int cy, cx;              /* cursor in the view */
+	int selecting;
+	long sel_line;
+	int sel_col;
+	int prompt;              /* typing a search: 1 up (older), -1 down */
+	int dir;                 /* the last search's direction */
+	char search[128];
+};
 
 struct pane {
 	VTerm *vt;
@@ -34,6 +49,8 @@ struct pane {
 	int number;                /* shown on the border, 1-based */
 	int marked;                /* a broadcast target when any pane is marked */
 	struct recorder *rec;      /* asciicast recording, or NULL */
+	struct scrollback sb;
+	struct copy_mode copy;
 	int prov;                  /* the provider it came from */
 	int refused;               /* keys arrived while it was not live */
 
@@ -45,7 +62,7 @@ struct pane {
 	void *arg;
 };
 
-struct pane *pane_new(uv_loop_t *loop, int rows, int cols);
+struct pane *pane_new(uv_loop_t *loop, int rows, int cols, size_t scrollback_lines);
 /* Closes the session and frees the pane once libuv lets go of its timer. */
 void pane_free(struct pane *p);
 void pane_feed(struct pane *p, const unsigned char *data, size_t len);
@@ -60,6 +77,17 @@ void pane_paste(struct pane *p, const char *text, size_t len);
 void pane_draw(struct pane *p, WINDOW *win, int all);
 /* The state badge: "connecting", "live", "exited 3", "failed: why". */
 void pane_badge(const struct pane *p, char *out, size_t len);
+
+/* copy.c: copy mode. */
+void copy_enter(struct pane *p);
+/* A key in copy mode. Returns 1 when text was copied into *copied (caller
+ * frees), 0 otherwise; copy mode may have ended (p->copy.active). */
+int copy_key(struct pane *p, wint_t ch, int is_key, char **copied);
+/* Scroll by n lines (negative: older), entering copy mode if needed. */
+void copy_scroll(struct pane *p, int n);
+/* The text of line i (scrollback or screen), in out. */
+void pane_line_text(struct pane *p, long i, struct buf *out);
+long pane_total_lines(const struct pane *p);
 
 /* color.c: libvterm colours to ncurses (pure). */
 int color_index(const VTermColor *c, VTermScreen *vs, int ncolors, int is_fg);

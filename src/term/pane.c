@@ -109,17 +109,123 @@ cb_bell(void *user)
 	return 1;
 }
 
+/* A line leaves the top of the screen: keep its text and style runs. */
 static int
 cb_sb_pushline(int cols, const VTermScreenCell *cells, void *user)
 {
-	/* Scrollback is kept by a later layer (copy mode); drop for now. */
+	struct pane *p = user;
+	struct buf text;
+	struct sb_run *runs = NULL;
+	uint16_t nruns = 0, cap = 0;
+	size_t keep = 0;  /* text length up to the last cell worth keeping */
+
+	buf_init(&text);
+	for (int c = 0; c < cols; c++) {
+		const VTermScreenCell *cell = &cells[c];
+		int32_t fg, bg;
+		uint32_t at;
+
+		if (cell->chars[0] == (uint32_t)-1)
+			continue;
+		fg = color_index(&cell->fg, p->vs, COLORS, 1);
+		bg = color_index(&cell->bg, p->vs, COLORS, 0);
+		at = (uint32_t)color_attrs(&cell->attrs);
+		if (cell->chars[0] == 0) {
+			buf_putc(&text, ' ');
+		} else {
+			for (int k = 0; k < VTERM_MAX_CHARS_PER_CELL && cell->chars[k]; k++) {
+				char mb[8];
+				mbstate_t st;
+				size_t n;
+
+				memset(&st, 0, sizeof st);
+				n = wcrtomb(mb, (wchar_t)cell->chars[k], &st);
+				buf_append(&text, n == (size_t)-1 ? "?" : mb, n == (size_t)-1 ? 1 : n);
+			}
+		}
+		if (cell->chars[0] != 0 && cell->chars[0] != ' ')
+			keep = text.len;
+		if (fg != -1 || bg != -1 || at != A_NORMAL) {
+			keep = text.len;
+			if (nruns > 0 && runs[nruns - 1].fg == fg && runs[nruns - 1].bg == bg &&
+			    runs[nruns - 1].attrs == at && runs[nruns - 1].col + runs[nruns - 1].len == c) {
+				runs[nruns - 1].len += (uint16_t)(cell->width > 1 ? cell->width : 1);
+			} else {
+				if (nruns == cap) {
+					cap = cap ? cap * 2 : 4;
+					runs = xrealloc(runs, cap * sizeof *runs);
+				}
+				runs[nruns++] = (struct sb_run){(uint16_t)c,
+								(uint16_t)(cell->width > 1 ? cell->width : 1), fg,
+								bg, at};
+			}
+		}
+	}
+	/* Trailing blanks are not history. */
+	text.len = keep;
+	if (text.data)
+		text.data[keep] = '\0';
+	if (nruns > 0)
+		runs = xrealloc(runs, nruns * sizeof *runs);
+	scrollback_push(&p->sb, buf_steal(&text), runs, nruns);
+	if (p->copy.active && p->sb.count == p->sb.cap && p->copy.top > 0)
+		p->copy.top--; /* the oldest went: keep the view on the same text */
 	return 1;
 }
 
+/* The pane grew: hand back the newest history line (colours are not kept
+ * on the way back, attributes are). */
 static int
 cb_sb_popline(int cols, VTermScreenCell *cells, void *user)
 {
-	return 0;
+	struct pane *p = user;
+	struct sb_line l;
+	const char *s;
+	mbstate_t st;
+	int c = 0;
+
+	if (p->copy.active || !scrollback_pop(&p->sb, &l))
+		return 0;
+	for (int i = 0; i < cols; i++) {
+		memset(&cells[i], 0, sizeof cells[i]);
+		cells[i].width = 1;
+		cells[i].fg.type = VTERM_COLOR_DEFAULT_FG;
+		cells[i].bg.type = VTERM_COLOR_DEFAULT_BG;
+	}
+	memset(&st, 0, sizeof st);
+	for (s = l.text; *s && c < cols;) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			wc = L'?';
+			n = 1;
+			memset(&st, 0, sizeof st);
+		}
+		s += n;
+		w = wcwidth(wc);
+		if (w == 0 && c > 0) {
+			for (int k = 1; k < VTERM_MAX_CHARS_PER_CELL; k++)
+				if (cells[c - 1].chars[k] == 0) {
+					cells[c - 1].chars[k] = (uint32_t)wc;
+					break;
+				}
+			continue;
+		}
+		cells[c].chars[0] = (uint32_t)wc;
+		cells[c].width = (char)(w == 2 ? 2 : 1);
+		c += w == 2 ? 2 : 1;
+	}
+	for (uint16_t r = 0; r < l.nruns; r++)
+		for (int i = l.runs[r].col; i < l.runs[r].col + l.runs[r].len && i < cols; i++) {
+			cells[i].attrs.bold = !!(l.runs[r].attrs & A_BOLD);
+			cells[i].attrs.underline = !!(l.runs[r].attrs & A_UNDERLINE);
+			cells[i].attrs.reverse = !!(l.runs[r].attrs & A_REVERSE);
+		}
+	free(l.text);
+	free(l.runs);
+	return 1;
 }
 
 static const VTermScreenCallbacks screen_cbs = {
@@ -147,10 +253,11 @@ out_cb(const char *s, size_t len, void *user)
 }
 
 struct pane *
-pane_new(uv_loop_t *loop, int rows, int cols)
+pane_new(uv_loop_t *loop, int rows, int cols, size_t scrollback_lines)
 {
 	struct pane *p = xcalloc(1, sizeof *p);
 
+	scrollback_init(&p->sb, scrollback_lines);
 	if (rows < 1)
 		rows = 1;
 	if (cols < 1)
@@ -192,6 +299,7 @@ pane_free(struct pane *p)
 	recorder_close(p->rec);
 	p->rec = NULL;
 	vterm_free(p->vt);
+	scrollback_free(&p->sb);
 	free(p->dirty);
 	free(p->region);
 	free(p->group_id);
@@ -323,8 +431,76 @@ pane_paste(struct pane *p, const char *text, size_t len)
 	vterm_keyboard_end_paste(p->vt);
 }
 
+/* A history line, drawn at screen row y of the pane. */
+static void
+draw_sb_line(struct pane *p, WINDOW *win, int y, const struct sb_line *l)
+{
+	const char *s = l->text;
+	mbstate_t st;
+	int c = 0;
+
+	memset(&st, 0, sizeof st);
+	wmove(win, p->top + y, p->left);
+	while (c < p->cols) {
+		wchar_t wch[VTERM_MAX_CHARS_PER_CELL + 1];
+		cchar_t cc;
+		int n = 0, w = 1, pair = 0;
+		attr_t at = A_NORMAL;
+
+		if (*s) {
+			while (*s && n < VTERM_MAX_CHARS_PER_CELL) {
+				wchar_t wc;
+				size_t k = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+
+				if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+					wc = L'?';
+					k = 1;
+					memset(&st, 0, sizeof st);
+				}
+				if (n > 0 && wcwidth(wc) != 0)
+					break;
+				if (wc < 0x20 || wc == 0x7f)
+					wc = L'?';
+				wch[n++] = wc;
+				s += k;
+			}
+			w = wcwidth(wch[0]) == 2 ? 2 : 1;
+		} else {
+			wch[n++] = L' ';
+		}
+		wch[n] = L'\0';
+		if (c + w > p->cols) {
+			wch[0] = L' ';
+			wch[1] = L'\0';
+			w = 1;
+		}
+		for (uint16_t r = 0; r < l->nruns; r++)
+			if (c >= l->runs[r].col && c < l->runs[r].col + l->runs[r].len) {
+				at = (attr_t)l->runs[r].attrs;
+				if (l->runs[r].fg != -1 || l->runs[r].bg != -1)
+					pair = alloc_pair(l->runs[r].fg, l->runs[r].bg);
+				break;
+			}
+		if (pair < 0)
+			pair = 0;
+		setcchar(&cc, wch, at, 0, &pair);
+		mvwadd_wch(win, p->top + y, p->left + c, &cc);
+		c += w;
+	}
+}
+
+static void
+draw_row_at(struct pane *p, WINDOW *win, int row, int y);
+
 static void
 draw_row(struct pane *p, WINDOW *win, int row)
+{
+	draw_row_at(p, win, row, row);
+}
+
+/* Screen row `row` drawn at view row y. */
+static void
+draw_row_at(struct pane *p, WINDOW *win, int row, int y)
 {
 	VTermPos pos = {.row = row};
 	int cols = p->cols;
@@ -362,14 +538,55 @@ draw_row(struct pane *p, WINDOW *win, int row)
 			setcchar(&cc, wch, A_NORMAL, 0, &pair);
 			width = 1;
 		}
-		mvwadd_wch(win, p->top + row, p->left + pos.col, &cc);
+		mvwadd_wch(win, p->top + y, p->left + pos.col, &cc);
 		pos.col += width;
+	}
+}
+
+/* Copy mode's view: history and screen from copy.top, the selection
+ * reversed. */
+static void
+draw_copy(struct pane *p, WINDOW *win)
+{
+	struct copy_mode *m = &p->copy;
+	long cur = m->top + m->cy;
+
+	for (int y = 0; y < p->rows; y++) {
+		long line = m->top + y;
+
+		if (line < (long)p->sb.count)
+			draw_sb_line(p, win, y, scrollback_get(&p->sb, (size_t)line));
+		else if (line - (long)p->sb.count < p->rows)
+			draw_row_at(p, win, (int)(line - (long)p->sb.count), y);
+		if (m->selecting) {
+			long a = m->sel_line < cur ? m->sel_line : cur, b = m->sel_line < cur ? cur : m->sel_line;
+
+			if (line >= a && line <= b) {
+				int from = 0, to = p->cols - 1;
+
+				if (a == b) {
+					from = m->sel_col < m->cx ? m->sel_col : m->cx;
+					to = m->sel_col < m->cx ? m->cx : m->sel_col;
+				} else if (line == a) {
+					from = a == m->sel_line ? m->sel_col : m->cx;
+				} else if (line == b) {
+					to = b == m->sel_line ? m->sel_col : m->cx;
+				}
+				mvwchgat(win, p->top + y, p->left + from, to - from + 1, A_REVERSE, 0, NULL);
+			}
+		}
 	}
 }
 
 void
 pane_draw(struct pane *p, WINDOW *win, int all)
 {
+	if (p->copy.active) {
+		draw_copy(p, win);
+		memset(p->dirty, 0, (size_t)p->rows);
+		p->any_dirty = 0;
+		return;
+	}
 	for (int r = 0; r < p->rows; r++) {
 		if (all || p->dirty[r])
 			draw_row(p, win, r);

@@ -201,7 +201,7 @@ open_pane(struct app *a, int prov, const char *region, const char *group_id, con
 		app_message(a, 1, "at most %d panes", APP_MAX_PANES);
 		return -1;
 	}
-	p = pane_new(a->loop, 24, 80);
+	p = pane_new(a->loop, 24, 80, a->opt.scrollback ? (size_t)a->opt.scrollback : 10000);
 	p->region = xstrdup(region);
 	p->group_id = xstrdup(group_id);
 	p->group_name = xstrdup(group_name);
@@ -608,6 +608,16 @@ do_action(struct app *a, enum action act)
 					    p->number, p->state == SESSION_OPEN ? "live" : "connecting");
 		}
 		break;
+	case ACT_COPY_MODE:
+		if (a->npanes > 0 && !a->sidebar_focus) {
+			copy_enter(a->panes[a->focus]);
+			app_message(a, 0, "copy mode: / search up, ? down, n N, Space select, Enter copy, q quit");
+		}
+		break;
+	case ACT_PASTE:
+		if (a->npanes > 0 && !a->sidebar_focus && a->paste.len > 0)
+			pane_paste(a->panes[a->focus], a->paste.data, a->paste.len);
+		break;
 	case ACT_SHOW_NUMBERS:
 		a->numbers_shown = 1;
 		a->full_redraw = 1;
@@ -705,6 +715,43 @@ filter_key(struct app *a, wint_t ch, int is_key)
 	app_schedule_frame(a);
 }
 
+/* A mouse event inside a pane whose application turned mouse mode on goes
+ * to that application; the wheel elsewhere scrolls history. */
+static int
+mouse_to_pane(struct app *a, MEVENT *ev)
+{
+	int i = a->zoomed >= 0 ? a->zoomed : layout_hit(a->rects, a->npanes, ev->x, ev->y);
+	struct pane *p;
+	int row, col;
+
+	if (i < 0)
+		return 0;
+	p = a->panes[i];
+	row = ev->y - p->top;
+	col = ev->x - p->left;
+	if (row < 0 || row >= p->rows || col < 0 || col >= p->cols)
+		return 0;
+	if (p->mouse_mode && !p->copy.active) {
+		vterm_mouse_move(p->vt, row, col, VTERM_MOD_NONE);
+		if (ev->bstate & BUTTON4_PRESSED)
+			vterm_mouse_button(p->vt, 4, 1, VTERM_MOD_NONE);
+		else if (ev->bstate & BUTTON5_PRESSED)
+			vterm_mouse_button(p->vt, 5, 1, VTERM_MOD_NONE);
+		else if (ev->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+			vterm_mouse_button(p->vt, 1, 1, VTERM_MOD_NONE);
+		if (ev->bstate & (BUTTON1_RELEASED | BUTTON1_CLICKED))
+			vterm_mouse_button(p->vt, 1, 0, VTERM_MOD_NONE);
+		if (ev->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+			focus_pane(a, i);
+		return 1;
+	}
+	if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		copy_scroll(p, ev->bstate & BUTTON4_PRESSED ? -3 : 3);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 mouse_event(struct app *a)
 {
@@ -712,6 +759,10 @@ mouse_event(struct app *a)
 
 	if (getmouse(&ev) != OK)
 		return;
+	if (!(a->sidebar_visible && ev.x < APP_SIDEBAR_WIDTH) && mouse_to_pane(a, &ev)) {
+		app_schedule_frame(a);
+		return;
+	}
 	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
 		return;
 	if (a->sidebar_visible && ev.x < APP_SIDEBAR_WIDTH) {
@@ -769,6 +820,23 @@ handle_key(struct app *a, wint_t ch, int is_key)
 	}
 	if (a->sidebar_focus || a->npanes == 0) {
 		do_action(a, keytable_lookup(&a->sidebar_keys, key));
+		return;
+	}
+	if (a->panes[a->focus]->copy.active) {
+		char *copied = NULL;
+
+		if (copy_key(a->panes[a->focus], ch, is_key, &copied) && copied != NULL) {
+			buf_reset(&a->paste);
+			buf_puts(&a->paste, copied);
+			app_message(a, 0, "copied %zu bytes (C-b ] pastes)", strlen(copied));
+			if (a->opt.osc52) {
+				free(a->osc52_pending);
+				a->osc52_pending = copied;
+				copied = NULL;
+			}
+			free(copied);
+		}
+		app_schedule_frame(a);
 		return;
 	}
 	if (a->broadcast) {
@@ -875,6 +943,7 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	a->sidebar_visible = 1;
 	a->sidebar_focus = 1;
 	sidebar_init(&a->sb);
+	buf_init(&a->paste);
 	for (int i = 0; i < nprovs && i < APP_MAX_PROVIDERS; i++) {
 		a->provs[i] = provs[i];
 		a->ctx[i].app = a;
@@ -903,7 +972,8 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 		start_color();
 		use_default_colors();
 	}
-	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED |
+		      BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
 	getmaxyx(stdscr, a->rows, a->cols);
 
@@ -982,4 +1052,6 @@ app_free(struct app *a)
 		free(a->targets[i].container);
 	}
 	free(a->targets);
+	buf_free(&a->paste);
+	free(a->osc52_pending);
 }

@@ -3,6 +3,7 @@
  * happens here only, from state, never from inside an input handler. */
 #include <stdio.h>
 #include <string.h>
+#include <openssl/evp.h>
 #include <time.h>
 
 #include "fleetmux/app.h"
@@ -79,6 +80,13 @@ draw_title(struct app *a, int i, const struct rect *r)
 		x += put(text, end - x);
 		attroff(A_DIM);
 	}
+	if (p->copy.active && x + 12 < end) {
+		snprintf(text, sizeof text, " [copy %ld/%zu]", p->copy.top + p->copy.cy + 1,
+			 p->sb.count + (size_t)p->rows);
+		attron(COLOR_PAIR(alloc_pair(COLOR_YELLOW, -1)) | A_BOLD);
+		x += put(text, end - x);
+		attroff(COLOR_PAIR(alloc_pair(COLOR_YELLOW, -1)) | A_BOLD);
+	}
 	if (a->zoomed == i && x + 2 < end)
 		x += put(" (zoomed)", end - x);
 	attron(at | COLOR_PAIR(pair));
@@ -136,6 +144,13 @@ draw_status(struct app *a)
 	}
 	attron(A_REVERSE);
 	used += put(left, a->cols - used);
+	if (!a->sidebar_focus && a->npanes > 0 && a->panes[a->focus]->copy.prompt) {
+		struct pane *p = a->panes[a->focus];
+
+		snprintf(a->message, sizeof a->message, "search %s: %s_",
+			 p->copy.prompt > 0 ? "up" : "down", p->copy.search);
+		a->message_error = 0;
+	}
 	if (a->message[0] && used < a->cols) {
 		int room = a->cols - used - (int)strlen(right);
 
@@ -247,7 +262,12 @@ app_draw(struct app *a)
 			a->message_error = 1;
 		}
 	draw_status(a);
-	if (!a->sidebar_focus && a->npanes > 0) {
+	if (!a->sidebar_focus && a->npanes > 0 && a->panes[a->focus]->copy.active) {
+		struct pane *p = a->panes[a->focus];
+
+		move(p->top + p->copy.cy, p->left + p->copy.cx);
+		curs_set(1);
+	} else if (!a->sidebar_focus && a->npanes > 0) {
 		struct pane *p = a->panes[a->focus];
 
 		if (p->cursor_visible && p->cursor.row < p->rows && p->cursor.col < p->cols) {
@@ -262,4 +282,16 @@ app_draw(struct app *a)
 	wnoutrefresh(stdscr);
 	doupdate();
 	set_cursor_style(a);
+	if (a->osc52_pending != NULL) {
+		/* The outer terminal's clipboard: OSC 52 with the copy in base64. */
+		size_t n = strlen(a->osc52_pending);
+		unsigned char *b64 = xmalloc(4 * ((n + 2) / 3) + 1);
+
+		EVP_EncodeBlock(b64, (unsigned char *)a->osc52_pending, (int)n);
+		printf("\033]52;c;%s\007", b64);
+		fflush(stdout);
+		free(b64);
+		free(a->osc52_pending);
+		a->osc52_pending = NULL;
+	}
 }

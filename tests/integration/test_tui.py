@@ -301,6 +301,39 @@ class Tui(unittest.TestCase):
         tm.keys("Enter")
         tm.wait_for("back-7")
 
+    def test_copy_mode_search_5000_lines_back_copy_and_paste(self):
+        tm = self.start("--open", "cn-hangzhou/api-server/api")
+        tm.wait_for(r"\[live\]")
+        tm.type("seq -f 'row-%g' 1 6000")
+        tm.keys("Enter")
+        tm.wait_for(r"row-6000\n")
+        tm.keys("C-b", "[", "/")
+        tm.type("row-1000")
+        tm.keys("Enter")
+        s = tm.wait_for(r"\[copy \d+/\d+\]")
+        self.assertIn("row-1000\n", s)
+        self.assertNotIn("row-6000", s)
+        # Select "row-1000" (the cursor sits on its first character) and copy.
+        tm.keys("Space", *(["l"] * 7), "Enter")
+        tm.wait_for("copied 8 bytes")
+        tm.wait_gone(r"\[copy ")
+        tm.type("echo pasted-")
+        tm.keys("C-b", "]", "Enter")
+        tm.wait_for("pasted-row-1000\n")
+
+    def test_mouse_wheel_scrolls_history(self):
+        tm = self.start("--open", "cn-hangzhou/api-server/api")
+        tm.wait_for(r"\[live\]")
+        tm.type("seq -f 'w-%g' 1 300")
+        tm.keys("Enter")
+        tm.wait_for(r"w-300\n")
+        # A wheel-up report (X10 encoding, as kmous says), over the pane.
+        for _ in range(5):
+            tm.tmux("send-keys", "-t", "main", "-l", "\033[M" + chr(32 + 64) + chr(33 + 80) +
+                    chr(33 + 20))
+        s = tm.wait_for(r"\[copy ")
+        self.assertNotIn("w-300", s)
+
     def test_exec_refused_shows_failed(self):
         tm = self.start("--open", "cn-hangzhou/deploy-canary/nginx")
         s = tm.wait_for(r"\[failed: IncorrectStatus")
