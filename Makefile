@@ -16,6 +16,7 @@ endif
 OPT ?= -O2 -g
 SAN ?=
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -Iinclude \
+	-DFLEETMUX_THEME_DIR='"$(PREFIX)/share/fleetmux/themes"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil -lm
 LIBS_TEST = $(shell pkg-config --libs $(PKGS_TEST) 2>/dev/null)

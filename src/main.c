@@ -13,6 +13,7 @@
 #include "fleetmux/app.h"
 #include "fleetmux/config.h"
 #include "fleetmux/run.h"
+#include "fleetmux/theme.h"
 
 #define FLEETMUX_VERSION "0.1.0"
 
@@ -39,6 +40,7 @@ usage(FILE *f)
 	      "  --config FILE       the config (default ~/.config/fleetmux/config)\n"
 	      "  --check-config      report each bad config line, then exit\n"
 	      "  --record DIR        record every pane to DIR as asciicast v2 (C-b r: one pane)\n"
+	      "  --theme NAME        default, light, solarized-dark, high-contrast, or a file\n"
 	      "\n"
 	      "Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET\n"
 	      "(/ ALIBABA_CLOUD_SECURITY_TOKEN), else the aliyun CLI's ~/.aliyun/config.json.\n"
@@ -262,6 +264,71 @@ build_providers(uv_loop_t *loop, const struct cli *c, struct config *cfg, struct
 	return n;
 }
 
+/* The [fleetmux], [keys] and [sidebar-keys] values: each bad one is
+ * reported at its line and left out; the good ones go into ao. */
+static void
+check_settings(struct config *cfg, struct app_options *ao)
+{
+	const char *v;
+	char *end;
+
+	ao->scrollback = 10000;
+	ao->osc52 = 1;
+	if ((v = params_get(&cfg->general, "scrollback")) != NULL) {
+		long n = strtol(v, &end, 10);
+
+		if (*end != '\0' || n < 100 || n > 1000000)
+			config_error(cfg, config_general_line(cfg, "scrollback"),
+				     "scrollback must be a number of lines from 100 to 1000000, not '%s'%s", v, "");
+		else
+			ao->scrollback = n;
+	}
+	if ((v = params_get(&cfg->general, "osc52")) != NULL) {
+		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+			config_error(cfg, config_general_line(cfg, "osc52"), "osc52 must be true or false, not '%s'%s",
+				     v, "");
+		else
+			ao->osc52 = strcmp(v, "true") == 0;
+	}
+	if ((v = params_get(&cfg->general, "layout")) != NULL) {
+		if (layout_from_name(v) < 0)
+			config_error(cfg, config_general_line(cfg, "layout"),
+				     "layout '%s' is not tiled, even-horizontal, even-vertical or main-vertical%s",
+				     v, "");
+		else
+			ao->layout = (enum layout_kind)layout_from_name(v);
+	}
+	if ((v = params_get(&cfg->general, "prefix")) != NULL) {
+		int k = key_from_name(v);
+
+		if (k < 0)
+			config_error(cfg, config_general_line(cfg, "prefix"), "prefix '%s' is not a key (C-a, ...)%s",
+				     v, "");
+		else
+			ao->prefix = k;
+	}
+	if ((v = params_get(&cfg->general, "theme")) != NULL)
+		ao->theme = v;
+	for (size_t i = 0; i < cfg->nbindings; i++) {
+		const struct config_binding *b = &cfg->bindings[i];
+		int k = key_from_name(b->key);
+		enum action act = action_from_name(b->action);
+
+		if (k < 0)
+			config_error(cfg, b->line, "'%s' is not a key name (z, C-a, Left, Space, F5, ...)%s",
+				     b->key, "");
+		else if (act == ACT_NONE && strcmp(b->action, "none") != 0)
+			config_error(cfg, b->line, "'%s' is not an action (see the README's key table)%s",
+				     b->action, "");
+		else if (ao->nbindings < (int)(sizeof ao->bindings / sizeof ao->bindings[0])) {
+			ao->bindings[ao->nbindings].key = k;
+			ao->bindings[ao->nbindings].action = act;
+			ao->bindings[ao->nbindings].sidebar = b->sidebar;
+			ao->nbindings++;
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -285,6 +352,7 @@ main(int argc, char **argv)
 	    {"timeout", required_argument, NULL, 't'},
 	    {"json", no_argument, NULL, 'J'},
 	    {"record", required_argument, NULL, 'R'},
+	    {"theme", required_argument, NULL, 'M'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -298,7 +366,10 @@ main(int argc, char **argv)
 	uv_loop_t loop;
 	size_t nregions = 0, nopen = 0;
 	char *cfg_path;
-	int ch, rc, nprovs, cfg_rc, run_mode = 0;
+	int ch, rc, nprovs, cfg_rc, run_mode = 0, cli_layout = -1;
+	const char *cli_theme = NULL;
+	struct theme theme;
+	struct buf theme_errors;
 	struct run_options ro = {.parallel = 8};
 
 	setlocale(LC_ALL, "");
@@ -326,6 +397,7 @@ main(int argc, char **argv)
 				return 2;
 			}
 			ao.layout = (enum layout_kind)layout_from_name(optarg);
+			cli_layout = ao.layout;
 			break;
 		case 'k': cli.insecure = 1; break;
 		case 'c': cli.ca_file = optarg; break;
@@ -358,6 +430,7 @@ main(int argc, char **argv)
 			break;
 		case 'J': ro.json = 1; break;
 		case 'R': ao.record_dir = optarg; break;
+		case 'M': cli_theme = optarg; break;
 		case 'V': printf("fleetmux %s\n", FLEETMUX_VERSION); return 0;
 		case 'h':
 			if (run_mode)
@@ -390,6 +463,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "fleetmux: %s: no such file\n", cfg_path);
 		return 1;
 	}
+	check_settings(&cfg, &ao);
+	if (cli_layout >= 0)
+		ao.layout = (enum layout_kind)cli_layout; /* the command line wins */
+	buf_init(&theme_errors);
+	if (theme_load(&theme, cli_theme ? cli_theme : ao.theme, &theme_errors) < 0) {
+		if (cli_theme != NULL) {
+			fprintf(stderr, "fleetmux: %s\n", fm_error_message());
+			return 1;
+		}
+		config_error(&cfg, config_general_line(&cfg, "theme"), "%s%s", fm_error_message(), "");
+	}
+	if (theme_errors.len > 0) {
+		buf_append(&cfg.errors, theme_errors.data, theme_errors.len);
+		cfg.nerrors++;
+	}
+	buf_free(&theme_errors);
+	ao.colors = &theme;
 	if (cfg.nerrors > 0)
 		fputs(cfg.errors.data, stderr);
 	if (cli.check_config) {
@@ -426,15 +516,6 @@ main(int argc, char **argv)
 		free(ao.regions);
 		free(ao.open);
 		return rc;
-	}
-	{
-		const char *sb = params_get(&cfg.general, "scrollback");
-		const char *o52 = params_get(&cfg.general, "osc52");
-
-		ao.scrollback = sb ? atol(sb) : 10000;
-		if (ao.scrollback < 100 || ao.scrollback > 1000000)
-			ao.scrollback = 10000;
-		ao.osc52 = o52 == NULL || strcmp(o52, "false") != 0;
 	}
 	if (app_init(&app, &loop, provs, nprovs, &ao) < 0) {
 		endwin();

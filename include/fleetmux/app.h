@@ -9,6 +9,7 @@
 #include "fleetmux/pane.h"
 #include "fleetmux/provider.h"
 #include "fleetmux/sidebar.h"
+#include "fleetmux/theme.h"
 
 #define APP_MAX_PANES 256
 #define APP_MAX_PROVIDERS 16
@@ -16,6 +17,8 @@
 #define APP_FRAME_MS 16
 
 struct app_options {
+	const char *theme;       /* a theme's name or path; NULL: default */
+	const struct theme *colors;   /* loaded; NULL: the default */
 	char **regions;          /* --region, NULL-terminated; NULL: all */
 	char **open;             /* --open REGION/GROUP/CONTAINER */
 	enum layout_kind layout;
@@ -23,6 +26,13 @@ struct app_options {
 	const char *record_dir;  /* --record: every pane is recorded here */
 	long scrollback;         /* lines of history a pane keeps (10000) */
 	int osc52;               /* copies also go to the outer terminal's clipboard */
+	/* Rebindings from the config, checked already: KEY = ACTION. */
+	struct {
+		int key;
+		enum action action;
+		int sidebar;
+	} bindings[128];
+	int nbindings;
 };
 
 struct open_target {
@@ -44,6 +54,7 @@ struct app {
 	struct prov_ctx ctx[APP_MAX_PROVIDERS];
 	int nprovs;
 	struct sidebar sb;
+	struct theme theme;
 	struct keytable prefix_keys, sidebar_keys;
 
 	struct pane *panes[APP_MAX_PANES];

@@ -7,6 +7,7 @@
 #include <ncurses.h>
 
 #include "fleetmux/model.h"
+#include "fleetmux/theme.h"
 
 struct sb_group {
 	struct fm_group g;
@@ -50,6 +51,7 @@ struct sidebar {
 	int user_moved;   /* until the user moves, the cursor waits on the first group */
 	int scroll;
 	int dirty;        /* rows need a rebuild */
+	const struct theme *theme;
 };
 
 void sidebar_init(struct sidebar *s);

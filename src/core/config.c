@@ -97,16 +97,33 @@ handler(void *user, const char *section, const char *key, const char *value)
 
 	if (key == NULL) /* a section line on its own */
 		return 1;
+	if (strcmp(section, "keys") == 0 || strcmp(section, "sidebar-keys") == 0) {
+		struct config_binding *b;
+
+		c->bindings = xrealloc(c->bindings, (c->nbindings + 1) * sizeof *c->bindings);
+		b = &c->bindings[c->nbindings++];
+		b->key = xstrdup(key);
+		b->action = xstrdup(value);
+		b->line = line;
+		b->sidebar = strcmp(section, "sidebar-keys") == 0;
+		return 1;
+	}
 	if (strcmp(section, "fleetmux") == 0 || section[0] == '\0') {
 		if (!known(general_keys, key))
 			error_at(p, line, "unknown key '%s'%s in [fleetmux]", key, "");
 		else
+		{
 			params_set(&c->general, key, value);
+			for (int k = 0; general_keys[k]; k++)
+				if (strcmp(general_keys[k], key) == 0 && k < 8)
+					c->general_lines[k] = line;
+		}
 		return 1;
 	}
 	name = provider_name(section);
 	if (name == NULL) {
-		error_at(p, line, "unknown section [%s]%s: use [fleetmux] or [provider \"NAME\"]",
+		error_at(p, line, "unknown section [%s]%s: use [fleetmux], [keys], [sidebar-keys] or "
+				  "[provider \"NAME\"]",
 			 section, "");
 		return 1;
 	}
@@ -177,6 +194,7 @@ config_parse(struct config *c, const char *text, const char *name)
 	memset(c, 0, sizeof *c);
 	params_init(&c->general);
 	buf_init(&c->errors);
+	c->path = xstrdup(name);
 	rc = ini_parse_stream(read_line, &p, handler, &p);
 	if (rc > 0)
 		error_at(&p, rc, "cannot parse this line%s%s", "", "");
@@ -214,9 +232,33 @@ config_free(struct config *c)
 		params_free(&c->provs[i].kv);
 	}
 	free(c->provs);
+	for (size_t i = 0; i < c->nbindings; i++) {
+		free(c->bindings[i].key);
+		free(c->bindings[i].action);
+	}
+	free(c->bindings);
+	free(c->path);
 	params_free(&c->general);
 	buf_free(&c->errors);
 	memset(c, 0, sizeof *c);
+}
+
+void
+config_error(struct config *c, int line, const char *fmt, const char *a, const char *b)
+{
+	struct parse_ctx p = {c, c->path ? c->path : "config", NULL, 0};
+
+	error_at(&p, line, fmt, a, b);
+}
+
+/* The line a [fleetmux] key was set on, 0 if not set. */
+int
+config_general_line(const struct config *c, const char *key)
+{
+	for (int k = 0; general_keys[k] && k < 8; k++)
+		if (strcmp(general_keys[k], key) == 0)
+			return c->general_lines[k];
+	return 0;
 }
 
 char *

@@ -944,6 +944,11 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	a->sidebar_focus = 1;
 	sidebar_init(&a->sb);
 	buf_init(&a->paste);
+	if (o->colors != NULL)
+		a->theme = *o->colors;
+	else
+		theme_default(&a->theme);
+	a->sb.theme = &a->theme;
 	for (int i = 0; i < nprovs && i < APP_MAX_PROVIDERS; i++) {
 		a->provs[i] = provs[i];
 		a->ctx[i].app = a;
@@ -959,6 +964,9 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	keytable_init(&a->sidebar_keys);
 	keytable_default_prefix(&a->prefix_keys);
 	keytable_default_sidebar(&a->sidebar_keys);
+	for (int i = 0; i < o->nbindings; i++)
+		keytable_bind(o->bindings[i].sidebar ? &a->sidebar_keys : &a->prefix_keys,
+			      o->bindings[i].key, o->bindings[i].action);
 
 	if (initscr() == NULL)
 		return fm_error(FM_EIO, "cannot start the terminal (TERM=%s)", getenv("TERM"));

@@ -9,13 +9,13 @@
 #include "fleetmux/app.h"
 
 static int
-badge_pair(const struct pane *p)
+badge_pair(const struct app *a, const struct pane *p)
 {
 	switch (p->state) {
-	case SESSION_OPEN: return alloc_pair(COLOR_GREEN, -1);
+	case SESSION_OPEN: return alloc_pair(a->theme.badge_live, -1);
 	case SESSION_CONNECTING:
-	case SESSION_RECONNECTING: return alloc_pair(COLOR_YELLOW, -1);
-	default: return alloc_pair(COLOR_RED, -1);
+	case SESSION_RECONNECTING: return alloc_pair(a->theme.badge_wait, -1);
+	default: return alloc_pair(a->theme.badge_bad, -1);
 	}
 }
 
@@ -40,7 +40,7 @@ draw_title(struct app *a, int i, const struct rect *r)
 	int x = r->x, end = r->x + r->w, y = r->y;
 	char text[400], badge[200];
 	attr_t at = focused ? A_BOLD : A_DIM;
-	int pair = focused ? alloc_pair(COLOR_GREEN, -1) : 0;
+	int pair = alloc_pair(focused ? a->theme.border_focus : a->theme.border, -1);
 
 	move(y, x);
 	attron(at | COLOR_PAIR(pair));
@@ -55,14 +55,14 @@ draw_title(struct app *a, int i, const struct rect *r)
 	x += put(text, end - x);
 	attroff(at | COLOR_PAIR(pair));
 	pane_badge(p, badge, sizeof badge);
-	attron(COLOR_PAIR(badge_pair(p)) | A_BOLD);
+	attron(COLOR_PAIR(badge_pair(a, p)) | A_BOLD);
 	snprintf(text, sizeof text, "[%s]", badge);
 	x += put(text, end - x);
-	attroff(COLOR_PAIR(badge_pair(p)) | A_BOLD);
+	attroff(COLOR_PAIR(badge_pair(a, p)) | A_BOLD);
 	if (a->broadcast && app_receives_input(a, i) && x + 4 < end) {
-		attron(COLOR_PAIR(alloc_pair(COLOR_WHITE, COLOR_RED)) | A_BOLD);
+		attron(COLOR_PAIR(alloc_pair(a->theme.broadcast_fg, a->theme.broadcast_bg)) | A_BOLD);
 		x += put(" ⇶B ", end - x);
-		attroff(COLOR_PAIR(alloc_pair(COLOR_WHITE, COLOR_RED)) | A_BOLD);
+		attroff(COLOR_PAIR(alloc_pair(a->theme.broadcast_fg, a->theme.broadcast_bg)) | A_BOLD);
 	}
 	if (p->rec != NULL && x + 5 < end) {
 		attron(COLOR_PAIR(alloc_pair(COLOR_RED, -1)) | A_BOLD);
@@ -99,6 +99,7 @@ draw_status(struct app *a)
 {
 	long groups, running, pending, failed;
 	char left[512], right[256], names[128], bcast[32];
+	attr_t status_at;
 	int y = a->rows - 1, x, used;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -138,11 +139,13 @@ draw_status(struct app *a)
 	used = 0;
 	if (bcast[0]) {
 		/* Loud: typing goes to many places. */
-		attron(COLOR_PAIR(alloc_pair(COLOR_WHITE, COLOR_RED)) | A_BOLD);
+		attron(COLOR_PAIR(alloc_pair(a->theme.broadcast_fg, a->theme.broadcast_bg)) | A_BOLD);
 		used += put(bcast, a->cols);
-		attroff(COLOR_PAIR(alloc_pair(COLOR_WHITE, COLOR_RED)) | A_BOLD);
+		attroff(COLOR_PAIR(alloc_pair(a->theme.broadcast_fg, a->theme.broadcast_bg)) | A_BOLD);
 	}
-	attron(A_REVERSE);
+	status_at = a->theme.status_fg == -2 ? A_REVERSE
+					     : COLOR_PAIR(alloc_pair(a->theme.status_fg, a->theme.status_bg));
+	attron(status_at);
 	used += put(left, a->cols - used);
 	if (!a->sidebar_focus && a->npanes > 0 && a->panes[a->focus]->copy.prompt) {
 		struct pane *p = a->panes[a->focus];
@@ -156,11 +159,11 @@ draw_status(struct app *a)
 
 		if (room > 0) {
 			if (a->message_error)
-				attron(COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
+				attron(COLOR_PAIR(alloc_pair(a->theme.badge_bad, -1)));
 			used += put(a->message, room);
 			if (a->message_error)
-				attroff(COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
-			attron(A_REVERSE);
+				attroff(COLOR_PAIR(alloc_pair(a->theme.badge_bad, -1)));
+			attron(status_at);
 		}
 	}
 	for (x = used; x < a->cols; x++)
@@ -169,7 +172,7 @@ draw_status(struct app *a)
 		move(y, a->cols - (int)strlen(right) + 2); /* "│" is 3 bytes, 1 column */
 		put(right, a->cols);
 	}
-	attroff(A_REVERSE);
+	attroff(status_at);
 }
 
 /* The focused pane's cursor shape goes to the outer terminal through its

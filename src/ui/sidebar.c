@@ -423,16 +423,32 @@ sidebar_find_group(struct sidebar *s, int prov, const char *region, const char *
 
 /* --- drawing --- */
 
+static const struct theme *
+theme_of(const struct sidebar *s)
+{
+	static struct theme def;
+	static int init;
+
+	if (s->theme != NULL)
+		return s->theme;
+	if (!init++)
+		theme_default(&def);
+	return &def;
+}
+
 static int
-status_pair(const char *st)
+status_pair_t(const struct theme *t, const char *st)
 {
 	if (strcasecmp(st, "Running") == 0)
-		return alloc_pair(COLOR_GREEN, -1);
+		return alloc_pair(t->sidebar_running, -1);
 	if (strcasecmp(st, "Failed") == 0 || strcasecmp(st, "ScheduleFailed") == 0 ||
-	    strcasecmp(st, "Terminated") == 0 || strcasecmp(st, "Expired") == 0)
-		return alloc_pair(COLOR_RED, -1);
-	return alloc_pair(COLOR_YELLOW, -1);
+	    strcasecmp(st, "Terminated") == 0 || strcasecmp(st, "Expired") == 0 ||
+	    strcasecmp(st, "exited") == 0 || strcasecmp(st, "dead") == 0)
+		return alloc_pair(t->sidebar_failed, -1);
+	return alloc_pair(t->sidebar_pending, -1);
 }
+
+#define status_pair(st) status_pair_t(theme_of(s), (st))
 
 int
 ui_put_text(WINDOW *w, const char *text, int width)
@@ -478,9 +494,9 @@ draw_row(struct sidebar *s, WINDOW *w, const struct sb_row *r, int width)
 			 s->provs[r->prov].name);
 		used = ui_put_text(w, line, width);
 		if (s->provs[r->prov].error && used + 2 < width) {
-			wattron(w, COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
+			wattron(w, COLOR_PAIR(alloc_pair(theme_of(s)->sidebar_failed, -1)));
 			used += ui_put_text(w, " !", width - used);
-			wattroff(w, COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
+			wattroff(w, COLOR_PAIR(alloc_pair(theme_of(s)->sidebar_failed, -1)));
 		}
 		break;
 	case ROW_REGION: {
@@ -490,9 +506,9 @@ draw_row(struct sidebar *s, WINDOW *w, const struct sb_row *r, int width)
 			 reg->loading ? "…" : "");
 		used = ui_put_text(w, line, width);
 		if (reg->error && used < width) {
-			wattron(w, COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
+			wattron(w, COLOR_PAIR(alloc_pair(theme_of(s)->sidebar_failed, -1)));
 			used += ui_put_text(w, " error", width - used);
-			wattroff(w, COLOR_PAIR(alloc_pair(COLOR_RED, -1)));
+			wattroff(w, COLOR_PAIR(alloc_pair(theme_of(s)->sidebar_failed, -1)));
 		}
 		break;
 	}
@@ -559,11 +575,20 @@ sidebar_draw(struct sidebar *s, WINDOW *w, int x, int y, int width, int height, 
 				waddch(w, ' ');
 			continue;
 		}
-		if (idx == s->cursor)
-			wattron(w, focused ? A_REVERSE : A_BOLD);
-		draw_row(s, w, &s->rows[idx], width);
-		if (idx == s->cursor)
-			wattroff(w, focused ? A_REVERSE : A_BOLD);
+		{
+			const struct theme *t = theme_of(s);
+			attr_t hl = A_BOLD;
+
+			if (focused)
+				hl = t->sidebar_cursor_fg == -2 ? A_REVERSE
+								: COLOR_PAIR(alloc_pair(t->sidebar_cursor_fg,
+											t->sidebar_cursor_bg));
+			if (idx == s->cursor)
+				wattron(w, hl);
+			draw_row(s, w, &s->rows[idx], width);
+			if (idx == s->cursor)
+				wattroff(w, hl);
+		}
 	}
 	/* The bottom line: the filter, or how to get one. */
 	wmove(w, y + list_h, x);

@@ -334,6 +334,23 @@ class Tui(unittest.TestCase):
         s = tm.wait_for(r"\[copy ")
         self.assertNotIn("w-300", s)
 
+    def test_rebound_key_and_theme_from_config(self):
+        import tempfile
+        cfg = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
+        cfg.write("[fleetmux]\ntheme = high-contrast\n[keys]\nv = zoom\n")
+        cfg.close()
+        try:
+            tm = self.start("--config", cfg.name, "--open", "cn-hangzhou/api-server/api", "--open",
+                            "cn-hangzhou/web-frontend-1/nginx")
+            tm.wait_for(r"(?s)\[live\].*\[live\]")
+            tm.keys("C-b", "v")
+            tm.wait_for(r"\(zoomed\)")
+            s = tm.screen(colors=True)
+            # high-contrast: the focused border is bright yellow (colour 11).
+            self.assertRegex(s, r"\x1b\[(93|38;5;11)m[^\n]*─ 2 ")
+        finally:
+            os.unlink(cfg.name)
+
     def test_exec_refused_shows_failed(self):
         tm = self.start("--open", "cn-hangzhou/deploy-canary/nginx")
         s = tm.wait_for(r"\[failed: IncorrectStatus")
@@ -360,6 +377,24 @@ class Cli(unittest.TestCase):
             out = subprocess.run([FLEETMUX] + args, capture_output=True, text=True)
             self.assertEqual(out.returncode, 2, args)
             self.assertIn("fleetmux", out.stderr)
+
+    def test_check_config_reports_lines(self):
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:
+            f.write('[provider "x"]\ntype = docker\nhost = unix:///x\nzone = 1\n[keys]\nq = fly\n')
+            f.flush()
+            out = subprocess.run([FLEETMUX, "--config", f.name, "--check-config"], capture_output=True,
+                                 text=True)
+            self.assertEqual(out.returncode, 1)
+            self.assertIn(f.name + ":4: unknown key 'zone'", out.stderr)
+            self.assertIn(f.name + ":6: 'fly' is not an action", out.stderr)
+        with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:
+            f.write('[provider "x"]\ntype = docker\n')
+            f.flush()
+            out = subprocess.run([FLEETMUX, "--config", f.name, "--check-config"], capture_output=True,
+                                 text=True)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertIn("ok, 1 providers", out.stdout)
 
     def test_no_credentials(self):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA", "ALICLOUD"))}
