@@ -17,6 +17,7 @@ OPT ?= -O2 -g
 SAN ?=
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -Iinclude \
 	-DFLEETMUX_THEME_DIR='"$(PREFIX)/share/fleetmux/themes"' \
+	-DFLEETSIM_SHARED_FLEET='"$(PREFIX)/share/fleetmux/demo-fleet.json"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil -lm
 LIBS_TEST = $(shell pkg-config --libs $(PKGS_TEST) 2>/dev/null)
@@ -86,8 +87,11 @@ demo: all
 	scripts/demo.sh $(BUILD)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fleetmux/themes
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fleetmux/themes \
+		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/fleetmux.1 man/fleetsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 tests/fixtures/demo-fleet.json $(DESTDIR)$(PREFIX)/share/fleetmux/
 	@if ls themes/*.theme >/dev/null 2>&1; then \
 		install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/fleetmux/themes/; fi
 

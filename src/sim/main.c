@@ -273,7 +273,12 @@ main(int argc, char **argv)
 	s.rng = s.opt.seed ? s.opt.seed * 0x9E3779B97F4A7C15ull : 0x9E3779B97F4A7C15ull;
 	fleet_path = s.opt.fleet_path ? s.opt.fleet_path : getenv("FLEETSIM_FLEET");
 	if (fleet_path == NULL)
-		fleet_path = FLEETSIM_DEFAULT_FLEET;
+		fleet_path = access(FLEETSIM_DEFAULT_FLEET, R_OK) == 0 ? FLEETSIM_DEFAULT_FLEET
+#ifdef FLEETSIM_SHARED_FLEET
+								: FLEETSIM_SHARED_FLEET;
+#else
+								: FLEETSIM_DEFAULT_FLEET;
+#endif
 	if (fleet_load(&s.fleet, fleet_path) < 0) {
 		fprintf(stderr, "fleetsim: %s\n", fm_error_message());
 		return 1;
