@@ -69,6 +69,8 @@ struct app {
 	int broadcast;
 	int numbers_shown;
 	int filtering;
+	int run_prompt;          /* typing a command for C-b ! */
+	char run_cmd[256];
 	char filter_edit[128];
 
 	int rows, cols;
@@ -102,6 +104,11 @@ void app_schedule_frame(struct app *a);
 void app_draw(struct app *a);
 void app_relayout(struct app *a);
 void app_reset_cursor_style(struct app *a);
+/* C-b !: run a command on the marked containers into a results pane. */
+void tui_run_start(struct app *a, const char *cmd);
+void tui_run_stop(struct pane *p);
+int app_open_pane_local(struct app *a, const char *title);
+
 /* Does typed input reach pane i (the focused one, or broadcast targets)? */
 int app_receives_input(const struct app *a, int i);
 

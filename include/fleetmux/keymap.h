@@ -30,6 +30,7 @@ enum action {
 	ACT_RECORD,          /* start or stop recording the focused pane */
 	ACT_RETRY,           /* a new session for a pane that failed or exited */
 	ACT_COPY_MODE,
+	ACT_RUN,             /* a command on the marked containers, into a results pane */
 	ACT_PASTE,
 	ACT_FOCUS_1, ACT_FOCUS_2, ACT_FOCUS_3, ACT_FOCUS_4, ACT_FOCUS_5,
 	ACT_FOCUS_6, ACT_FOCUS_7, ACT_FOCUS_8, ACT_FOCUS_9,

@@ -53,6 +53,7 @@ struct pane {
 	struct copy_mode copy;
 	int prov;                  /* the provider it came from */
 	int refused;               /* keys arrived while it was not live */
+	struct tui_run *job;       /* a results pane's run (C-b !), or NULL */
 
 	/* Resize coalescing: the latest size waits ~50 ms to settle. */
 	uv_timer_t resize_timer;

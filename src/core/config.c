@@ -304,6 +304,13 @@ hyper_creds_load(char **access, char **secret, char **region)
 	}
 	j = cJSON_ParseWithLength(text, len);
 	free(text);
+	{
+		struct stat st;
+
+		/* It holds a secret key: others must not read it. */
+		if (stat(path, &st) == 0 && (st.st_mode & 077))
+			fprintf(stderr, "fleetmux: warning: %s is readable by others (chmod 600 it)\n", path);
+	}
 	cJSON_ArrayForEach(cloud, cJSON_GetObjectItemCaseSensitive(j, "clouds")) {
 		const cJSON *ak = cJSON_GetObjectItemCaseSensitive(cloud, "accesskey");
 		const cJSON *sk = cJSON_GetObjectItemCaseSensitive(cloud, "secretkey");

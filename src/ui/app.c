@@ -225,6 +225,31 @@ open_pane(struct app *a, int prov, const char *region, const char *group_id, con
 	return 0;
 }
 
+/* A pane with no session: C-b ! writes its results there. */
+int
+app_open_pane_local(struct app *a, const char *title)
+{
+	struct pane *p;
+
+	if (a->npanes >= APP_MAX_PANES)
+		return -1;
+	p = pane_new(a->loop, 24, 80, a->opt.scrollback ? (size_t)a->opt.scrollback : 10000);
+	p->region = xstrdup("run");
+	p->group_id = xstrdup(title);
+	p->group_name = xstrdup(title);
+	p->container = xstrdup("results");
+	p->on_dirty = pane_dirty;
+	p->arg = a;
+	p->state = SESSION_OPEN;
+	a->panes[a->npanes++] = p;
+	a->zoomed = -1;
+	renumber(a);
+	app_relayout(a);
+	a->focus = a->npanes - 1;
+	a->sidebar_focus = 0;
+	return a->npanes - 1;
+}
+
 /* C-b R: the same container, a new session, in the same pane. */
 static void
 reopen_pane(struct app *a, struct pane *p)
@@ -248,6 +273,8 @@ close_pane(struct app *a, int i)
 {
 	if (i < 0 || i >= a->npanes)
 		return;
+	if (a->panes[i]->job != NULL)
+		tui_run_stop(a->panes[i]);
 	pane_free(a->panes[i]);
 	memmove(&a->panes[i], &a->panes[i + 1], (size_t)(a->npanes - i - 1) * sizeof a->panes[0]);
 	a->npanes--;
@@ -608,6 +635,14 @@ do_action(struct app *a, enum action act)
 					    p->number, p->state == SESSION_OPEN ? "live" : "connecting");
 		}
 		break;
+	case ACT_RUN:
+		if (sidebar_count_marked(&a->sb) == 0) {
+			app_message(a, 1, "C-b !: mark containers in the sidebar first (Space)");
+			break;
+		}
+		a->run_prompt = 1;
+		a->run_cmd[0] = '\0';
+		break;
 	case ACT_COPY_MODE:
 		if (a->npanes > 0 && !a->sidebar_focus) {
 			copy_enter(a->panes[a->focus]);
@@ -797,6 +832,35 @@ handle_key(struct app *a, wint_t ch, int is_key)
 		return; /* handled through SIGWINCH */
 	if (a->filtering) {
 		filter_key(a, ch, is_key);
+		return;
+	}
+	if (a->run_prompt) {
+		size_t len = strlen(a->run_cmd);
+
+		if (!is_key && (ch == '\r' || ch == '\n')) {
+			a->run_prompt = 0;
+			if (len > 0)
+				tui_run_start(a, a->run_cmd);
+		} else if (!is_key && ch == 27) {
+			a->run_prompt = 0;
+		} else if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
+			while (len > 0 && ((unsigned char)a->run_cmd[len - 1] & 0xc0) == 0x80)
+				len--;
+			if (len > 0)
+				a->run_cmd[len - 1] = '\0';
+		} else if (!is_key && ch >= 0x20) {
+			char mb[MB_LEN_MAX];
+			mbstate_t st;
+			size_t n;
+
+			memset(&st, 0, sizeof st);
+			n = wcrtomb(mb, (wchar_t)ch, &st);
+			if (n != (size_t)-1 && len + n < sizeof a->run_cmd) {
+				memcpy(a->run_cmd + len, mb, n);
+				a->run_cmd[len + n] = '\0';
+			}
+		}
+		app_schedule_frame(a);
 		return;
 	}
 	if (a->prefix_pending) {

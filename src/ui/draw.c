@@ -147,6 +147,11 @@ draw_status(struct app *a)
 					     : COLOR_PAIR(alloc_pair(a->theme.status_fg, a->theme.status_bg));
 	attron(status_at);
 	used += put(left, a->cols - used);
+	if (a->run_prompt) {
+		snprintf(a->message, sizeof a->message, "run on %zu marked containers: %s_",
+			 sidebar_count_marked(&a->sb), a->run_cmd);
+		a->message_error = 0;
+	}
 	if (!a->sidebar_focus && a->npanes > 0 && a->panes[a->focus]->copy.prompt) {
 		struct pane *p = a->panes[a->focus];
 

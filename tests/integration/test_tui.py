@@ -351,6 +351,23 @@ class Tui(unittest.TestCase):
         finally:
             os.unlink(cfg.name)
 
+    def test_run_on_marked_containers_into_a_results_pane(self):
+        tm = self.start()
+        tm.wait_for("postgres-primary")
+        tm.keys("/")
+        tm.type("postgres")
+        tm.keys("Enter", "Space", "Space")
+        tm.wait_for("2 marked|/postgres")
+        tm.keys("C-b", "!")
+        tm.wait_for("run on 2 marked containers")
+        tm.type("hostname; echo oops >&2; [ $(hostname) = postgres-replica ] && exit 3; true")
+        tm.keys("Enter")
+        s = tm.wait_for("2 targets, 1 failed")
+        self.assertIn("postgres-primary/postgres | postgres-primary", s)
+        self.assertIn("postgres-replica/postgres = exit 3", s)
+        self.assertIn("postgres-primary/postgres = exit 0", s)
+        self.assertIn("postgres-primary/postgres ! oops", s)
+
     def test_exec_refused_shows_failed(self):
         tm = self.start("--open", "cn-hangzhou/deploy-canary/nginx")
         s = tm.wait_for(r"\[failed: IncorrectStatus")
