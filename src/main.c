@@ -290,6 +290,13 @@ check_settings(struct config *cfg, struct app_options *ao)
 		else
 			ao->osc52 = strcmp(v, "true") == 0;
 	}
+	if ((v = params_get(&cfg->general, "broadcast")) != NULL) {
+		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+			config_error(cfg, config_general_line(cfg, "broadcast"),
+				     "broadcast must be true or false, not '%s'%s", v, "");
+		else
+			ao->broadcast = strcmp(v, "true") == 0;
+	}
 	if ((v = params_get(&cfg->general, "layout")) != NULL) {
 		if (layout_from_name(v) < 0)
 			config_error(cfg, config_general_line(cfg, "layout"),

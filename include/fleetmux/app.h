@@ -26,6 +26,7 @@ struct app_options {
 	const char *record_dir;  /* --record: every pane is recorded here */
 	long scrollback;         /* lines of history a pane keeps (10000) */
 	int osc52;               /* copies also go to the outer terminal's clipboard */
+	int broadcast;           /* start with broadcast on */
 	/* Rebindings from the config, checked already: KEY = ACTION. */
 	struct {
 		int key;

@@ -13,7 +13,8 @@ static const char *eci_keys[] = {"type", "endpoint", "profile", "region", "sign"
 static const char *docker_keys[] = {"type", "host", "tls-verify", "cert-path", "command", "insecure",
 				    NULL};
 static const char *hyper_keys[] = {"type", "region", "endpoint", "command", "insecure", NULL};
-static const char *general_keys[] = {"layout", "prefix", "theme", "scrollback", "osc52", NULL};
+static const char *general_keys[] = {"layout", "prefix", "theme", "scrollback", "osc52", "broadcast",
+				     NULL};
 
 /* Debian's inih gives the handler no line number: the reader counts the
  * lines it hands over, one per call. */

@@ -1006,6 +1006,7 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	a->zoomed = -1;
 	a->sidebar_visible = 1;
 	a->sidebar_focus = 1;
+	a->broadcast = o->broadcast;
 	sidebar_init(&a->sb);
 	buf_init(&a->paste);
 	if (o->colors != NULL)

@@ -115,14 +115,17 @@ draw_status(struct app *a)
 					      a->provs[i]->name);
 	}
 	{
-		int n = 0;
+		int n = 0, rec = 0;
 
-		for (int i = 0; i < a->npanes; i++)
+		for (int i = 0; i < a->npanes; i++) {
 			n += app_receives_input(a, i);
+			rec += a->panes[i]->rec != NULL;
+		}
+		bcast[0] = '\0';
 		if (a->broadcast)
 			snprintf(bcast, sizeof bcast, "BROADCAST→%d ", n);
-		else
-			bcast[0] = '\0';
+		if (rec > 0)
+			snprintf(bcast + strlen(bcast), sizeof bcast - strlen(bcast), "REC %d ", rec);
 	}
 	snprintf(left, sizeof left, " %s%s │ %zu regions%s │ %ld groups: %ld running %ld pending %ld failed │ ",
 		 a->prefix_pending ? "[C-b] " : "", names, a->sb.nregions,

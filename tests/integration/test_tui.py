@@ -277,6 +277,24 @@ class Tui(unittest.TestCase):
         tm.keys("Enter")
         tm.wait_for("after-4", timeout=10)
 
+    def test_keys_typed_while_reconnecting_arrive_after(self):
+        import socket
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        sock.close()
+        self.sim.stop()
+        self.sim = Fleetsim("--listen", "127.0.0.1:%d" % port)
+        tm = self.start("--open", "cn-hangzhou/api-server/api")
+        tm.wait_for(r"\[live\]")
+        self.sim.stop()
+        tm.wait_for(r"connection lost", timeout=10)
+        tm.type("echo held-$((5+5))")
+        tm.keys("Enter")
+        self.sim = Fleetsim("--listen", "127.0.0.1:%d" % port)
+        s = tm.wait_for(r"held-10\n", timeout=20)
+        self.assertIn("reconnected", s)
+
     def test_gives_up_then_retry_key_reconnects(self):
         import socket
         sock = socket.socket()
