@@ -135,6 +135,7 @@ struct holder_args {
 	struct fleet_group *g;
 	struct fleet_container *c;
 	int log_fd;   /* write end of the log pipe, or -1 */
+	int ready_fd; /* written once the hostname and /proc are in place */
 };
 
 /* Start the main process with output to the log pipe. */
@@ -179,6 +180,10 @@ holder_main(void *arg)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		dprintf(2, "fleetsim: %s: own /proc not mounted: %s\n", a->g->id, strerror(errno));
+	/* Execs may join now: they will see the group's hostname. */
+	if (write(a->ready_fd, "", 1) < 0)
+		_exit(1);
+	close(a->ready_fd);
 	start_main(a->g, a->c, a->log_fd);
 	if (a->log_fd >= 0)
 		close(a->log_fd);
@@ -241,8 +246,8 @@ watch_log(struct sim *s, struct fleet_container *c, int rfd)
 int
 proc_container_start(struct sim *s, struct fleet_group *g, struct fleet_container *c)
 {
-	int logp[2] = {-1, -1};
-	struct holder_args a = {g, c, -1};
+	int logp[2] = {-1, -1}, ready[2];
+	struct holder_args a = {g, c, -1, -1};
 	char *stack;
 	pid_t pid;
 
@@ -251,10 +256,23 @@ proc_container_start(struct sim *s, struct fleet_group *g, struct fleet_containe
 	}
 	if (c->command != NULL && c->log_fd < 0 && pipe(logp) == 0)
 		a.log_fd = logp[1];
+	if (pipe(ready) < 0)
+		return fm_error(FM_EIO, "pipe: %s", strerror(errno));
+	a.ready_fd = ready[1];
 	stack = xmalloc(HOLDER_STACK);
 	pid = clone(holder_main, stack + HOLDER_STACK,
 		    CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWNS | SIGCHLD, &a);
 	free(stack);
+	close(ready[1]);
+	if (pid > 0) {
+		/* A short local handshake: without it an exec could join the new
+		 * UTS namespace before it has the group's name. */
+		char b;
+
+		while (read(ready[0], &b, 1) < 0 && errno == EINTR)
+			;
+	}
+	close(ready[0]);
 	if (pid < 0) {
 		if (s->use_namespaces != 0)
 			sim_log(s, "namespaces unavailable (%s): containers share the host's "
