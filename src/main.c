@@ -508,29 +508,17 @@ main(int argc, char **argv)
 	nprovs = build_providers(&loop, &cli, &cfg, provs, cmdstore);
 	if (nprovs <= 0) {
 		fprintf(stderr, "fleetmux: %s\n", fm_error_message());
-		uv_loop_close(&loop);
-		config_free(&cfg);
-		free(cfg_path);
-		free(ao.regions);
-		free(ao.open);
-		return 1;
-	}
-	if (run_mode) {
+		rc = 1;
+	} else if (run_mode) {
 		rc = run_main(&loop, provs, nprovs, &ro);
-		uv_loop_close(&loop);
-		config_free(&cfg);
-		free(cfg_path);
-		free(ao.regions);
-		free(ao.open);
-		return rc;
-	}
-	if (app_init(&app, &loop, provs, nprovs, &ao) < 0) {
+	} else if (app_init(&app, &loop, provs, nprovs, &ao) < 0) {
 		endwin();
 		fprintf(stderr, "fleetmux: %s\n", fm_error_message());
 		return 1;
+	} else {
+		rc = app_run(&app);
+		app_free(&app);
 	}
-	rc = app_run(&app);
-	app_free(&app);
 	uv_loop_close(&loop);
 	config_free(&cfg);
 	free(cfg_path);

@@ -90,6 +90,12 @@ void copy_scroll(struct pane *p, int n);
 void pane_line_text(struct pane *p, long i, struct buf *out);
 long pane_total_lines(const struct pane *p);
 
+/* lineedit.c: a one-line prompt (filter, search, command). Returns
+ * LINE_DONE on Enter, LINE_CANCEL on Escape, else LINE_EDITING; the text
+ * stays valid UTF-8 within size. */
+enum { LINE_EDITING, LINE_DONE, LINE_CANCEL };
+int line_edit(char *text, size_t size, wint_t ch, int is_key);
+
 /* color.c: libvterm colours to ncurses (pure). */
 int color_index(const VTermColor *c, VTermScreen *vs, int ncolors, int is_fg);
 int color_rgb_to_256(int r, int g, int b);

@@ -179,30 +179,14 @@ copy_key(struct pane *p, wint_t ch, int is_key, char **copied)
 
 	*copied = NULL;
 	if (m->prompt) {
-		size_t len = strlen(m->search);
+		int r = line_edit(m->search, sizeof m->search, ch, is_key);
 
-		if (!is_key && (ch == '\r' || ch == '\n')) {
+		if (r == LINE_DONE) {
 			m->dir = m->prompt;
 			m->prompt = 0;
 			search(p, m->dir);
-		} else if (!is_key && ch == 27) {
+		} else if (r == LINE_CANCEL) {
 			m->prompt = 0;
-		} else if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
-			while (len > 0 && ((unsigned char)m->search[len - 1] & 0xc0) == 0x80)
-				len--;
-			if (len > 0)
-				m->search[len - 1] = '\0';
-		} else if (!is_key && ch >= 0x20) {
-			char mb[8];
-			mbstate_t st;
-			size_t n;
-
-			memset(&st, 0, sizeof st);
-			n = wcrtomb(mb, (wchar_t)ch, &st);
-			if (n != (size_t)-1 && len + n < sizeof m->search) {
-				memcpy(m->search + len, mb, n);
-				m->search[len + n] = '\0';
-			}
 		}
 		clamp(p);
 		return 0;

@@ -718,33 +718,12 @@ app_receives_input(const struct app *a, int i)
 static void
 filter_key(struct app *a, wint_t ch, int is_key)
 {
-	size_t len = strlen(a->filter_edit);
+	int r = line_edit(a->filter_edit, sizeof a->filter_edit, ch, is_key);
 
-	if (!is_key && (ch == 27 || ch == '\r' || ch == '\n')) {
+	if (r != LINE_EDITING)
 		a->filtering = 0;
-		if (ch == 27) /* Escape drops the filter */
-			a->filter_edit[0] = '\0';
-	} else if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
-		/* Remove one whole UTF-8 character. */
-		while (len > 0 && ((unsigned char)a->filter_edit[len - 1] & 0xc0) == 0x80)
-			len--;
-		if (len > 0)
-			len--;
-		a->filter_edit[len] = '\0';
-	} else if (!is_key && ch == 21) { /* C-u */
+	if (r == LINE_CANCEL) /* Escape drops the filter */
 		a->filter_edit[0] = '\0';
-	} else if (!is_key && ch >= 0x20) {
-		char mb[MB_LEN_MAX];
-		mbstate_t st;
-		size_t n;
-
-		memset(&st, 0, sizeof st);
-		n = wcrtomb(mb, (wchar_t)ch, &st);
-		if (n != (size_t)-1 && len + n < sizeof a->filter_edit) {
-			memcpy(a->filter_edit + len, mb, n);
-			a->filter_edit[len + n] = '\0';
-		}
-	}
 	sidebar_set_filter(&a->sb, a->filter_edit);
 	sidebar_home(&a->sb);
 	app_schedule_frame(a);
@@ -835,31 +814,12 @@ handle_key(struct app *a, wint_t ch, int is_key)
 		return;
 	}
 	if (a->run_prompt) {
-		size_t len = strlen(a->run_cmd);
+		int r = line_edit(a->run_cmd, sizeof a->run_cmd, ch, is_key);
 
-		if (!is_key && (ch == '\r' || ch == '\n')) {
+		if (r != LINE_EDITING)
 			a->run_prompt = 0;
-			if (len > 0)
-				tui_run_start(a, a->run_cmd);
-		} else if (!is_key && ch == 27) {
-			a->run_prompt = 0;
-		} else if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
-			while (len > 0 && ((unsigned char)a->run_cmd[len - 1] & 0xc0) == 0x80)
-				len--;
-			if (len > 0)
-				a->run_cmd[len - 1] = '\0';
-		} else if (!is_key && ch >= 0x20) {
-			char mb[MB_LEN_MAX];
-			mbstate_t st;
-			size_t n;
-
-			memset(&st, 0, sizeof st);
-			n = wcrtomb(mb, (wchar_t)ch, &st);
-			if (n != (size_t)-1 && len + n < sizeof a->run_cmd) {
-				memcpy(a->run_cmd + len, mb, n);
-				a->run_cmd[len + n] = '\0';
-			}
-		}
+		if (r == LINE_DONE && a->run_cmd[0])
+			tui_run_start(a, a->run_cmd);
 		app_schedule_frame(a);
 		return;
 	}
