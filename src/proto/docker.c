@@ -152,12 +152,13 @@ docker_parse_exec_inspect(const char *json, size_t len, int *running, int *exit_
 	const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "Running");
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "ExitCode");
 
-	if (!cJSON_IsBool(r) || !cJSON_IsNumber(c)) {
+	/* ExitCode is null while the process runs. */
+	if (!cJSON_IsBool(r) || !(cJSON_IsNumber(c) || cJSON_IsNull(c) || c == NULL)) {
 		cJSON_Delete(j);
 		return fm_error(FM_EPROTO, "exec inspect: no Running/ExitCode in the answer");
 	}
 	*running = cJSON_IsTrue(r);
-	*exit_code = c->valueint;
+	*exit_code = cJSON_IsNumber(c) ? c->valueint : -1;
 	cJSON_Delete(j);
 	return 0;
 }

@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "fleetmux/docker.h"
+#include "fleetmux/eci.h"
 #include "fleetmux/http.h"
 #include "fleetmux/provider.h"
 #include "fleetmux/rawstream.h"
 
 #define DOCKER_MAX_PENDING_INPUT (64 * 1024)
+#define DOCKER_RECONNECT_MAX 6
 
 static const char *default_shell[] = {
     "/bin/sh", "-c", "if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi", NULL};
@@ -164,7 +166,7 @@ struct dsession {
 	void *arg;
 	char *container, *name, *exec_id;
 	char **argv;
-	int tty;
+	int tty, no_stdin;
 	unsigned cols, rows, sent_cols, sent_rows;
 	int resizing;
 	struct rawstream *rs;
@@ -175,11 +177,15 @@ struct dsession {
 	enum session_state state;
 	int refs;                  /* requests in flight that point here */
 	int in_event, dead;
+	int attempt;               /* reconnect tries since it was last live */
+	uv_timer_t retry;
 };
 
 static void
-ds_free(struct dsession *s)
+ds_free_cb(uv_handle_t *h)
 {
+	struct dsession *s = h->data;
+
 	strv_free(s->argv);
 	free(s->container);
 	free(s->name);
@@ -187,6 +193,12 @@ ds_free(struct dsession *s)
 	buf_free(&s->head);
 	buf_free(&s->pending);
 	free(s);
+}
+
+static void
+ds_free(struct dsession *s)
+{
+	uv_close((uv_handle_t *)&s->retry, ds_free_cb);
 }
 
 /* Drop a reference; 1 when the session is gone (closed by its pane). */
@@ -273,6 +285,36 @@ send_resize(struct dsession *s)
 	}
 }
 
+static void exec_create(struct dsession *s);
+
+static void
+retry_fire(uv_timer_t *t)
+{
+	exec_create(t->data);
+}
+
+/* The stream dropped while its process still ran: a new exec (an exec
+ * cannot be attached twice), after a backoff. */
+static void
+schedule_reconnect(struct dsession *s, const char *why)
+{
+	if (s->attempt >= DOCKER_RECONNECT_MAX) {
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "gave up after %d tries: %s", s->attempt, why);
+		ds_state(s, SESSION_FAILED, 0, msg);
+		return;
+	}
+	if (s->state != SESSION_RECONNECTING) {
+		ds_state(s, SESSION_RECONNECTING, 0, why);
+		if (s->dead)
+			return;
+	}
+	uv_timer_start(&s->retry, retry_fire,
+		       (uint64_t)eci_retry_delay_ms(s->attempt, 0, (double)(rand() % 1000) / 1000.0), 0);
+	s->attempt++;
+}
+
 static void
 inspect_answer(void *arg, const struct http_response *res)
 {
@@ -283,6 +325,10 @@ inspect_answer(void *arg, const struct http_response *res)
 		return;
 	if (res->status == 200)
 		docker_parse_exec_inspect(res->body, res->body_len, &running, &code);
+	if (running && s->tty) {
+		schedule_reconnect(s, "the stream dropped");
+		return;
+	}
 	ds_state(s, SESSION_EXITED, running ? -1 : code, NULL);
 }
 
@@ -312,6 +358,8 @@ stream_data(void *arg, const unsigned char *p, size_t n)
 			return;
 		}
 		s->upgraded = 1;
+		s->attempt = 0;
+		s->sent_cols = s->sent_rows = 0; /* a new process: tell it the size */
 		ds_state(s, SESSION_OPEN, 0, NULL);
 		if (s->dead)
 			return;
@@ -353,7 +401,10 @@ stream_closed(void *arg, const char *error)
 	if (s->dead)
 		return;
 	if (!s->upgraded) {
-		ds_state(s, SESSION_FAILED, 0, error ? error : "the engine closed the connection");
+		if (s->state == SESSION_RECONNECTING)
+			schedule_reconnect(s, error ? error : "the engine closed the connection");
+		else
+			ds_state(s, SESSION_FAILED, 0, error ? error : "the engine closed the connection");
 		return;
 	}
 	/* The stream ended: ask the engine how the process ended. */
@@ -388,7 +439,10 @@ connected(void *arg, void *easy, const char *error)
 		return;
 	}
 	if (easy == NULL) {
-		ds_state(s, SESSION_FAILED, 0, error);
+		if (s->state == SESSION_RECONNECTING)
+			schedule_reconnect(s, error);
+		else
+			ds_state(s, SESSION_FAILED, 0, error);
 		return;
 	}
 	s->rs = rawstream_new(d->loop, d->http, easy, &stream_cb, s);
@@ -428,6 +482,10 @@ created(void *arg, const struct http_response *res)
 		}
 		return;
 	}
+	if (s->state == SESSION_RECONNECTING && (res->status == 0 || res->status >= 500)) {
+		schedule_reconnect(s, res->error ? res->error : "the engine failed");
+		return;
+	}
 	buf_init(&msg);
 	if (res->status == 0)
 		buf_printf(&msg, "cannot reach the engine: %s", res->error);
@@ -451,7 +509,7 @@ ds_write(struct session *base, const void *data, size_t len)
 
 	if (s->state == SESSION_OPEN && s->rs != NULL)
 		return rawstream_write(s->rs, data, len);
-	if (s->state == SESSION_CONNECTING) {
+	if (s->state == SESSION_CONNECTING || s->state == SESSION_RECONNECTING) {
 		if (s->pending.len + len > DOCKER_MAX_PENDING_INPUT)
 			return fm_error(FM_ELIMIT, "not connected yet; input held is full");
 		buf_append(&s->pending, data, len);
@@ -478,12 +536,32 @@ ds_close(struct session *base)
 
 	s->dead = 1;
 	s->ev = NULL;
+	uv_timer_stop(&s->retry);
 	if (s->rs != NULL) {
 		rawstream_close(s->rs);
 		s->rs = NULL;
 	}
 	if (s->refs == 0 && s->in_event == 0)
 		ds_free(s);
+}
+
+/* Exec create, at the start and for each reconnect. */
+static void
+exec_create(struct dsession *s)
+{
+	char *body = docker_exec_body(s->argv, s->tty, !s->no_stdin);
+	char *path = xasprintf("/containers/%s/exec", s->container);
+
+	free(s->exec_id);
+	s->exec_id = NULL;
+	s->upgraded = 0;
+	buf_reset(&s->head);
+	memset(&s->demux, 0, sizeof s->demux);
+	s->refs++;
+	if (dcall(s->d, "POST", path, NULL, body, created, s) < 0)
+		s->refs--;
+	free(body);
+	free(path);
 }
 
 static const struct session_ops ds_ops = {ds_write, ds_resize, ds_close};
@@ -495,7 +573,6 @@ docker_open_exec(struct provider *p, const struct container_ref *ref, const stru
 	struct docker *d = (struct docker *)p;
 	struct dsession *s = xcalloc(1, sizeof *s);
 	char **argv = req->argv ? req->argv : d->default_cmd ? d->default_cmd : (char **)default_shell;
-	char *body, *path;
 
 	s->base.ops = &ds_ops;
 	s->d = d;
@@ -510,13 +587,10 @@ docker_open_exec(struct provider *p, const struct container_ref *ref, const stru
 	buf_init(&s->head);
 	buf_init(&s->pending);
 	s->argv = strv_dup(argv);
-	body = docker_exec_body(s->argv, s->tty, !req->no_stdin);
-	path = xasprintf("/containers/%s/exec", s->container);
-	s->refs++;
-	if (dcall(d, "POST", path, NULL, body, created, s) < 0)
-		s->refs--;
-	free(body);
-	free(path);
+	s->no_stdin = req->no_stdin;
+	uv_timer_init(d->loop, &s->retry);
+	s->retry.data = s;
+	exec_create(s);
 	return &s->base;
 }
 

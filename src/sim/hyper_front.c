@@ -28,6 +28,10 @@ struct front_conn {
 	int closing;
 	int handles;
 	int paused_client, paused_engine;  /* reading stopped for backpressure */
+	int has_timer;
+	int upgrade;
+	int dropped;     /* the client side is gone; the engine side stays, as after a partition */
+	uv_timer_t drop;                   /* --drop-after on an upgraded stream */
 };
 
 static void on_client_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b);
@@ -50,7 +54,10 @@ conn_close(struct front_conn *c)
 	if (c->closing)
 		return;
 	c->closing = 1;
-	uv_close((uv_handle_t *)&c->client, conn_handle_closed);
+	if (!c->dropped)
+		uv_close((uv_handle_t *)&c->client, conn_handle_closed);
+	if (c->has_timer)
+		uv_close((uv_handle_t *)&c->drop, conn_handle_closed);
 	if (c->engine_open)
 		uv_close((uv_handle_t *)&c->engine, conn_handle_closed);
 	else
@@ -177,6 +184,18 @@ parse_head(const char *head, size_t len, struct buf *method, struct buf *target,
 }
 
 static void
+drop_fire(uv_timer_t *t)
+{
+	struct front_conn *c = t->data;
+
+	sim_log(c->f->sim, "fault: dropping a Hyper exec stream");
+	/* Only the client's side: the engine keeps the exec running, as it
+	 * would when a network drops between client and cloud. */
+	c->dropped = 1;
+	uv_close((uv_handle_t *)&c->client, conn_handle_closed);
+}
+
+static void
 engine_connected(uv_connect_t *req, int status)
 {
 	struct front_conn *c = req->data;
@@ -187,6 +206,16 @@ engine_connected(uv_connect_t *req, int status)
 	if (status < 0) {
 		reply_error(c, 502, "Bad Gateway", "the engine behind the Hyper front is not reachable");
 		return;
+	}
+	if (c->upgrade && c->f->sim != NULL && c->f->sim->opt.drop_after > 0) {
+		/* A fault: the stream dies abruptly, as a network would drop it. */
+		uint64_t ms = 1000 + (uint64_t)(sim_random(c->f->sim) * (c->f->sim->opt.drop_after * 1000 - 1000));
+
+		uv_timer_init(c->f->loop, &c->drop);
+		c->drop.data = c;
+		c->has_timer = 1;
+		c->handles++;
+		uv_timer_start(&c->drop, drop_fire, ms, 0);
 	}
 	send_to(c, (uv_stream_t *)&c->engine, NULL, c->in.data, c->in.len, 0);
 	buf_reset(&c->in);
@@ -265,6 +294,7 @@ check_request(struct front_conn *c, size_t head_len, size_t body_len)
 	}
 	/* Accepted: rebuild the head for the engine. */
 	upgrade = params_get_nocase(&headers, "Upgrade") != NULL;
+	c->upgrade = upgrade;
 	buf_init(&rebuilt);
 	buf_printf(&rebuilt, "%s %s HTTP/1.1\r\n", method.data, target.data);
 	for (size_t i = 0; i < headers.n; i++)
@@ -297,7 +327,7 @@ on_engine_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 {
 	struct front_conn *c = s->data;
 
-	if (n > 0 && !c->closing)
+	if (n > 0 && !c->closing && !c->dropped)
 		send_to(c, (uv_stream_t *)&c->client, s, b->base, (size_t)n, 0);
 	else if (n < 0)
 		conn_close(c);

@@ -297,6 +297,7 @@ main(int argc, char **argv)
 		s.hyper.access_key = s.opt.key_id;
 		s.hyper.secret_key = s.opt.secret;
 		s.hyper.region = "us-west-1";
+		s.hyper.sim = &s;
 		if (hyper_front_start(&s.hyper, &loop, s.opt.listen_host, s.opt.hyper_port) < 0) {
 			fprintf(stderr, "fleetsim: %s\n", fm_error_message());
 			return 1;

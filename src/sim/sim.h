@@ -62,6 +62,7 @@ struct hyper_front {
 	int port;
 	const char *engine_path;   /* the engine's unix socket */
 	const char *access_key, *secret_key, *region;
+	struct sim *sim;           /* for --drop-after and its random numbers */
 };
 
 int hyper_front_start(struct hyper_front *f, uv_loop_t *loop, const char *host, int port);

@@ -237,6 +237,24 @@ class HyperFront(unittest.TestCase):
         finally:
             tm.kill()
 
+    def test_dropped_stream_reconnects(self):
+        self.sim.stop()
+        self.sim = Fleetsim("--hyper-front", D.host, "--drop-after", "3", "--seed", "2")
+        self.front = re.search(r"hyper-front=(\S+)", self.sim.line).group(1)
+        tm = self.hyper_tm(self.sim.secret, "--open", "hyper/db")
+        try:
+            tm.wait_for(r"hyper/db/db \[live\]", timeout=20)
+            tm.wait_for(r"connection lost", timeout=15)
+            tm.wait_for(r"reconnected: a new session", timeout=15)
+            tm.wait_for(r"hyper/db/db \[live\]", timeout=10)
+            tm.type("echo again-$((6+1))")
+            tm.keys("Enter")
+            tm.wait_for(r"again-7\n")
+            tm.keys("C-b", "d")
+            self.assertIn("fleetmux-exit=0", tm.wait_for(r"fleetmux-exit=\d+"))
+        finally:
+            tm.kill()
+
     def test_wrong_secret_is_refused(self):
         tm = self.hyper_tm("not-the-secret")
         try:

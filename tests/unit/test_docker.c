@@ -107,6 +107,11 @@ test_parse_containers(void **state)
 			 0);
 	assert_int_equal(code, 3);
 	assert_false(running);
+	assert_int_equal(docker_parse_exec_inspect("{\"Running\":true,\"ExitCode\":null}", 32, &running,
+						   &code),
+			 0);
+	assert_true(running);
+	assert_int_equal(code, -1);
 }
 
 static void
