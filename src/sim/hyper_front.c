@@ -20,6 +20,7 @@
 
 struct front_conn {
 	struct hyper_front *f;
+	struct front_conn *next;
 	uv_tcp_t client;
 	uv_pipe_t engine;
 	struct buf in;          /* the request until it is checked */
@@ -43,6 +44,11 @@ conn_handle_closed(uv_handle_t *h)
 	struct front_conn *c = h->data;
 
 	if (--c->handles == 0) {
+		for (struct front_conn **pp = &c->f->conns; *pp; pp = &(*pp)->next)
+			if (*pp == c) {
+				*pp = c->next;
+				break;
+			}
 		buf_free(&c->in);
 		free(c);
 	}
@@ -188,11 +194,16 @@ drop_fire(uv_timer_t *t)
 {
 	struct front_conn *c = t->data;
 
+	if (c->dropped) {
+		conn_close(c); /* the engine side's grace is over */
+		return;
+	}
 	sim_log(c->f->sim, "fault: dropping a Hyper exec stream");
-	/* Only the client's side: the engine keeps the exec running, as it
-	 * would when a network drops between client and cloud. */
+	/* Only the client's side: the engine keeps the exec running for a
+	 * while, as it would when a network drops between client and cloud. */
 	c->dropped = 1;
 	uv_close((uv_handle_t *)&c->client, conn_handle_closed);
+	uv_timer_start(&c->drop, drop_fire, 10000, 0);
 }
 
 static void
@@ -397,6 +408,8 @@ on_accept(uv_stream_t *server, int status)
 		return;
 	c = xcalloc(1, sizeof *c);
 	c->f = f;
+	c->next = f->conns;
+	f->conns = c;
 	c->handles = 2;
 	buf_init(&c->in);
 	uv_tcp_init(f->loop, &c->client);
@@ -406,6 +419,14 @@ on_accept(uv_stream_t *server, int status)
 		return;
 	}
 	uv_read_start((uv_stream_t *)&c->client, alloc_buf, on_client_read);
+}
+
+void
+hyper_front_stop(struct hyper_front *f)
+{
+	for (struct front_conn *c = f->conns; c != NULL; c = c->next)
+		conn_close(c);
+	uv_close((uv_handle_t *)&f->server, NULL);
 }
 
 int

@@ -176,6 +176,8 @@ on_stop(uv_signal_t *h, int signum)
 		return;
 	sim_log(s, "stopping on signal %d: closing %zu sessions", signum, s->nsessions);
 	exec_close_all(s);
+	if (s->hyper_on)
+		hyper_front_stop(&s->hyper);
 	proc_stop_all(s);
 	uv_stop(s->loop);
 }

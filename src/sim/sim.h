@@ -63,9 +63,11 @@ struct hyper_front {
 	const char *engine_path;   /* the engine's unix socket */
 	const char *access_key, *secret_key, *region;
 	struct sim *sim;           /* for --drop-after and its random numbers */
+	struct front_conn *conns;  /* every open connection, to close at exit */
 };
 
 int hyper_front_start(struct hyper_front *f, uv_loop_t *loop, const char *host, int port);
+void hyper_front_stop(struct hyper_front *f);
 
 struct sim {
 	struct sim_options opt;
