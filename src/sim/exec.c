@@ -330,7 +330,7 @@ process_exited(void *arg, pid_t pid, int status)
 	struct exec_session *x = arg;
 
 	x->pid = 0;
-	uv_timer_start(&x->linger_timer, linger_over, 250, 0);
+	uv_timer_start(&x->linger_timer, linger_over, SIM_LINGER_MS, 0);
 	x->exited = 1;
 	x->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (x->wsi == NULL && !x->sync) {

@@ -15,6 +15,11 @@
 #define SIM_MAX_BODY (1u << 20)
 #define SIM_SYNC_TIMEOUT_MS 30000
 #define SIM_SYNC_MAX_OUTPUT (1u << 20)
+/* After a process exits, its last bytes may still be crossing the pty (the
+ * kernel moves them in a worker that load can delay); EIO says when they
+ * are all in. This bounds the wait when a background child keeps the pty
+ * open instead. */
+#define SIM_LINGER_MS 2000
 
 struct sim_options {
 	const char *listen_host;
