@@ -38,7 +38,7 @@ ifneq ($(wildcard src/main.c),)
 PROGRAMS += $(BUILD)/fleetmux
 endif
 
-.PHONY: all test demo asan install lint clean deps deps-test unit
+.PHONY: all test demo asan install lint clean deps deps-test unit fuzz
 all: deps $(PROGRAMS)
 
 # Install missing Debian packages once, only when pkg-config misses any.
@@ -83,6 +83,18 @@ asan:
 	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
+# libFuzzer over the parsers, FUZZ_SECONDS each run (CI runs them briefly).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libfm.a build-fuzz/libapp.a
+	@mkdir -p build-fuzz/corpus
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
+		$(shell pkg-config --cflags $(PKGS)) tests/fuzz/fuzz_proto.c \
+		build-fuzz/libapp.a build-fuzz/libfm.a $(LIBS) -o build-fuzz/fuzz_proto
+	build-fuzz/fuzz_proto -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-rss_limit_mb=2048 build-fuzz/corpus tests/fuzz/seeds tests/fuzz/regressions
+
 demo: all
 	scripts/demo.sh $(BUILD)
 
@@ -101,6 +113,6 @@ lint:
 		--suppress=missingIncludeSystem -Iinclude src
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

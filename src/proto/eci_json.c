@@ -201,8 +201,9 @@ eci_parse_error(int status, const char *json, size_t len, struct buf *msg, struc
 			buf_puts(code_out, code->valuestring);
 	} else {
 		buf_printf(msg, "HTTP %d", status);
+		/* The body need not end in NUL: print by length. */
 		if (len > 0)
-			buf_printf(msg, ": %.120s", json);
+			buf_printf(msg, ": %.*s", (int)(len > 120 ? 120 : len), json);
 	}
 	cJSON_Delete(j);
 }
