@@ -10,19 +10,14 @@ import subprocess
 import tempfile
 import time
 
+from eci import free_port
+
 IMAGE = "fleetmux-busybox"
 
 
 class DockerError(Exception):
     pass
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Dockerd:

@@ -22,6 +22,17 @@ FLEETSIM = os.path.join(ROOT, BUILD, "fleetsim")
 DEMO_FLEET = os.path.join(ROOT, "tests", "fixtures", "demo-fleet.json")
 
 
+def free_port():
+    """A loopback port nobody listens on now (for a server that must come
+    back on the same port)."""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def pct(s):
     return urllib.parse.quote(str(s), safe="-_.~")
 

@@ -8,7 +8,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eci import Fleetsim  # noqa: E402
+from eci import Fleetsim, free_port  # noqa: E402
 from tui import FLEETMUX, Tmux, pane_text, panes  # noqa: E402
 
 
@@ -38,6 +38,13 @@ class Tui(unittest.TestCase):
                 self.tm.kill()
             rc = self.sim.stop()
         self.assertEqual(rc, 0, self.sim.stderr)
+
+    def sim_on_fixed_port(self):
+        """Restart fleetsim on a port it can come back to; returns it."""
+        port = free_port()
+        self.sim.stop()
+        self.sim = Fleetsim("--listen", "127.0.0.1:%d" % port)
+        return port
 
     def start(self, *args, width=160, height=45, secret=None):
         self.tm = Tmux(fleetmux_cmd(self.sim, *args, secret=secret), width=width, height=height)
@@ -278,13 +285,7 @@ class Tui(unittest.TestCase):
         tm.wait_for("after-4", timeout=10)
 
     def test_keys_typed_while_reconnecting_arrive_after(self):
-        import socket
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        sock.close()
-        self.sim.stop()
-        self.sim = Fleetsim("--listen", "127.0.0.1:%d" % port)
+        port = self.sim_on_fixed_port()
         tm = self.start("--open", "cn-hangzhou/api-server/api")
         tm.wait_for(r"\[live\]")
         self.sim.stop()
@@ -296,13 +297,7 @@ class Tui(unittest.TestCase):
         self.assertIn("reconnected", s)
 
     def test_gives_up_then_retry_key_reconnects(self):
-        import socket
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        sock.close()
-        self.sim.stop()
-        self.sim = Fleetsim("--listen", "127.0.0.1:%d" % port)
+        port = self.sim_on_fixed_port()
         tm = self.start("--open", "cn-hangzhou/api-server/api")
         tm.wait_for(r"\[live\]")
         self.sim.stop()  # the service goes away
