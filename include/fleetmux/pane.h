@@ -7,6 +7,7 @@
 #include <vterm.h>
 #include <wchar.h>
 
+#include "fleetmux/fastscroll.h"
 #include "fleetmux/provider.h"
 #include "fleetmux/record.h"
 #include "fleetmux/scrollback.h"
@@ -28,6 +29,8 @@ struct copy_mode {
 struct pane {
 	VTerm *vt;
 	VTermScreen *vs;
+	struct fastscroll fs;      /* when output may scroll in batches */
+	struct buf line_scratch;   /* a history line being made */
 	int rows, cols;            /* terminal size */
 	int top, left;             /* where the content sits on the screen */
 	unsigned char *dirty;      /* one flag a row */

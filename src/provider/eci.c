@@ -14,7 +14,9 @@
 #include "fleetmux/sign.h"
 #include "fleetmux/ws.h"
 
-#define ECI_MAX_INFLIGHT 8
+/* Pages of one region come one after another (NextToken), so listing many
+ * regions is as fast as the calls in flight allow: one a region, up to 24. */
+#define ECI_MAX_INFLIGHT 24
 #define ECI_MAX_PENDING_INPUT (64 * 1024)
 #define ECI_RECONNECT_MAX 6      /* tries after a drop before giving up */
 

@@ -109,17 +109,34 @@ cb_bell(void *user)
 	return 1;
 }
 
-/* A line leaves the top of the screen: keep its text and style runs. */
+/* No colour and no attribute that history keeps. */
+static int
+cell_unstyled(const VTermScreenCell *c)
+{
+	return VTERM_COLOR_IS_DEFAULT_FG(&c->fg) && VTERM_COLOR_IS_DEFAULT_BG(&c->bg) && !c->attrs.bold &&
+	       !c->attrs.underline && !c->attrs.italic && !c->attrs.blink && !c->attrs.reverse &&
+	       !c->attrs.strike;
+}
+
+/* A line leaves the top of the screen: keep its text and style runs. This
+ * runs for every line of a flood of output, so blank cells cost little. */
 static int
 cb_sb_pushline(int cols, const VTermScreenCell *cells, void *user)
 {
 	struct pane *p = user;
-	struct buf text;
+	struct buf *text = &p->line_scratch; /* kept between lines: no allocation a line */
 	struct sb_run *runs = NULL;
 	uint16_t nruns = 0, cap = 0;
 	size_t keep = 0;  /* text length up to the last cell worth keeping */
 
-	buf_init(&text);
+	/* Trailing blanks are not history: look no further than the last cell
+	 * with text or style. */
+	while (cols > 0 && (cells[cols - 1].chars[0] == 0 || cells[cols - 1].chars[0] == ' ') &&
+	       cell_unstyled(&cells[cols - 1]))
+		cols--;
+	buf_reset(text);
+	/* room for the longest line: the fast path below writes directly */
+	buf_reserve(text, (size_t)cols * VTERM_MAX_CHARS_PER_CELL * 4 + 1);
 	for (int c = 0; c < cols; c++) {
 		const VTermScreenCell *cell = &cells[c];
 		int32_t fg, bg;
@@ -127,11 +144,17 @@ cb_sb_pushline(int cols, const VTermScreenCell *cells, void *user)
 
 		if (cell->chars[0] == (uint32_t)-1)
 			continue;
+		if (cell->chars[0] < 0x80 && cell->chars[1] == 0 && cell_unstyled(cell)) {
+			text->data[text->len++] = cell->chars[0] >= 0x20 ? (char)cell->chars[0] : ' ';
+			if (cell->chars[0] > 0x20)
+				keep = text->len;
+			continue;
+		}
 		fg = color_index(&cell->fg, p->vs, COLORS, 1);
 		bg = color_index(&cell->bg, p->vs, COLORS, 0);
 		at = (uint32_t)color_attrs(&cell->attrs);
 		if (cell->chars[0] == 0) {
-			buf_putc(&text, ' ');
+			buf_putc(text, ' ');
 		} else {
 			for (int k = 0; k < VTERM_MAX_CHARS_PER_CELL && cell->chars[k]; k++) {
 				char mb[8];
@@ -140,13 +163,13 @@ cb_sb_pushline(int cols, const VTermScreenCell *cells, void *user)
 
 				memset(&st, 0, sizeof st);
 				n = wcrtomb(mb, (wchar_t)cell->chars[k], &st);
-				buf_append(&text, n == (size_t)-1 ? "?" : mb, n == (size_t)-1 ? 1 : n);
+				buf_append(text, n == (size_t)-1 ? "?" : mb, n == (size_t)-1 ? 1 : n);
 			}
 		}
 		if (cell->chars[0] != 0 && cell->chars[0] != ' ')
-			keep = text.len;
+			keep = text->len;
 		if (fg != -1 || bg != -1 || at != A_NORMAL) {
-			keep = text.len;
+			keep = text->len;
 			if (nruns > 0 && runs[nruns - 1].fg == fg && runs[nruns - 1].bg == bg &&
 			    runs[nruns - 1].attrs == at && runs[nruns - 1].col + runs[nruns - 1].len == c) {
 				runs[nruns - 1].len += (uint16_t)(cell->width > 1 ? cell->width : 1);
@@ -161,13 +184,10 @@ cb_sb_pushline(int cols, const VTermScreenCell *cells, void *user)
 			}
 		}
 	}
-	/* Trailing blanks are not history. */
-	text.len = keep;
-	if (text.data)
-		text.data[keep] = '\0';
 	if (nruns > 0)
 		runs = xrealloc(runs, nruns * sizeof *runs);
-	scrollback_push(&p->sb, buf_steal(&text), runs, nruns);
+	/* Trailing blanks are not history. */
+	scrollback_push(&p->sb, xstrndup(text->data, keep), runs, nruns);
 	if (p->copy.active && p->sb.count == p->sb.cap && p->copy.top > 0)
 		p->copy.top--; /* the oldest went: keep the view on the same text */
 	return 1;
@@ -273,6 +293,8 @@ pane_new(uv_loop_t *loop, int rows, int cols, size_t scrollback_lines)
 	vterm_screen_enable_altscreen(p->vs, 1);
 	vterm_screen_reset(p->vs, 1);
 	vterm_output_set_callback(p->vt, out_cb, p);
+	fastscroll_init(&p->fs);
+	buf_init(&p->line_scratch);
 	p->cursor_visible = 1;
 	p->cursor_shape = VTERM_PROP_CURSORSHAPE_BLOCK;
 	p->cursor_blink = 1;
@@ -299,6 +321,7 @@ pane_free(struct pane *p)
 	recorder_close(p->rec);
 	p->rec = NULL;
 	vterm_free(p->vt);
+	buf_free(&p->line_scratch);
 	scrollback_free(&p->sb);
 	free(p->dirty);
 	free(p->region);
@@ -308,10 +331,37 @@ pane_free(struct pane *p)
 	uv_close((uv_handle_t *)&p->resize_timer, pane_free_cb);
 }
 
+/* Whole plain lines at the bottom of the screen go in batches (see
+ * fastscroll.h); everything else goes to libvterm a line at a time, through
+ * the scanner that knows when batching is exact. */
 void
 pane_feed(struct pane *p, const unsigned char *data, size_t len)
 {
-	vterm_input_write(p->vt, (const char *)data, len);
+	while (len > 0) {
+		VTermPos cur;
+		const unsigned char *nl;
+		size_t n;
+		int lines = 0;
+
+		vterm_state_get_cursorpos(vterm_obtain_state(p->vt), &cur);
+		if (p->rows >= 3 && cur.row == p->rows - 1 && cur.col == 0 &&
+		    fastscroll_ready(&p->fs, p->rows) &&
+		    (n = fastscroll_plain_lines(data, len, p->cols, p->rows - 1, &lines)) > 0 && lines >= 2) {
+			struct buf batch;
+
+			buf_init(&batch);
+			fastscroll_batch(&batch, data, n, lines, p->rows);
+			vterm_input_write(p->vt, batch.data, batch.len);
+			buf_free(&batch);
+		} else {
+			nl = memchr(data, '\n', len);
+			n = nl ? (size_t)(nl - data) + 1 : len;
+			fastscroll_scan(&p->fs, data, n);
+			vterm_input_write(p->vt, (const char *)data, n);
+		}
+		data += n;
+		len -= n;
+	}
 	vterm_screen_flush_damage(p->vs);
 }
 

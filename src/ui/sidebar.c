@@ -596,10 +596,23 @@ sidebar_draw(struct sidebar *s, WINDOW *w, int x, int y, int width, int height, 
 		char line[256];
 		int used;
 
+		size_t marked = sidebar_count_marked(s), groups = 0;
+		int loading = 0;
+
+		for (size_t k = 0; k < s->nregions; k++) {
+			groups += s->regions[k].n;
+			loading |= s->regions[k].loading;
+		}
+		/* While listing, say so; after it, how many: an operator (and the
+		 * benchmark) can tell when the fleet is all there. */
 		if (filtering || s->filter[0])
 			snprintf(line, sizeof line, "/%s%s", s->filter, filtering ? "_" : "");
+		else if (marked > 0)
+			snprintf(line, sizeof line, "%zu marked  / filter", marked);
+		else if (loading)
+			snprintf(line, sizeof line, "listing… %zu groups", groups);
 		else
-			snprintf(line, sizeof line, "%zu marked  / filter", sidebar_count_marked(s));
+			snprintf(line, sizeof line, "%zu groups  / filter", groups);
 		wattron(w, filtering ? A_BOLD : A_DIM);
 		used = ui_put_text(w, line, width);
 		wattroff(w, filtering ? A_BOLD : A_DIM);

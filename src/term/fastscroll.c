@@ -1,0 +1,185 @@
+/* fastscroll.c: many plain lines scrolled in one step (see fastscroll.h).
+ * The scanner follows just enough of ECMA-48 to know where escape
+ * sequences begin and end, and the two that change where scrolling
+ * happens: DECSTBM (the region) and DECLRMM (left/right margins). */
+#include "fleetmux/fastscroll.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { GROUND, ESC, ESC_INTER, CSI, STR, STR_ESC };
+
+void
+fastscroll_init(struct fastscroll *f)
+{
+	memset(f, 0, sizeof *f);
+	f->state = GROUND;
+}
+
+static void
+reset_modes(struct fastscroll *f)
+{
+	f->region_set = 0;
+	f->lrmm = 0;
+}
+
+/* The n-th (0-based) parameter, or def when it is missing or empty. */
+static int
+param(const struct fastscroll *f, int n, int def)
+{
+	const char *p = f->params, *end = f->params + f->nparams;
+
+	for (; n > 0 && p < end; p++)
+		if (*p == ';')
+			n--;
+	if (n > 0 || p >= end || *p == ';')
+		return def;
+	return atoi(p);
+}
+
+static int
+has_param(const struct fastscroll *f, int want)
+{
+	for (int n = 0; n < 16; n++) {
+		int v = param(f, n, -1);
+
+		if (v == want)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+csi_final(struct fastscroll *f, unsigned char c, char private)
+{
+	if (c == 'r' && private == 0 && !f->csi_other) {
+		int top = param(f, 0, 1), bottom = param(f, 1, 0);
+
+		f->region_set = !(top <= 1 && bottom == 0);
+		f->region_top = top;
+		f->region_bottom = bottom;
+	} else if ((c == 'h' || c == 'l') && private == '?' && has_param(f, 69)) {
+		f->lrmm = c == 'h';
+	} else if (c == 'p' && private == 0 && f->csi_other) {
+		reset_modes(f); /* DECSTR (CSI ! p), a soft reset */
+	}
+}
+
+void
+fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = data[i];
+
+		if (c == 0x18 || c == 0x1a) { /* CAN, SUB: any sequence ends */
+			f->state = GROUND;
+			continue;
+		}
+		switch (f->state) {
+		case GROUND:
+			if (c == 0x1b)
+				f->state = ESC;
+			break;
+		case ESC:
+		case ESC_INTER:
+			if (c == 0x1b) {
+				f->state = ESC;
+			} else if (c < 0x20) {
+				/* a control inside: executed, the sequence goes on */
+			} else if (c < 0x30) {
+				f->state = ESC_INTER;
+			} else if (f->state == ESC && c == '[') {
+				f->state = CSI;
+				f->nparams = 0;
+				f->csi_other = 0;
+				f->private_marker = 0;
+			} else if (f->state == ESC && (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X')) {
+				f->state = STR;
+			} else {
+				if (f->state == ESC && c == 'c')
+					reset_modes(f); /* RIS */
+				f->state = GROUND;
+			}
+			break;
+		case CSI:
+			if (c == 0x1b) {
+				f->state = ESC;
+			} else if (c < 0x20) {
+				/* executed, the sequence goes on */
+			} else if ((c >= '0' && c <= '9') || c == ';' || c == ':') {
+				if (f->nparams < sizeof f->params - 1)
+					f->params[f->nparams++] = (char)c;
+				else
+					f->csi_other = 1;
+			} else if (c >= 0x3c && c <= 0x3f) {
+				if (f->nparams == 0 && f->private_marker == 0)
+					f->private_marker = (char)c;
+				else
+					f->csi_other = 1;
+			} else if (c >= 0x20 && c <= 0x2f) {
+				f->csi_other = 1;
+			} else {
+				f->params[f->nparams] = '\0';
+				if (c >= 0x40 && c <= 0x7e)
+					csi_final(f, c, f->private_marker);
+				f->state = GROUND;
+			}
+			break;
+		case STR:
+			if (c == 0x07)
+				f->state = GROUND;
+			else if (c == 0x1b)
+				f->state = STR_ESC;
+			break;
+		case STR_ESC:
+			f->state = c == '\\' ? GROUND : c == 0x1b ? STR_ESC : STR;
+			break;
+		}
+	}
+}
+
+int
+fastscroll_ready(const struct fastscroll *f, int rows)
+{
+	if (f->state != GROUND || f->lrmm)
+		return 0;
+	return !f->region_set || (f->region_top <= 1 && (f->region_bottom == 0 || f->region_bottom >= rows));
+}
+
+size_t
+fastscroll_plain_lines(const unsigned char *data, size_t len, int cols, int max_lines, int *lines)
+{
+	size_t used = 0, i = 0;
+	int n = 0;
+
+	while (n < max_lines && i < len) {
+		size_t start = i;
+
+		while (i < len && data[i] >= 0x20 && data[i] < 0x7f)
+			i++;
+		if (i - start > (size_t)cols || i + 1 >= len || data[i] != '\r' || data[i + 1] != '\n')
+			break;
+		i += 2;
+		used = i;
+		n++;
+	}
+	*lines = n;
+	return used;
+}
+
+void
+fastscroll_batch(struct buf *out, const unsigned char *data, size_t len, int lines, int rows)
+{
+	size_t i = 0;
+
+	buf_printf(out, "\x1b[%dS", lines);
+	for (int k = 0; k < lines; k++) {
+		const unsigned char *nl = memchr(data + i, '\r', len - i);
+		size_t n = nl ? (size_t)(nl - (data + i)) : len - i;
+
+		buf_printf(out, "\x1b[%d;1H", rows - lines + k);
+		buf_append(out, data + i, n);
+		i += n + 2;
+	}
+	buf_printf(out, "\x1b[%d;1H", rows);
+}

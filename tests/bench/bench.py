@@ -1,0 +1,460 @@
+#!/usr/bin/python3
+"""make bench: fleetmux against tmux, side by side in the same run, through a
+PTY harness that plays the outer terminal (tests/bench/outer.py).
+
+Prints a table; with --markdown FILE also writes it, with the machine and
+the date, as BENCHMARKS.md does. Figures only: nothing here passes or fails
+on time (the targets are printed next to the figures)."""
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from outer import Outer, Timeout, cpu_seconds, rss_kb  # noqa: E402
+from eci import Fleetsim  # noqa: E402
+
+BUILD = os.environ.get("BUILD", "build")
+FLEETMUX = os.path.abspath(os.path.join(BUILD, "fleetmux"))
+PREFIX = b"\x02"  # C-b, for both
+SHELL = "/bin/sh"
+
+ROWS = []
+
+
+def row(bench, metric, fm, tm, target, note=""):
+    ROWS.append((bench, metric, fm, tm, target, note))
+    print("  %-12s %-28s fleetmux %-12s tmux %-12s %s %s" % (bench, metric, fm, tm, target, note),
+          flush=True)
+
+
+def fmt_ms(s):
+    return "%.2f ms" % (s * 1000)
+
+
+def ratio(a, b):
+    return "%.2f×" % (a / b) if b else "-"
+
+
+# --- the two programs, started the same way -----------------------------------
+
+class Env:
+    """A scratch directory with the fleet, fleetmux's config and tmux's."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="fleetmux-bench-")
+        fleet = {"regions": [
+            {"id": "bench", "zones": ["bench-a"],
+             "generate": {"count": 64, "name_prefix": "pane", "status": "Running"}}]}
+        self.fleet = self.write("fleet.json", json.dumps(fleet))
+        scale = {"regions": [
+            {"id": "scale-%02d" % i, "zones": ["scale-%02d-a" % i],
+             "generate": {"count": 500, "name_prefix": "svc%02d" % i, "status": "Running"}}
+            for i in range(1, 21)]}
+        self.scale_fleet = self.write("scale.json", json.dumps(scale))
+        self.tmux_conf = self.write("tmux.conf", "\n".join([
+            "set -g default-shell %s" % SHELL,
+            "set -g default-command 'exec %s'" % SHELL,
+            "set -g history-limit 10000",
+            "set -g escape-time 0",
+            "set -g status on", ""]))
+        self.done = os.path.join(self.dir, "done")
+        os.mkdir(self.done)
+        self.home = os.path.join(self.dir, "home")
+        os.mkdir(self.home)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def clean_done(self):
+        for f in os.listdir(self.done):
+            os.unlink(os.path.join(self.done, f))
+
+    def count_done(self):
+        return len(os.listdir(self.done))
+
+    def remove(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def start_fleetmux(env, sim, cols, rows, opens=(), layout="tiled"):
+    conf = env.write("fleetmux.conf", "\n".join([
+        "[fleetmux]", "layout = %s" % layout, "scrollback = 10000", "",
+        '[provider "sim"]', "type = eci", "endpoint = %s" % sim.endpoint,
+        "command = exec %s" % SHELL, ""]))
+    argv = [FLEETMUX, "--config", conf]
+    for o in opens:
+        argv += ["--open", o]
+    o = Outer(argv, cols, rows, env={
+        "HOME": env.home, "ALIBABA_CLOUD_ACCESS_KEY_ID": sim.key_id,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sim.secret})
+    o.kind = "fleetmux"
+    o.wait_for("groups", timeout=20)
+    return o
+
+
+def stop_fleetmux(o):
+    o.send(PREFIX + b"d")
+    try:
+        o.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    o.close()
+
+
+class TmuxRun:
+    """A private tmux server whose client runs in the outer terminal."""
+
+    def __init__(self, env, cols, rows, panes=1):
+        self.sock = "fmbench-%d" % os.getpid()
+        self.env = env
+        self.outer = Outer(["tmux", "-L", self.sock, "-f", env.tmux_conf, "new-session"],
+                           cols, rows, env={"HOME": env.home, "PS1": "$ "})
+        self.outer.kind = "tmux"
+        self.first_frame = self.outer.wait_for("$ ", timeout=20)
+        for _ in range(panes - 1):
+            self.cmd("split-window")
+            self.cmd("select-layout", "tiled")
+        self.outer.quiet(200)
+        self.server_pid = int(self.cmd("display-message", "-p", "#{pid}").strip())
+
+    def cmd(self, *args):
+        return subprocess.run(["tmux", "-L", self.sock] + list(args), check=True,
+                              capture_output=True, text=True).stdout
+
+    def cpu(self):
+        return cpu_seconds(self.server_pid) + cpu_seconds(self.outer.pid)
+
+    def rss(self):
+        return rss_kb(self.server_pid) + rss_kb(self.outer.pid)
+
+    def stop(self):
+        subprocess.run(["tmux", "-L", self.sock, "kill-server"], capture_output=True)
+        self.outer.close()
+
+
+def ready(o, settle=1.0):
+    """Lets the panes' shells come up and the screen settle."""
+    o.pump(settle)
+    o.quiet(150)
+
+
+# --- 1. throughput -------------------------------------------------------------
+
+SEQ = "seq 1 %d; echo E''ND\r"
+
+
+def bench_throughput(env, lines, repeat):
+    cols, rows = 120, 42  # both panes: 120×40 (fleetmux: title and status rows; tmux: status)
+    fm_times, tm_times = [], []
+    with Fleetsim("--quiet", fleet=env.fleet) as sim:
+        for _ in range(repeat):
+            o = start_fleetmux(env, sim, cols, rows, opens=["bench/pane-00001/main"])
+            o.send(PREFIX + b"s")  # sidebar away: the pane is the screen
+            ready(o)
+            t0 = o.send(SEQ % lines)
+            fm_times.append(o.wait_for("END", timeout=600) - t0)
+            stop_fleetmux(o)
+    for _ in range(repeat):
+        t = TmuxRun(env, cols, rows - 1)
+        ready(t.outer, 0.5)
+        t0 = t.outer.send(SEQ % lines)
+        tm_times.append(t.outer.wait_for("END", timeout=600) - t0)
+        t.stop()
+    fm, tm = statistics.median(fm_times), statistics.median(tm_times)
+    row("throughput", "seq 1 %d, until END drawn" % lines, "%.2f s" % fm, "%.2f s" % tm,
+        "≤ 1.0×", "ratio %s (median of %d)" % (ratio(fm, tm), repeat))
+    return fm, tm
+
+
+# --- 2. keystroke latency --------------------------------------------------------
+
+def key_latencies(o, n):
+    """A key into the outer terminal until its echo is drawn, n times, with the
+    pane idle before each key."""
+    out = []
+    for i in range(n):
+        if i % 50 == 0:
+            o.send(b"\x15")  # ^U: a fresh line now and then
+            o.quiet(60)
+        t0 = o.send(b"z")
+        out.append(o.wait_for(b"z", timeout=10) - t0)
+        o.quiet(15)
+    return out
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
+
+
+def ws_latencies(sim, n):
+    import websockets  # Debian's python3-websockets
+
+    params = {"RegionId": "bench", "ContainerGroupId": "eci-bench-pane-00002",
+              "ContainerName": "main", "Command": json.dumps([SHELL]), "TTY": "true"}
+    uri = sim.client().call("ExecContainerCommand", params)["WebSocketUri"]
+
+    async def run():
+        out = []
+        async with websockets.connect(uri, max_size=None) as ws:
+            await ws.send(b"\x04" + json.dumps({"Width": 120, "Height": 40}).encode())
+            await asyncio.sleep(0.5)
+            while True:  # the prompt and anything else first
+                try:
+                    await asyncio.wait_for(ws.recv(), 0.3)
+                except asyncio.TimeoutError:
+                    break
+            for i in range(n):
+                if i % 50 == 0:
+                    await ws.send(b"\x00\x15")
+                    await asyncio.sleep(0.05)
+                    while True:
+                        try:
+                            await asyncio.wait_for(ws.recv(), 0.05)
+                        except asyncio.TimeoutError:
+                            break
+                t0 = time.monotonic()
+                await ws.send(b"\x00z")
+                while True:
+                    m = await ws.recv()
+                    if m[:1] == b"\x01" and b"z" in m[1:]:
+                        break
+                out.append(time.monotonic() - t0)
+                await asyncio.sleep(0.015)
+        return out
+
+    return asyncio.run(run())
+
+
+def bench_latency(env, n):
+    cols, rows = 120, 42
+    with Fleetsim("--quiet", fleet=env.fleet) as sim:
+        o = start_fleetmux(env, sim, cols, rows, opens=["bench/pane-00001/main"])
+        o.send(PREFIX + b"s")
+        ready(o)
+        fm = key_latencies(o, n)
+        stop_fleetmux(o)
+        ws = ws_latencies(sim, n)
+    t = TmuxRun(env, cols, rows - 1)
+    ready(t.outer, 0.5)
+    tm = key_latencies(t.outer, n)
+    t.stop()
+    for p in (50, 99):
+        row("latency", "key to echo drawn, p%d (%d keys)" % (p, n), fmt_ms(pct(fm, p)),
+            fmt_ms(pct(tm, p)), "p99 ≤ 5 ms" if p == 99 else "≤ WS + 1 ms",
+            "raw WebSocket round trip %s" % fmt_ms(pct(ws, p)))
+    return fm, tm, ws
+
+
+# --- 3. fan-out -------------------------------------------------------------------
+
+LINE = "fleetmux-bench-" + "0123456789" * 6  # 75 characters and a newline
+
+
+def fanout_command(env, mb):
+    return "yes %s | head -c %d; mktemp -p %s >/dev/null\r" % (LINE, mb * 1000 * 1000, env.done)
+
+
+def wait_done(env, o, n, timeout):
+    deadline = time.monotonic() + timeout
+    while env.count_done() < n:
+        if time.monotonic() > deadline:
+            raise Timeout("%d of %d panes finished in %d s" % (env.count_done(), n, timeout))
+        o.pump(0.1)
+    return o.quiet(300)
+
+
+def opens64():
+    return ["bench/pane-%05d/main" % i for i in range(1, 65)]
+
+
+def bench_fanout(env, mb, timeout):
+    cols, rows = 240, 72
+    env.clean_done()
+    with Fleetsim("--quiet", fleet=env.fleet) as sim:
+        o = start_fleetmux(env, sim, cols, rows, opens=opens64())
+        o.send(PREFIX + b"s")
+        ready(o, 3.0)
+        o.send(PREFIX + b"S")  # broadcast to every pane in view
+        o.quiet(100)
+        cpu0, sim0 = cpu_seconds(o.pid), cpu_seconds(sim.proc.pid)
+        t0 = o.send(fanout_command(env, mb))
+        t1 = wait_done(env, o, 64, timeout)
+        fm_wall, fm_cpu = t1 - t0, cpu_seconds(o.pid) - cpu0
+        sim_cpu = cpu_seconds(sim.proc.pid) - sim0
+        o.send(PREFIX + b"S")
+        stop_fleetmux(o)
+    env.clean_done()
+    t = TmuxRun(env, cols, rows - 1, panes=64)
+    ready(t.outer, 1.0)
+    t.cmd("set-window-option", "synchronize-panes", "on")
+    cpu0 = t.cpu()
+    t0 = t.outer.send(fanout_command(env, mb))
+    t1 = wait_done(env, t.outer, 64, timeout)
+    tm_wall, tm_cpu = t1 - t0, t.cpu() - cpu0
+    t.stop()
+    row("fan-out", "64 panes × %d MB: wall" % mb, "%.1f s" % fm_wall, "%.1f s" % tm_wall, "",
+        "ratio %s" % ratio(fm_wall, tm_wall))
+    row("fan-out", "64 panes × %d MB: CPU" % mb, "%.1f s" % fm_cpu, "%.1f s" % tm_cpu, "≤ 1.0×",
+        "ratio %s; fleetsim (the network side) %.1f s" % (ratio(fm_cpu, tm_cpu), sim_cpu))
+
+
+# --- 4. memory --------------------------------------------------------------------
+
+def memory_command(env, lines):
+    return "seq -f %%0120.0f 1 %d; mktemp -p %s >/dev/null\r" % (lines, env.done)
+
+
+def bench_memory(env, lines, timeout):
+    # 8 × 8 panes, each 120 columns wide: lines of 120 fill a row exactly.
+    cols, rows = 8 * 121 - 1, 8 * 7 + 2
+    env.clean_done()
+    with Fleetsim("--quiet", fleet=env.fleet) as sim:
+        o = start_fleetmux(env, sim, cols, rows, opens=opens64())
+        o.send(PREFIX + b"s")
+        ready(o, 3.0)
+        base = rss_kb(o.pid)
+        o.send(PREFIX + b"S")
+        o.quiet(100)
+        o.send(memory_command(env, lines))
+        wait_done(env, o, 64, timeout)
+        fm = rss_kb(o.pid)
+        o.send(PREFIX + b"S")
+        stop_fleetmux(o)
+    env.clean_done()
+    t = TmuxRun(env, cols, rows - 1, panes=64)
+    ready(t.outer, 1.0)
+    tbase = t.rss()
+    t.cmd("set-window-option", "synchronize-panes", "on")
+    t.outer.send(memory_command(env, lines))
+    wait_done(env, t.outer, 64, timeout)
+    tm = t.rss()
+    t.stop()
+    row("memory", "RSS, 64 panes × %d lines" % lines, "%.1f MB" % (fm / 1024), "%.1f MB" % (tm / 1024),
+        "≤ 1.0×", "ratio %s; before printing %.1f / %.1f MB" % (ratio(fm, tm), base / 1024, tbase / 1024))
+
+
+# --- 5. sidebar scale -------------------------------------------------------------
+
+def bench_sidebar(env, repeat):
+    cols, rows = 160, 45
+    startups, tstartups = [], []
+    with Fleetsim("--quiet", "--latency", "20", fleet=env.scale_fleet) as sim:
+        # Start-up to first frame, and until all 10,000 groups are listed.
+        listed = []
+        for _ in range(repeat):
+            t0 = time.monotonic()
+            o = Outer([FLEETMUX, "--endpoint", sim.endpoint], cols, rows, env={
+                "HOME": env.home, "ALIBABA_CLOUD_ACCESS_KEY_ID": sim.key_id,
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sim.secret})
+            startups.append(o.wait_for("groups", timeout=20) - t0)
+            listed.append(o.wait_for("10000 groups", timeout=60) - t0)
+            o.quiet(200)
+            last = o
+            if _ < repeat - 1:
+                stop_fleetmux(o)
+        # One filter keystroke to the redrawn list.
+        o = last
+        o.send(b"/")
+        o.quiet(100)
+        keys = []
+        for ch in "svc07-0042":
+            t0 = o.send(ch)
+            keys.append(o.quiet(100) - t0)
+        o.send(b"\x1b")
+        stop_fleetmux(o)
+    for _ in range(repeat):
+        t0 = time.monotonic()
+        t = TmuxRun(env, cols, rows)
+        tstartups.append(t.first_frame - t0)
+        t.stop()
+    row("sidebar", "start-up to first frame", fmt_ms(statistics.median(startups)),
+        fmt_ms(statistics.median(tstartups)), "≤ 50 ms", "median of %d; tmux: to its prompt" % repeat)
+    row("sidebar", "10,000 groups, 20 regions listed", "%.3f s" % statistics.median(listed), "-",
+        "≤ 1 s", "API latency 20 ms, median of %d" % repeat)
+    row("sidebar", "filter keystroke to redrawn list", fmt_ms(statistics.median(keys)), "-",
+        "≤ 16 ms", "max %s over %d keys" % (fmt_ms(max(keys)), len(keys)))
+
+
+# --- the table --------------------------------------------------------------------
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    tmux = subprocess.run(["tmux", "-V"], capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "?"
+    return ("%s, %d cores, %.0f GB, %s %s; %s; fleetmux %s" %
+            (cpu, os.cpu_count(), mem, platform.system(), platform.release(), tmux, commit))
+
+
+def markdown():
+    out = ["| benchmark | measure | fleetmux | tmux | target | notes |",
+           "|---|---|---|---|---|---|"]
+    for r in ROWS:
+        out.append("| " + " | ".join(r) + " |")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", action="append", help="throughput, latency, fanout, memory, sidebar")
+    ap.add_argument("--lines", type=int, default=2000000, help="seq lines for throughput")
+    ap.add_argument("--keys", type=int, default=500)
+    ap.add_argument("--fanout-mb", type=int, default=20)
+    ap.add_argument("--memory-lines", type=int, default=10000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--markdown", help="also write the table here")
+    a = ap.parse_args()
+    if not os.access(FLEETMUX, os.X_OK):
+        sys.exit("bench: %s is missing; run make first" % FLEETMUX)
+    if shutil.which("tmux") is None:
+        sys.exit("bench: tmux is missing (scripts/deps.sh test installs it)")
+    want = a.only or ["throughput", "latency", "fanout", "memory", "sidebar"]
+    env = Env()
+    print("machine: %s" % machine(), flush=True)
+    try:
+        if "throughput" in want:
+            bench_throughput(env, a.lines, a.repeat)
+        if "latency" in want:
+            bench_latency(env, a.keys)
+        if "fanout" in want:
+            bench_fanout(env, a.fanout_mb, timeout=900)
+        if "memory" in want:
+            bench_memory(env, a.memory_lines, timeout=600)
+        if "sidebar" in want:
+            bench_sidebar(env, a.repeat)
+    finally:
+        env.remove()
+    print()
+    print(markdown())
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            f.write("Measured %s on %s\n\n%s\n" % (datetime.date.today().isoformat(), machine(),
+                                                   markdown()))
+
+
+if __name__ == "__main__":
+    main()
