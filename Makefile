@@ -85,15 +85,23 @@ asan:
 
 # libFuzzer over the parsers, FUZZ_SECONDS each run (CI runs them briefly).
 FUZZ_SECONDS ?= 60
+# One libFuzzer target for the parsers of network and file input, one for the
+# pane path (bytes -> libvterm -> an off-screen ncurses window); each runs
+# FUZZ_SECONDS over its seeds and regressions.
+FUZZ_TARGETS := proto pane
 fuzz: deps
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libfm.a build-fuzz/libapp.a
-	@mkdir -p build-fuzz/corpus
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
-		$(shell pkg-config --cflags $(PKGS)) tests/fuzz/fuzz_proto.c \
-		build-fuzz/libapp.a build-fuzz/libfm.a $(LIBS) -o build-fuzz/fuzz_proto
-	build-fuzz/fuzz_proto -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-		-rss_limit_mb=2048 build-fuzz/corpus tests/fuzz/seeds tests/fuzz/regressions
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build-fuzz/corpus-$$t && \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
+			$(shell pkg-config --cflags $(PKGS)) tests/fuzz/fuzz_$$t.c \
+			build-fuzz/libapp.a build-fuzz/libfm.a $(LIBS) -o build-fuzz/fuzz_$$t && \
+		echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \
+		build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+			-rss_limit_mb=2048 build-fuzz/corpus-$$t tests/fuzz/$$t/seeds \
+			tests/fuzz/$$t/regressions || exit 1; \
+	done
 
 demo: all
 	scripts/demo.sh $(BUILD)

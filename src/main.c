@@ -12,6 +12,7 @@
 
 #include "fleetmux/app.h"
 #include "fleetmux/config.h"
+#include "fleetmux/debuglog.h"
 #include "fleetmux/run.h"
 #include "fleetmux/theme.h"
 
@@ -22,7 +23,7 @@ usage(FILE *f)
 {
 	fputs("usage: fleetmux [--provider eci|docker|hyper] [--endpoint URL] [--region ID]... [--profile NAME]\n"
 	      "                [--open REGION/GROUP/CONTAINER]... [--layout NAME] [--insecure]\n"
-	      "                [--ca-file FILE] [--sign v1|v3] [--version] [--help]\n"
+	      "                [--ca-file FILE] [--sign v1|v3] [--debug FILE] [--version] [--help]\n"
 	      "\n"
 	      "  --provider P        only this backend: eci, docker or hyper (default: the\n"
 	      "                      config's providers, else ECI and the local Docker engine)\n"
@@ -36,6 +37,7 @@ usage(FILE *f)
 	      "  --layout NAME       tiled, even-horizontal, even-vertical, main-vertical\n"
 	      "  --insecure          do not verify TLS certificates\n"
 	      "  --ca-file FILE      trust this CA bundle\n"
+	      "  --debug FILE        log every API call and WebSocket there (secrets masked)\n"
 	      "  --sign v1|v3        request signature (default v3)\n"
 	      "  --config FILE       the config (default ~/.config/fleetmux/config)\n"
 	      "  --check-config      report each bad config line, then exit\n"
@@ -360,6 +362,7 @@ main(int argc, char **argv)
 	    {"json", no_argument, NULL, 'J'},
 	    {"record", required_argument, NULL, 'R'},
 	    {"theme", required_argument, NULL, 'M'},
+	    {"debug", required_argument, NULL, 'D'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -407,6 +410,14 @@ main(int argc, char **argv)
 			cli_layout = ao.layout;
 			break;
 		case 'k': cli.insecure = 1; break;
+		case 'D':
+			if (debuglog_open(optarg) < 0) {
+				fprintf(stderr, "fleetmux: %s\n", fm_error_message());
+				return 2;
+			}
+			debuglog("fleetmux %s: the log of API calls and WebSockets, secrets masked",
+				 FLEETMUX_VERSION);
+			break;
 		case 'c': cli.ca_file = optarg; break;
 		case 's':
 			if (strcmp(optarg, "v1") != 0 && strcmp(optarg, "v3") != 0) {

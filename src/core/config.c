@@ -216,6 +216,11 @@ config_load(struct config *c, const char *path)
 	buf_init(&c->errors);
 	if (stat(path, &st) < 0)
 		return -FM_ENOTFOUND;
+	/* It chooses endpoints, certificates and the commands run in every
+	 * container: nobody else may change it. (It holds no secrets; those stay
+	 * in the credential files, which must not be readable by others.) */
+	if (st.st_mode & 022)
+		fprintf(stderr, "fleetmux: warning: %s is writable by others (chmod go-w it)\n", path);
 	text = fm_read_file(path, 1 << 20, &len);
 	if (text == NULL)
 		return -FM_EIO;

@@ -1,6 +1,8 @@
 /* http.c: libcurl multi on libuv. curl tells us which sockets to watch and
  * when to time out; libuv tells curl when they are ready. */
 #include "fleetmux/http.h"
+#include "fleetmux/debuglog.h"
+#include "fleetmux/redact.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -32,6 +34,8 @@ struct http_req {
 	http_cb cb;
 	http_chunk_cb chunk_cb;   /* streaming: the body goes here, not to body */
 	http_connect_cb raw_cb;   /* connect-only: hand the handle over */
+	char *log_what;           /* "METHOD url", redacted, when --debug logs */
+	uint64_t started;         /* ms, for the log */
 	void *arg;
 	struct http_req *next;
 };
@@ -147,6 +151,7 @@ http_new(uv_loop_t *loop, const struct http_opts *o)
 static void
 req_free(struct http_req *r)
 {
+	free(r->log_what);
 	curl_slist_free_all(r->headers);
 	buf_free(&r->body);
 	params_free(&r->resp_headers);
@@ -253,6 +258,11 @@ transport_error(struct http_req *r, CURLcode rc)
 	len = strlen(r->errbuf);
 	if (os_errno != 0 && len + 40 < sizeof r->errbuf && !strstr(r->errbuf, strerror((int)os_errno)))
 		snprintf(r->errbuf + len, sizeof r->errbuf - len, " (%s)", strerror((int)os_errno));
+	if (rc == CURLE_PEER_FAILED_VERIFICATION && len + 80 < sizeof r->errbuf)
+		/* Say what to do about it, not just what curl saw. */
+		snprintf(r->errbuf + strlen(r->errbuf), sizeof r->errbuf - strlen(r->errbuf),
+			 "; the server's TLS certificate is not trusted (--ca-file FILE trusts "
+			 "its CA, --insecure skips the check)");
 	if (r->h->unix_socket != NULL && rc == CURLE_COULDNT_CONNECT)
 		/* curl would speak of "localhost port 80": name the socket. */
 		snprintf(r->errbuf, sizeof r->errbuf, "%s: %s", r->h->unix_socket,
@@ -284,6 +294,10 @@ check_done(struct http *h)
 			res.error = "answer larger than 64 MiB";
 		else if (m->data.result != CURLE_OK)
 			res.error = transport_error(r, m->data.result);
+		if (r->log_what != NULL)
+			debuglog("http < %d %s (%zu bytes, %llu ms)%s%s", res.status, r->log_what,
+				 res.body_len, (unsigned long long)(uv_now(h->loop) - r->started),
+				 res.error ? ": " : "", res.error ? res.error : "");
 		req_unlink(h, r);
 		h->pending--;
 		if (r->raw_cb != NULL) {
@@ -369,6 +383,32 @@ http_connect_raw(struct http *h, const char *url, http_connect_cb cb, void *arg)
 	return 0;
 }
 
+/* The request as the --debug log shows it: nothing secret in it. */
+static void
+log_request(struct http *h, struct http_req *r, const char *method, const char *url,
+	    const struct params *headers, const char *body, size_t body_len)
+{
+	char *u = redact_query(url);
+
+	r->log_what = xasprintf("%s %s", method, u);
+	r->started = uv_now(h->loop);
+	debuglog("http > %s", r->log_what);
+	for (size_t i = 0; headers != NULL && i < headers->n; i++) {
+		char *v = redact_header(headers->v[i].key, headers->v[i].value);
+
+		debuglog("http >   %s: %s", headers->v[i].key, v);
+		free(v);
+	}
+	if (body != NULL && body_len > 0) {
+		char *text = xstrndup(body, body_len), *b = redact_query(text);
+
+		debuglog("http >   body (%zu bytes): %.400s", body_len, b);
+		free(b);
+		free(text);
+	}
+	free(u);
+}
+
 int
 http_request(struct http *h, const char *method, const char *url, const struct params *headers,
 	     const char *body, size_t body_len, http_cb cb, void *arg)
@@ -401,6 +441,8 @@ http_request(struct http *h, const char *method, const char *url, const struct p
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "fleetmux/0.1");
+	if (debuglog_on())
+		log_request(h, r, method, url, headers, body, body_len);
 	req_start(h, r);
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleetmux/debuglog.h"
+#include "fleetmux/redact.h"
 #include "fleetmux/util.h"
 
 struct ws_client {
@@ -34,6 +36,7 @@ struct ws_conn {
 	int open;
 	int opening;   /* inside ws_open: an error now is returned, not called back */
 	int failed;
+	int refusing;  /* a message was too large: drop the rest, close when writable */
 };
 
 static void
@@ -55,6 +58,7 @@ conn_finish(struct ws_conn *w, int code, const char *why)
 	const struct ws_callbacks *cb = w->cb;
 
 	w->wsi = NULL;
+	debuglog("websocket < closed %d %s", code, why);
 	if (w->opening) {
 		w->failed = 1;
 		snprintf(w->why, sizeof w->why, "%s", why);
@@ -76,6 +80,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in
 		if (w == NULL)
 			return -1;
 		w->open = 1;
+		debuglog("websocket < open");
 		if (w->cb && w->cb->on_open)
 			w->cb->on_open(w->arg);
 		if (w->head != NULL && w->wsi != NULL)
@@ -84,12 +89,20 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		if (w == NULL || w->cb == NULL)
 			return -1;
+		if (w->refusing)
+			return 0;
 		if (w->rx.len + len > WS_MAX_MESSAGE) {
+			/* Returning -1 here, in the middle of a frame, makes
+			 * libwebsockets 4.1 write past its buffer: drop what
+			 * comes and close from the writable callback instead. */
 			snprintf(w->why, sizeof w->why, "message over %u MiB from the server",
 				 WS_MAX_MESSAGE >> 20);
 			w->close_code = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
-			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, NULL, 0);
-			return -1;
+			w->refusing = 1;
+			buf_free(&w->rx);
+			buf_init(&w->rx);
+			lws_callback_on_writable(wsi);
+			return 0;
 		}
 		buf_append(&w->rx, in, len);
 		if (lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0) {
@@ -103,6 +116,10 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in
 
 		if (w == NULL || w->cb == NULL)
 			return -1;
+		if (w->refusing) {
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, NULL, 0);
+			return -1;
+		}
 		m = w->head;
 		if (m == NULL)
 			return 0;
@@ -217,6 +234,12 @@ ws_open(struct ws_client *c, const char *url, const char *subprotocol, const str
 		free(copy);
 		fm_error(FM_EINVAL, "not a ws:// or wss:// URL: %.200s", url);
 		return NULL;
+	}
+	if (debuglog_on()) {
+		char *u = redact_query(url);
+
+		debuglog("websocket > %s", u);
+		free(u);
 	}
 	w = xcalloc(1, sizeof *w);
 	w->client = c;

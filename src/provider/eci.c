@@ -494,6 +494,9 @@ ws_closed(void *arg, int code, const char *why)
 		session_end(s, SESSION_EXITED, s->exit_code, NULL);
 	else if (code == 1000)
 		session_end(s, SESSION_EXITED, -1, NULL);
+	else if (code == 1009)
+		/* We refused a message too large: a new session would get the same. */
+		session_end(s, SESSION_FAILED, 0, why);
 	else if (s->was_open)
 		schedule_reconnect(s, why && *why ? why : "connection dropped");
 	else {

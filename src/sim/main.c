@@ -22,6 +22,7 @@ usage(FILE *f)
 	      "                [--access-key-id ID --access-key-secret SECRET] [--security-token T]\n"
 	      "                [--latency MS] [--throttle-rate R] [--fail-rate R]\n"
 	      "                [--drop-after SECS] [--token-ttl SECS] [--seed N] [--quiet|--verbose]\n"
+	      "                [--tls-cert FILE --tls-key FILE]\n"
 	      "\n"
 	      "Serves the ECI OpenAPI (2018-08-08) and its exec WebSocket on one loopback port.\n"
 	      "  --listen HOST:PORT   where to listen (default 127.0.0.1:0, a free port)\n"
@@ -39,6 +40,8 @@ usage(FILE *f)
 	      "                       also serve Hyper.sh's signed API (HYPER-HMAC-SHA256, the\n"
 	      "                       same key and secret, region us-west-1) in front of that\n"
 	      "                       engine, on --hyper-port (default: a free port)\n"
+	      "  --tls-cert FILE --tls-key FILE\n"
+	      "                       serve HTTPS and WSS with this certificate and key (PEM)\n"
 	      "On start it prints one line: the endpoint and the credentials it accepts.\n",
 	      f);
 }
@@ -87,6 +90,8 @@ parse_args(int argc, char **argv, struct sim_options *o)
 	    {"token-ttl", required_argument, NULL, 'k'},
 	    {"seed", required_argument, NULL, 'S'},
 	    {"hyper-front", required_argument, NULL, 'H'},
+	    {"tls-cert", required_argument, NULL, 'C'},
+	    {"tls-key", required_argument, NULL, 'K'},
 	    {"hyper-port", required_argument, NULL, 'p'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"verbose", no_argument, NULL, 'v'},
@@ -112,6 +117,8 @@ parse_args(int argc, char **argv, struct sim_options *o)
 			break;
 		}
 		case 'f': o->fleet_path = optarg; break;
+		case 'C': o->tls_cert = optarg; break;
+		case 'K': o->tls_key = optarg; break;
 		case 'i': o->key_id = optarg; break;
 		case 's': o->secret = optarg; break;
 		case 'T': o->token = optarg; break;
@@ -163,6 +170,15 @@ parse_args(int argc, char **argv, struct sim_options *o)
 		fprintf(stderr, "fleetsim: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
+	if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
+		fprintf(stderr, "fleetsim: --tls-cert and --tls-key go together\n");
+		return -1;
+	}
+	for (const char *f = o->tls_cert; f != NULL; f = f == o->tls_cert ? o->tls_key : NULL)
+		if (access(f, R_OK) != 0) {
+			fprintf(stderr, "fleetsim: cannot read %s: %s\n", f, strerror(errno));
+			return -1;
+		}
 	return 0;
 }
 
@@ -315,9 +331,9 @@ main(int argc, char **argv)
 	uv_signal_start(&s.sigterm, on_stop, SIGTERM);
 	start_main_processes(&s);
 
-	printf("fleetsim: endpoint=http://%s:%d access-key-id=%s access-key-secret=%s%s%s "
+	printf("fleetsim: endpoint=%s://%s:%d access-key-id=%s access-key-secret=%s%s%s "
 	       "regions=%zu groups=%zu",
-	       s.opt.listen_host, s.port, s.opt.key_id, s.opt.secret,
+	       s.opt.tls_cert ? "https" : "http", s.opt.listen_host, s.port, s.opt.key_id, s.opt.secret,
 	       s.opt.token ? " security-token=" : "", s.opt.token ? s.opt.token : "", s.fleet.nregions,
 	       s.fleet.ngroups);
 	if (s.hyper_on)

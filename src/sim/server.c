@@ -143,7 +143,7 @@ collect_headers(struct lws *wsi, struct params *h)
 static void
 ws_base_url(struct sim *s, char *out, size_t len)
 {
-	snprintf(out, len, "ws://%s:%d", s->opt.listen_host, s->port);
+	snprintf(out, len, "%s://%s:%d", s->opt.tls_cert ? "wss" : "ws", s->opt.listen_host, s->port);
 }
 
 /* Authenticate, inject faults, dispatch. Leaves c->res ready (or a Sync
@@ -206,7 +206,8 @@ api_request(struct sim *s, struct lws *wsi, struct conn *c)
 
 		ws_base_url(s, base, sizeof base);
 		ws = xasprintf("%s/exec/?s=%s", base, token);
-		http = xasprintf("http://%s:%d/exec/http?s=%s", s->opt.listen_host, s->port, token);
+		http = xasprintf("%s://%s:%d/exec/http?s=%s", s->opt.tls_cert ? "https" : "http",
+				 s->opt.listen_host, s->port, token);
 		api_exec_reply(&c->res, ws, http, NULL);
 		free(ws);
 		free(http);
@@ -397,6 +398,13 @@ sim_server_start(struct sim *s)
 	info.max_http_header_pool = 256;
 	info.keepalive_timeout = 30;
 	info.timeout_secs = 30;
+	if (s->opt.tls_cert != NULL) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = s->opt.tls_cert;
+		info.ssl_private_key_filepath = s->opt.tls_key;
+		/* HTTP/1.1 only: the API reads custom headers (x-acs-*) the 1.1 way. */
+		info.alpn = "http/1.1";
+	}
 	s->lws = lws_create_context(&info);
 	if (s->lws == NULL)
 		return fm_error(FM_EIO, "cannot start libwebsockets");

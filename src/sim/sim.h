@@ -37,6 +37,8 @@ struct sim_options {
 	int verbose;
 	const char *hyper_front;   /* unix:///path of the engine behind the Hyper front */
 	int hyper_port;
+	const char *tls_cert;      /* PEM files: serve HTTPS and WSS */
+	const char *tls_key;
 };
 
 typedef void (*child_exit_cb)(void *arg, pid_t pid, int status);

@@ -1,0 +1,87 @@
+"""Hostile input: bytes no container should send, answers no API should give,
+and outer sizes no window should have. fleetmux says what went wrong, keeps
+everything else, and never crashes."""
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hostile import Hostile  # noqa: E402
+from tui import FLEETMUX, Tmux, panes  # noqa: E402
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def fleetmux_pid(tm):
+    """fleetmux runs under the test's sh -c in the tmux pane."""
+    shell = tm.pane_pid()
+    out = subprocess.run(["pgrep", "-P", str(shell), "-x", "fleetmux"], capture_output=True,
+                         text=True).stdout.split()
+    return int(out[0])
+
+
+class HostileInput(unittest.TestCase):
+    def setUp(self):
+        self.api = Hostile()
+        cmd = ("sh -c 'env ALIBABA_CLOUD_ACCESS_KEY_ID=k ALIBABA_CLOUD_ACCESS_KEY_SECRET=s "
+               "%s --endpoint %s --open ok/evil/evil --open ok/big/big; echo fleetmux-exit=$?; sleep 2'" %
+               (FLEETMUX, self.api.endpoint))
+        self.tm = Tmux(cmd, width=160, height=45)
+
+    def tearDown(self):
+        try:
+            if "fleetmux-exit=" not in self.tm.screen():
+                self.tm.keys("C-b", "d")
+            s = self.tm.wait_for(r"fleetmux-exit=\d+", timeout=15)
+            self.assertIn("fleetmux-exit=0", s)
+        finally:
+            self.tm.kill()
+            self.api.stop()
+
+    def test_bytes_answers_and_sizes(self):
+        tm = self.tm
+        # The pane took every hostile byte and still draws what came after.
+        tm.wait_for("survived-the-bytes", timeout=30)
+        pid = fleetmux_pid(tm)
+        tm.keys("C-b", "1")
+        # Typing still reaches the container, and only this pane.
+        tm.type("still-typing")
+        tm.wait_for("still-typing")
+        self.assertIn(b"still-typing", b"".join(self.api.typed))
+        # The title is shown without its control characters, and the
+        # container's title never became the outer terminal's.
+        tm.wait_for("title")
+        self.assertNotIn("\x01", tm.screen())
+        outer_title = tm.tmux("display-message", "-p", "-t", "main", "#{pane_title}").strip()
+        self.assertNotIn("TTTT", outer_title)
+        self.assertNotIn("title", outer_title)
+
+        # Bad answers: each region says it failed; the good one lists.
+        s = tm.wait_for(r"trunc \(0\) error", timeout=20)
+        self.assertRegex(s, r"types \(\d+\)")
+        self.assertRegex(tm.wait_for(r"huge \(0\) error", timeout=30), r"huge \(0\) error")
+        self.assertIn("ok (2)", tm.screen())
+
+        # A 17 MB WebSocket message: that session is refused with a reason.
+        tm.wait_for(r"over 16 MiB", timeout=60)
+        self.assertLess(rss_kb(pid), 400 * 1024, "memory must stay bounded")
+
+        # Outer sizes from 1×1 to 1000×1000 and back.
+        for w, h in ((1, 1), (2, 1), (1000, 1000), (3, 3), (160, 45)):
+            tm.resize(w, h)
+            time.sleep(0.3)
+        tm.wait_for("survived-the-bytes|still-typing", timeout=15)
+        self.assertEqual(len(panes(tm.screen())), 2)
+        self.assertIsNone(subprocess.run(["kill", "-0", str(pid)]).returncode or None)
+
+
+if __name__ == "__main__":
+    unittest.main()
