@@ -38,7 +38,7 @@ ifneq ($(wildcard src/main.c),)
 PROGRAMS += $(BUILD)/fleetmux
 endif
 
-.PHONY: all test demo asan install lint clean deps deps-test unit fuzz
+.PHONY: all test demo asan install lint clean deps deps-test unit fuzz bench
 all: deps $(PROGRAMS)
 
 # Install missing Debian packages once, only when pkg-config misses any.
@@ -85,16 +85,23 @@ asan:
 
 # libFuzzer over the parsers, FUZZ_SECONDS each run (CI runs them briefly).
 FUZZ_SECONDS ?= 60
+# Figures side by side with tmux, through a PTY harness (tests/bench): printed
+# as a table, never passed or failed. BENCH_ARGS, e.g. "--only throughput
+# --repeat 1"; "--markdown FILE" also writes the table with the machine.
+bench: deps-test all
+	BUILD=$(BUILD) /usr/bin/python3 tests/bench/bench.py $(BENCH_ARGS)
+
 # One libFuzzer target for the parsers of network and file input, one for the
 # pane path (bytes -> libvterm -> an off-screen ncurses window); each runs
 # FUZZ_SECONDS over its seeds and regressions.
 FUZZ_TARGETS := proto pane
 fuzz: deps
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
-		SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libfm.a build-fuzz/libapp.a
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" build-fuzz/libfm.a build-fuzz/libapp.a
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build-fuzz/corpus-$$t && \
-		clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+			-fno-sanitize-recover=undefined -Iinclude \
 			$(shell pkg-config --cflags $(PKGS)) tests/fuzz/fuzz_$$t.c \
 			build-fuzz/libapp.a build-fuzz/libfm.a $(LIBS) -o build-fuzz/fuzz_$$t && \
 		echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \

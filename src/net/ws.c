@@ -13,7 +13,8 @@
 #include "fleetmux/util.h"
 
 struct ws_client {
-	struct lws_context *ctx;
+	struct lws_context *ctx;   /* lws writes NULL here once it is wholly gone */
+	uv_loop_t *loop;
 	int insecure;
 };
 
@@ -199,7 +200,9 @@ ws_client_new(uv_loop_t *loop, int insecure, const char *ca_file)
 	info.foreign_loops = loops;
 	info.client_ssl_ca_filepath = ca_file;
 	info.timeout_secs = 15;
+	info.pcontext = &c->ctx;
 	c->ctx = lws_create_context(&info);
+	c->loop = loop;
 	c->insecure = insecure;
 	if (c->ctx == NULL) {
 		free(c);
@@ -214,7 +217,17 @@ ws_client_free(struct ws_client *c)
 {
 	if (c == NULL)
 		return;
+	/* On a loop that is not its own, lws 4.1 destroys a context in two
+	 * calls with the loop run after each (its handles must close first), and
+	 * writes NULL to c->ctx when it is wholly gone. Bounded: a context that
+	 * never finishes is leaked, not waited on. */
 	lws_context_destroy(c->ctx);
+	for (int pass = 0; pass < 2 && c->ctx != NULL; pass++) {
+		for (int i = 0; i < 100 && c->ctx != NULL; i++)
+			uv_run(c->loop, UV_RUN_NOWAIT);
+		if (c->ctx != NULL && pass == 0)
+			lws_context_destroy(c->ctx);
+	}
 	free(c);
 }
 

@@ -114,8 +114,11 @@ docker_parse_containers(const char *json, size_t len, const char *engine, struct
 		g->status = str_or(e, "State", "unknown");
 		g->ip = xstrdup("");
 		labels = cJSON_GetObjectItemCaseSensitive(e, "Labels");
-		cJSON_ArrayForEach(l, labels)
-			if (cJSON_IsString(l))
+		/* An object of strings; in an array the entries have no names
+		 * (found by fuzz_proto). */
+		if (cJSON_IsObject(labels))
+			cJSON_ArrayForEach(l, labels)
+				if (cJSON_IsString(l) && l->string != NULL)
 				params_add(&g->tags, l->string, l->valuestring);
 		g->ncontainers = 1;
 		g->containers = xcalloc(1, sizeof *g->containers);

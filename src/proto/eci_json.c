@@ -158,7 +158,10 @@ eci_parse_groups(const char *json, size_t len, struct fm_group **groups, size_t 
 	*n = k;
 	tc = cJSON_GetObjectItemCaseSensitive(j, "TotalCount");
 	if (total != NULL)
-		*total = cJSON_IsNumber(tc) ? (long)tc->valuedouble : -1;
+		/* a count past what a long holds (or NaN) is no count (found by fuzz_proto) */
+		*total = cJSON_IsNumber(tc) && tc->valuedouble >= 0 && tc->valuedouble < 1e15
+				 ? (long)tc->valuedouble
+				 : -1;
 	{
 		const cJSON *nt = cJSON_GetObjectItemCaseSensitive(j, "NextToken");
 

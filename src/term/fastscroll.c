@@ -52,24 +52,47 @@ has_param(const struct fastscroll *f, int want)
 static void
 csi_final(struct fastscroll *f, unsigned char c, char private)
 {
-	if (c == 'r' && private == 0 && !f->csi_other) {
+	if (c == 'r' && private == 0 && !f->csi_other && f->intermediate == 0) {
 		int top = param(f, 0, 1), bottom = param(f, 1, 0);
 
 		f->region_set = !(top <= 1 && bottom == 0);
 		f->region_top = top;
 		f->region_bottom = bottom;
-	} else if ((c == 'h' || c == 'l') && private == '?' && has_param(f, 69)) {
+	} else if ((c == 'h' || c == 'l') && private == '?' && !f->csi_other && f->intermediate == 0 &&
+		   has_param(f, 69)) {
 		f->lrmm = c == 'h';
-	} else if (c == 'p' && private == 0 && f->csi_other) {
+	} else if (c == 'p' && private == 0 && f->intermediate == '!') {
 		reset_modes(f); /* DECSTR (CSI ! p), a soft reset */
 	}
 }
 
-void
-fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len)
+size_t
+fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len, unsigned char *out)
 {
+	size_t kept = 0;
+
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = data[i];
+
+		/* libvterm 0.1.4 writes past its argument array for a CSI with
+		 * about twenty parameters (found by fuzz_pane): past the limit,
+		 * parameter bytes are dropped, as xterm ignores extra ones. */
+		if (f->state == CSI && ((c >= '0' && c <= '9') || c == ';' || c == ':')) {
+			if (c == ';' || c == ':')
+				f->nseps++;
+			if (f->nseps >= FASTSCROLL_MAX_CSI_ARGS)
+				continue;
+		}
+		if (out != NULL)
+			out[kept] = c;
+		kept++;
+		/* After any non-ASCII byte, libvterm's decoder and combining state
+		 * (a character cut in two, a combining mark) can still change the
+		 * next printed character: it goes through libvterm too. */
+		if (c >= 0x80)
+			f->text_pending = 1;
+		else if (f->state == GROUND && c >= 0x20 && c < 0x7f)
+			f->text_pending = 0;
 
 		if (c == 0x18 || c == 0x1a) { /* CAN, SUB: any sequence ends */
 			f->state = GROUND;
@@ -92,6 +115,8 @@ fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len)
 				f->state = CSI;
 				f->nparams = 0;
 				f->csi_other = 0;
+				f->nseps = 0;
+				f->intermediate = 0;
 				f->private_marker = 0;
 			} else if (f->state == ESC && (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X')) {
 				f->state = STR;
@@ -117,7 +142,9 @@ fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len)
 				else
 					f->csi_other = 1;
 			} else if (c >= 0x20 && c <= 0x2f) {
-				f->csi_other = 1;
+				if (f->intermediate != 0)
+					f->csi_other = 1;
+				f->intermediate = (char)c;
 			} else {
 				f->params[f->nparams] = '\0';
 				if (c >= 0x40 && c <= 0x7e)
@@ -136,14 +163,23 @@ fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len)
 			break;
 		}
 	}
+	return kept;
 }
 
 int
 fastscroll_ready(const struct fastscroll *f, int rows)
 {
-	if (f->state != GROUND || f->lrmm)
+	if (f->state != GROUND || f->lrmm || f->text_pending)
 		return 0;
 	return !f->region_set || (f->region_top <= 1 && (f->region_bottom == 0 || f->region_bottom >= rows));
+}
+
+size_t
+fastscroll_line_len(const unsigned char *line, size_t len)
+{
+	const unsigned char *cr = memchr(line, '\r', len);
+
+	return cr ? (size_t)(cr - line) : len;
 }
 
 size_t
@@ -168,11 +204,12 @@ fastscroll_plain_lines(const unsigned char *data, size_t len, int cols, int max_
 }
 
 void
-fastscroll_batch(struct buf *out, const unsigned char *data, size_t len, int lines, int rows)
+fastscroll_batch(struct buf *out, const unsigned char *data, size_t len, int lines, int rows, int scroll)
 {
 	size_t i = 0;
 
-	buf_printf(out, "\x1b[%dS", lines);
+	if (scroll > 0)
+		buf_printf(out, "\x1b[%dS", scroll);
 	for (int k = 0; k < lines; k++) {
 		const unsigned char *nl = memchr(data + i, '\r', len - i);
 		size_t n = nl ? (size_t)(nl - (data + i)) : len - i;

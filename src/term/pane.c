@@ -2,11 +2,21 @@
  * damage (the recipe in LIBVTERM.md). */
 #include "fleetmux/pane.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RESIZE_SETTLE_MS 50
+
+/* libvterm 0.1.4 writes past its line for a wide glyph on a screen one
+ * column wide (found by fuzz_pane): its screen is never narrower than two
+ * columns; a one-column pane shows the first. */
+static int
+vterm_cols(int cols)
+{
+	return cols < 2 ? 2 : cols;
+}
 
 static void
 mark_rows(struct pane *p, int start, int end)
@@ -109,6 +119,15 @@ cb_bell(void *user)
 	return 1;
 }
 
+/* A line joins the history (which owns text and runs from now on). */
+static void
+history_push(struct pane *p, char *text, struct sb_run *runs, uint16_t nruns)
+{
+	scrollback_push(&p->sb, text, runs, nruns);
+	if (p->copy.active && p->sb.count == p->sb.cap && p->copy.top > 0)
+		p->copy.top--; /* the oldest went: keep the view on the same text */
+}
+
 /* No colour and no attribute that history keeps. */
 static int
 cell_unstyled(const VTermScreenCell *c)
@@ -187,9 +206,7 @@ cb_sb_pushline(int cols, const VTermScreenCell *cells, void *user)
 	if (nruns > 0)
 		runs = xrealloc(runs, nruns * sizeof *runs);
 	/* Trailing blanks are not history. */
-	scrollback_push(&p->sb, xstrndup(text->data, keep), runs, nruns);
-	if (p->copy.active && p->sb.count == p->sb.cap && p->copy.top > 0)
-		p->copy.top--; /* the oldest went: keep the view on the same text */
+	history_push(p, xstrndup(text->data, keep), runs, nruns);
 	return 1;
 }
 
@@ -233,8 +250,14 @@ cb_sb_popline(int cols, VTermScreenCell *cells, void *user)
 				}
 			continue;
 		}
+		/* A wide glyph that does not fit ends the line: libvterm 0.1.4
+		 * crashes on one in the last column (found by fuzz_pane). */
+		if (w == 2 && c + 1 >= cols)
+			break;
 		cells[c].chars[0] = (uint32_t)wc;
 		cells[c].width = (char)(w == 2 ? 2 : 1);
+		if (w == 2)
+			cells[c + 1].chars[0] = (uint32_t)-1; /* its right half, as libvterm marks it */
 		c += w == 2 ? 2 : 1;
 	}
 	for (uint16_t r = 0; r < l.nruns; r++)
@@ -285,7 +308,7 @@ pane_new(uv_loop_t *loop, int rows, int cols, size_t scrollback_lines)
 	p->rows = rows;
 	p->cols = cols;
 	p->dirty = xcalloc((size_t)rows, 1);
-	p->vt = vterm_new(rows, cols);
+	p->vt = vterm_new(rows, vterm_cols(cols));
 	vterm_set_utf8(p->vt, 1);
 	p->vs = vterm_obtain_screen(p->vt);
 	vterm_screen_set_callbacks(p->vs, &screen_cbs, p);
@@ -295,6 +318,7 @@ pane_new(uv_loop_t *loop, int rows, int cols, size_t scrollback_lines)
 	vterm_output_set_callback(p->vt, out_cb, p);
 	fastscroll_init(&p->fs);
 	buf_init(&p->line_scratch);
+	buf_init(&p->feed_scratch);
 	p->cursor_visible = 1;
 	p->cursor_shape = VTERM_PROP_CURSORSHAPE_BLOCK;
 	p->cursor_blink = 1;
@@ -322,6 +346,7 @@ pane_free(struct pane *p)
 	p->rec = NULL;
 	vterm_free(p->vt);
 	buf_free(&p->line_scratch);
+	buf_free(&p->feed_scratch);
 	scrollback_free(&p->sb);
 	free(p->dirty);
 	free(p->region);
@@ -329,6 +354,78 @@ pane_free(struct pane *p)
 	free(p->group_name);
 	free(p->container);
 	uv_close((uv_handle_t *)&p->resize_timer, pane_free_cb);
+}
+
+/* The pen writes plain text: no colour, no attribute history keeps. */
+static int
+pen_plain(struct pane *p)
+{
+	static const VTermAttr flags[] = {VTERM_ATTR_BOLD, VTERM_ATTR_ITALIC, VTERM_ATTR_BLINK,
+					  VTERM_ATTR_REVERSE, VTERM_ATTR_STRIKE};
+	VTermState *st = vterm_obtain_state(p->vt);
+	VTermValue v;
+
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		vterm_state_get_penattr(st, flags[i], &v);
+		if (v.boolean)
+			return 0;
+	}
+	vterm_state_get_penattr(st, VTERM_ATTR_UNDERLINE, &v);
+	if (v.number)
+		return 0;
+	vterm_state_get_penattr(st, VTERM_ATTR_FOREGROUND, &v);
+	if (!VTERM_COLOR_IS_DEFAULT_FG(&v.color))
+		return 0;
+	vterm_state_get_penattr(st, VTERM_ATTR_BACKGROUND, &v);
+	return VTERM_COLOR_IS_DEFAULT_BG(&v.color);
+}
+
+/* Every cell of the bottom row as an erase leaves it. */
+static int
+bottom_row_blank(struct pane *p)
+{
+	static const VTermScreenCellAttrs none;
+	VTermPos pos = {.row = p->rows - 1};
+
+	for (pos.col = 0; pos.col < vterm_cols(p->cols); pos.col++) {
+		VTermScreenCell c;
+
+		memset(&c, 0, sizeof c);
+		vterm_screen_get_cell(p->vs, pos, &c);
+		if (c.chars[0] != 0 || !VTERM_COLOR_IS_DEFAULT_FG(&c.fg) ||
+		    !VTERM_COLOR_IS_DEFAULT_BG(&c.bg) || memcmp(&c.attrs, &none, sizeof none) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* More plain lines than the screen holds, onto a blank bottom row with a
+ * plain pen: the screen's lines go to history through libvterm (one scroll),
+ * the lines that would only pass through the screen go straight to history
+ * as text, and the last rows-1 are written in place. libvterm never sees the
+ * lines in between, so a flood costs about a copy a line. */
+static void
+feed_through(struct pane *p, const unsigned char *data, size_t len, int lines)
+{
+	int keep = p->rows - 1;
+	size_t i = 0;
+	struct buf seq;
+
+	buf_init(&seq);
+	buf_printf(&seq, "\x1b[%dS", keep);
+	vterm_input_write(p->vt, seq.data, seq.len);
+	for (int k = 0; k < lines - keep; k++) {
+		size_t n = fastscroll_line_len(data + i, len - i), end = n;
+
+		while (end > 0 && data[i + end - 1] == ' ')
+			end--; /* trailing blanks are not history */
+		history_push(p, xstrndup((const char *)data + i, end), NULL, 0);
+		i += n + 2;
+	}
+	buf_reset(&seq);
+	fastscroll_batch(&seq, data + i, len - i, keep, p->rows, 0);
+	vterm_input_write(p->vt, seq.data, seq.len);
+	buf_free(&seq);
 }
 
 /* Whole plain lines at the bottom of the screen go in batches (see
@@ -349,15 +446,28 @@ pane_feed(struct pane *p, const unsigned char *data, size_t len)
 		    (n = fastscroll_plain_lines(data, len, p->cols, p->rows - 1, &lines)) > 0 && lines >= 2) {
 			struct buf batch;
 
+			/* (history takes lines only from the primary screen) */
+			if (lines == p->rows - 1 && !p->altscreen && pen_plain(p) && bottom_row_blank(p)) {
+				n = fastscroll_plain_lines(data, len, p->cols, INT_MAX, &lines);
+				if (lines > p->rows - 1) {
+					feed_through(p, data, n, lines);
+					data += n;
+					len -= n;
+					continue;
+				}
+			}
 			buf_init(&batch);
-			fastscroll_batch(&batch, data, n, lines, p->rows);
+			fastscroll_batch(&batch, data, n, lines, p->rows, lines);
 			vterm_input_write(p->vt, batch.data, batch.len);
 			buf_free(&batch);
 		} else {
 			nl = memchr(data, '\n', len);
 			n = nl ? (size_t)(nl - data) + 1 : len;
-			fastscroll_scan(&p->fs, data, n);
-			vterm_input_write(p->vt, (const char *)data, n);
+			buf_reset(&p->feed_scratch);
+			buf_reserve(&p->feed_scratch, n);
+			vterm_input_write(p->vt, p->feed_scratch.data,
+					  fastscroll_scan(&p->fs, data, n,
+							  (unsigned char *)p->feed_scratch.data));
 		}
 		data += n;
 		len -= n;
@@ -378,6 +488,32 @@ resize_settled(uv_timer_t *t)
 	}
 }
 
+/* After a resize, libvterm 0.1.4 keeps scroll margins that no longer fit
+ * and then scrolls with a negative length, and shrinking over lines below
+ * the cursor can leave the cursor above the screen, where the next glyph in
+ * insert mode writes through a NULL line (both found by fuzz_pane). xterm
+ * resets the margins on a resize: do the same, and put the cursor back where
+ * it was, on the screen. */
+static void
+reset_margins(struct pane *p, int rows, int cols)
+{
+	VTermPos cur;
+	struct buf seq;
+	int vcols = vterm_cols(cols);
+
+	vterm_state_get_cursorpos(vterm_obtain_state(p->vt), &cur);
+	cur.row = cur.row < 0 ? 0 : cur.row >= rows ? rows - 1 : cur.row;
+	cur.col = cur.col < 0 ? 0 : cur.col >= vcols ? vcols - 1 : cur.col;
+	buf_init(&seq);
+	/* DECSTBM; DECSLRM only when left/right margins are on (else CSI s
+	 * saves the cursor); then the cursor, absolute now that the region is
+	 * the screen. */
+	buf_printf(&seq, "\x1b[r%s\x1b[%d;%dH", p->fs.lrmm ? "\x1b[s" : "", cur.row + 1, cur.col + 1);
+	vterm_input_write(p->vt, seq.data, seq.len);
+	fastscroll_scan(&p->fs, (const unsigned char *)seq.data, seq.len, NULL);
+	buf_free(&seq);
+}
+
 void
 pane_resize(struct pane *p, int rows, int cols)
 {
@@ -390,7 +526,8 @@ pane_resize(struct pane *p, int rows, int cols)
 		p->dirty = xcalloc((size_t)rows, 1);
 		p->rows = rows;
 		p->cols = cols;
-		vterm_set_size(p->vt, rows, cols);
+		vterm_set_size(p->vt, rows, vterm_cols(cols));
+		reset_margins(p, rows, cols);
 		recorder_resize(p->rec, cols, rows, uv_now(p->resize_timer.loop));
 		vterm_screen_flush_damage(p->vs);
 		p->any_dirty = 0;

@@ -18,7 +18,7 @@
 static void
 scan(struct fastscroll *f, const char *s)
 {
-	fastscroll_scan(f, (const unsigned char *)s, strlen(s));
+	fastscroll_scan(f, (const unsigned char *)s, strlen(s), NULL);
 }
 
 static void
@@ -49,12 +49,31 @@ test_scanner(void **state)
 	assert_true(fastscroll_ready(&f, 24));
 	scan(&f, "\x1b]2;x\x1b\\\x1b[3;4r");      /* ST ends the string */
 	assert_false(fastscroll_ready(&f, 24));
+	scan(&f, "\x1b[%p");                      /* not DECSTR: another intermediate */
+	assert_false(fastscroll_ready(&f, 24));
 	scan(&f, "\x1b[!p");                      /* DECSTR */
+	assert_true(fastscroll_ready(&f, 24));
+	scan(&f, "\x1b[2;5$r");                   /* DECCARA, not DECSTBM */
 	assert_true(fastscroll_ready(&f, 24));
 	scan(&f, "\x1b[>5;9r");                   /* not DECSTBM: a private marker */
 	assert_true(fastscroll_ready(&f, 24));
 	scan(&f, "\x1b[4;8\x18r");                /* CAN cancels */
 	assert_true(fastscroll_ready(&f, 24));
+}
+
+static void
+test_too_many_csi_args(void **state)
+{
+	struct fastscroll f;
+	const char *in = "a\x1b[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;17;18;19;20mb\x1b[;;m";
+	unsigned char out[128];
+	size_t n;
+
+	fastscroll_init(&f);
+	n = fastscroll_scan(&f, (const unsigned char *)in, strlen(in), out);
+	out[n] = '\0';
+	/* Sixteen arguments pass; the rest of the parameters are dropped. */
+	assert_string_equal((char *)out, "a\x1b[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16mb\x1b[;;m");
 }
 
 static void
@@ -89,7 +108,7 @@ test_batch_bytes(void **state)
 	const char *s = "one\r\ntwo\r\n";
 
 	buf_init(&b);
-	fastscroll_batch(&b, (const unsigned char *)s, strlen(s), 2, 10);
+	fastscroll_batch(&b, (const unsigned char *)s, strlen(s), 2, 10, 2);
 	assert_string_equal(b.data, "\x1b[2S\x1b[8;1Hone\x1b[9;1Htwo\x1b[10;1H");
 	buf_free(&b);
 }
@@ -120,7 +139,7 @@ random_input(struct buf *b)
 			int lines = 1 + (int)next(40);
 
 			for (int k = 0; k < lines; k++)
-				buf_printf(b, "%u\r\n", next(1000000));
+				buf_printf(b, "%u%s\r\n", next(1000000), next(4) == 0 ? "   " : "");
 		} else {
 			buf_puts(b, pieces[next(sizeof pieces / sizeof pieces[0])]);
 		}
@@ -216,7 +235,7 @@ test_batches_change_nothing(void **state)
 		random_input(&in);
 		cuts = calloc(in.len + 1, sizeof *cuts);
 		for (size_t i = 0; i <= in.len; i++)
-			cuts[i] = 1 + next(64);
+			cuts[i] = next(4) == 0 ? 1 + next(2048) : 1 + next(64);
 		feed_in_cuts(fast, &in, cuts);
 		feed_in_cuts(slow, &in, cuts);
 		free(cuts);
@@ -235,6 +254,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_scanner),
+	    cmocka_unit_test(test_too_many_csi_args),
 	    cmocka_unit_test(test_plain_lines),
 	    cmocka_unit_test(test_batch_bytes),
 	    cmocka_unit_test(test_batches_change_nothing),

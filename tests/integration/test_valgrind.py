@@ -1,0 +1,61 @@
+"""fleetmux under valgrind for a whole session: two panes, typing, a resize,
+zoom, copy mode, a pane closed, quit. No invalid read or write, no definite
+leak (valgrind's exit code says so), and the session still works."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from eci import BUILD, Fleetsim  # noqa: E402
+from tui import FLEETMUX, Tmux  # noqa: E402
+
+
+# The sanitizer build runs the same session under ASan instead: the two do not mix.
+@unittest.skipIf("asan" in BUILD, "valgrind and ASan do not mix")
+class Valgrind(unittest.TestCase):
+    def test_session(self):
+        self.assertIsNotNone(shutil.which("valgrind"), "valgrind is missing (scripts/deps.sh test)")
+        tmp = tempfile.mkdtemp(prefix="fleetmux-vg-")
+        log = os.path.join(tmp, "valgrind.log")
+        sim = Fleetsim()
+        tm = None
+        try:
+            cmd = ("sh -c 'env HOME=%s ALIBABA_CLOUD_ACCESS_KEY_ID=%s ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s "
+                   "valgrind --log-file=%s --leak-check=full --show-leak-kinds=definite "
+                   "--errors-for-leak-kinds=definite --error-exitcode=99 "
+                   "%s --endpoint %s --open cn-hangzhou/web-frontend-1/nginx "
+                   "--open cn-hangzhou/api-server/api; echo fleetmux-exit=$?; sleep 2'" %
+                   (tmp, sim.key_id, sim.secret, log, FLEETMUX, sim.endpoint))
+            tm = Tmux(cmd, width=160, height=45)
+            tm.wait_for(r"(?s)\[live\].*\[live\]", timeout=120)
+            tm.type("echo hello-$((6*7))")
+            tm.keys("Enter")
+            tm.wait_for("hello-42", timeout=60)
+            tm.resize(120, 40)
+            tm.keys("C-b", "z")
+            tm.keys("C-b", "z")
+            tm.keys("C-b", "[", "k", "k", "q")
+            tm.keys("C-b", "2", "C-b", "x")
+            tm.wait_gone(r"─ 2 ", timeout=60)
+            tm.keys("C-b", "d")
+            s = tm.wait_for(r"fleetmux-exit=\d+", timeout=120)
+            with open(log) as f:
+                report = f.read()
+            self.assertIn("fleetmux-exit=0", s, report[-3000:])
+            self.assertRegex(report, r"ERROR SUMMARY: 0 errors")
+            self.assertNotRegex(report, r"Invalid (read|write)")
+            m = re.search(r"definitely lost: ([\d,]+) bytes", report)
+            self.assertTrue(m is None or m.group(1) == "0", report[-3000:])
+        finally:
+            if tm is not None:
+                tm.kill()
+            sim.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main()
