@@ -27,6 +27,7 @@ struct fastscroll {
 	int region_set;       /* DECSTBM gave a region other than the default */
 	int region_top, region_bottom; /* 1-based, as sent */
 	int lrmm;             /* left/right margin mode (DECLRMM) is on */
+	int printed;          /* a character was printed (REP has one to repeat) */
 	int text_pending;     /* non-ASCII came last: libvterm may hold part of it */
 };
 

@@ -83,6 +83,13 @@ fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len, uns
 			if (f->nseps >= FASTSCROLL_MAX_CSI_ARGS)
 				continue;
 		}
+		/* libvterm 0.1.4 loops for ever on REP (CSI b) when no character
+		 * came before it (found by fuzz_pane): such a REP is cancelled. */
+		if (f->state == CSI && c == 'b' && f->private_marker == 0 && f->intermediate == 0 &&
+		    !f->printed)
+			c = 0x18; /* CAN */
+		if (f->state == GROUND && c >= 0x20 && c != 0x7f)
+			f->printed = 1;
 		if (out != NULL)
 			out[kept] = c;
 		kept++;
@@ -121,8 +128,10 @@ fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len, uns
 			} else if (f->state == ESC && (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X')) {
 				f->state = STR;
 			} else {
-				if (f->state == ESC && c == 'c')
+				if (f->state == ESC && c == 'c') {
 					reset_modes(f); /* RIS */
+					f->printed = 0;
+				}
 				f->state = GROUND;
 			}
 			break;

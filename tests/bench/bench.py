@@ -390,6 +390,50 @@ def bench_sidebar(env, repeat):
         "≤ 16 ms", "max %s over %d keys" % (fmt_ms(max(keys)), len(keys)))
 
 
+# --- 6. hostile bytes -----------------------------------------------------------------
+
+HOSTILE = {
+    "1 MB OSC title": b"\x1b]0;" + b"T" * (1 << 20) + b"\x07",
+    "CSI, huge and negative parameters ×10k": (b"\x1b[99999999;99999999H\x1b[-5;-7H"
+                                               b"\x1b[4294967295A\x1b[99999999999m") * 10000,
+    "1 MB of invalid UTF-8": b"\xff\xfe\xc3\x28\xe2\x82\xf0\x28" * (1 << 17),
+    "100,000 combining marks on one cell": b"e" + b"\xcc\x81" * 100000,
+}
+
+
+def bench_hostile(env):
+    """cat of each payload until the marker after it is drawn: how long the
+    pane (and the whole program) is busy with it."""
+    cols, rows = 120, 42
+    files = {}
+    for i, (name, data) in enumerate(HOSTILE.items()):
+        files[name] = env.write("hostile-%d" % i, "")
+        with open(files[name], "wb") as f:
+            f.write(data + b"\x1b[0m\x1b]0;x\x07\r\n")
+
+    def run(o):
+        out = {}
+        for name, path in files.items():
+            o.quiet(100)
+            t0 = o.send("clear; cat %s; echo E''ND\r" % path)
+            out[name] = o.wait_for("END", timeout=120) - t0
+        return out
+
+    with Fleetsim("--quiet", fleet=env.fleet) as sim:
+        o = start_fleetmux(env, sim, cols, rows, opens=["bench/pane-00001/main"])
+        o.send(PREFIX + b"s")
+        ready(o)
+        fm = run(o)
+        stop_fleetmux(o)
+    t = TmuxRun(env, cols, rows - 1)
+    ready(t.outer, 0.5)
+    tm = run(t.outer)
+    t.stop()
+    for name in HOSTILE:
+        row("hostile", name, fmt_ms(fm[name]), fmt_ms(tm[name]), "no stall > 100 ms",
+            "cat until the next line is drawn")
+
+
 # --- the table --------------------------------------------------------------------
 
 def machine():
@@ -420,7 +464,7 @@ def markdown():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", action="append", help="throughput, latency, fanout, memory, sidebar")
+    ap.add_argument("--only", action="append", help="throughput, latency, fanout, memory, sidebar, hostile")
     ap.add_argument("--lines", type=int, default=2000000, help="seq lines for throughput")
     ap.add_argument("--keys", type=int, default=500)
     ap.add_argument("--fanout-mb", type=int, default=20)
@@ -432,7 +476,7 @@ def main():
         sys.exit("bench: %s is missing; run make first" % FLEETMUX)
     if shutil.which("tmux") is None:
         sys.exit("bench: tmux is missing (scripts/deps.sh test installs it)")
-    want = a.only or ["throughput", "latency", "fanout", "memory", "sidebar"]
+    want = a.only or ["throughput", "latency", "fanout", "memory", "sidebar", "hostile"]
     env = Env()
     print("machine: %s" % machine(), flush=True)
     try:
@@ -446,6 +490,8 @@ def main():
             bench_memory(env, a.memory_lines, timeout=600)
         if "sidebar" in want:
             bench_sidebar(env, a.repeat)
+        if "hostile" in want:
+            bench_hostile(env)
     finally:
         env.remove()
     print()

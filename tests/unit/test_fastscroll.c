@@ -77,6 +77,23 @@ test_too_many_csi_args(void **state)
 }
 
 static void
+test_rep_needs_a_character(void **state)
+{
+	struct fastscroll f;
+	unsigned char out[64];
+	size_t n;
+
+	fastscroll_init(&f);
+	n = fastscroll_scan(&f, (const unsigned char *)"\x1b[3b", 4, out);
+	assert_int_equal(n, 4);
+	assert_memory_equal(out, "\x1b[3\x18", 4); /* cancelled: nothing to repeat */
+	n = fastscroll_scan(&f, (const unsigned char *)"x\x1b[3b", 5, out);
+	assert_memory_equal(out, "x\x1b[3b", 5);
+	n = fastscroll_scan(&f, (const unsigned char *)"\x1b" "c\x1b[b", 5, out);
+	assert_memory_equal(out, "\x1b" "c\x1b[\x18", 5);
+}
+
+static void
 test_plain_lines(void **state)
 {
 	const char *s = "12\r\nabc\r\n\r\nlonger line\r\nx";
@@ -255,6 +272,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_scanner),
 	    cmocka_unit_test(test_too_many_csi_args),
+	    cmocka_unit_test(test_rep_needs_a_character),
 	    cmocka_unit_test(test_plain_lines),
 	    cmocka_unit_test(test_batch_bytes),
 	    cmocka_unit_test(test_batches_change_nothing),
