@@ -122,6 +122,7 @@ class Outer:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             self._read(end - time.monotonic())
+        self.tail = b""  # what was read here is gone: no marker may match in it
 
     def close(self):
         if self.proc.poll() is None:
