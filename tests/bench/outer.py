@@ -13,6 +13,8 @@ import subprocess
 import termios
 import time
 
+from eci import rss_kb  # noqa: F401  (tests/integration, on the path)
+
 
 def set_size(fd, cols, rows):
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
@@ -24,14 +26,6 @@ def cpu_seconds(pid):
         fields = f.read().rsplit(")", 1)[1].split()
     tick = os.sysconf("SC_CLK_TCK")
     return (int(fields[11]) + int(fields[12])) / tick
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 class Timeout(Exception):

@@ -33,6 +33,15 @@ def free_port():
     return port
 
 
+def rss_kb(pid):
+    """A process's resident memory, from /proc."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def pct(s):
     return urllib.parse.quote(str(s), safe="-_.~")
 

@@ -8,26 +8,17 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eci import Fleetsim, free_port  # noqa: E402
+from eci import Fleetsim, free_port, rss_kb  # noqa: E402
 from tui import FLEETMUX, Tmux  # noqa: E402
 
 PANES = 32
 TITLE = re.compile(r"─ (\d+)\*? x/(c-\d+)/main \[([^\]]+)\]")
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 class Chaos(unittest.TestCase):
@@ -61,10 +52,7 @@ class Chaos(unittest.TestCase):
 
     def tearDown(self):
         try:
-            if "fleetmux-exit=" not in self.tm.screen():
-                self.tm.keys("C-b", "d")
-            s = self.tm.wait_for(r"fleetmux-exit=\d+", timeout=20)
-            self.assertIn("fleetmux-exit=0", s)
+            self.assertIn("fleetmux-exit=0", self.tm.quit_fleetmux(timeout=20))
         finally:
             self.tm.kill()
             self.sim.stop()
@@ -73,11 +61,6 @@ class Chaos(unittest.TestCase):
     def states(self):
         """Pane number -> (container, badge), from the titles on screen."""
         return {int(n): (name, state) for n, name, state in TITLE.findall(self.tm.screen())}
-
-    def fleetmux_pid(self):
-        out = subprocess.run(["pgrep", "-P", str(self.tm.pane_pid()), "-x", "fleetmux"],
-                             capture_output=True, text=True).stdout.split()
-        return int(out[0])
 
     def wait_all_live(self, timeout):
         deadline = time.time() + timeout
@@ -91,7 +74,7 @@ class Chaos(unittest.TestCase):
     def test_chaos(self):
         st = self.wait_all_live(60)
         names = {n: name for n, (name, _) in st.items()}
-        pid = self.fleetmux_pid()
+        pid = self.tm.fleetmux_pid()
         sent = {n: [] for n in names}
         down_since, back_after, drops = {}, [], 0
 

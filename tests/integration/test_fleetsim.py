@@ -10,7 +10,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eci import ApiError, Fleetsim  # noqa: E402
+from eci import ApiError, Fleetsim, rss_kb  # noqa: E402
 
 import websockets  # noqa: E402  (Debian's python3-websockets)
 
@@ -293,14 +293,6 @@ class Exec(unittest.TestCase):
         rss, total = asyncio.run(slow())
         self.assertGreater(total, 299000000)
         self.assertLess(rss - rss_before, 64 * 1024, "fleetsim grew by %d kB" % (rss - rss_before))
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 class Faults(unittest.TestCase):

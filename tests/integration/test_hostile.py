@@ -9,23 +9,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hostile import Hostile  # noqa: E402
+from eci import rss_kb  # noqa: E402
 from tui import FLEETMUX, Tmux, panes  # noqa: E402
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def fleetmux_pid(tm):
-    """fleetmux runs under the test's sh -c in the tmux pane."""
-    shell = tm.pane_pid()
-    out = subprocess.run(["pgrep", "-P", str(shell), "-x", "fleetmux"], capture_output=True,
-                         text=True).stdout.split()
-    return int(out[0])
 
 
 class HostileInput(unittest.TestCase):
@@ -38,10 +23,7 @@ class HostileInput(unittest.TestCase):
 
     def tearDown(self):
         try:
-            if "fleetmux-exit=" not in self.tm.screen():
-                self.tm.keys("C-b", "d")
-            s = self.tm.wait_for(r"fleetmux-exit=\d+", timeout=15)
-            self.assertIn("fleetmux-exit=0", s)
+            self.assertIn("fleetmux-exit=0", self.tm.quit_fleetmux())
         finally:
             self.tm.kill()
             self.api.stop()
@@ -50,7 +32,7 @@ class HostileInput(unittest.TestCase):
         tm = self.tm
         # The pane took every hostile byte and still draws what came after.
         tm.wait_for("survived-the-bytes", timeout=30)
-        pid = fleetmux_pid(tm)
+        pid = tm.fleetmux_pid()
         tm.keys("C-b", "1")
         # Typing still reaches the container, and only this pane.
         tm.type("still-typing")

@@ -118,6 +118,23 @@ class Secrets(unittest.TestCase):
             finally:
                 shutil.rmtree(home, ignore_errors=True)
 
+    def test_config_errors_do_not_echo_values(self):
+        home = tempfile.mkdtemp(prefix="fleetmux-home-")
+        try:
+            conf = os.path.join(home, "fleetmux.conf")
+            with open(conf, "w") as f:
+                f.write('[provider "p"]\ntype = eci\naccess-key-secret = %s\n'
+                        'no equals sign %s\n' % (SECRET, SECRET))
+            os.chmod(conf, 0o600)
+            r = subprocess.run([FLEETMUX, "--config", conf, "--check-config"], capture_output=True,
+                               text=True, env={"PATH": os.environ["PATH"], "HOME": home}, timeout=30)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("%s:3" % conf, r.stdout + r.stderr)
+            self.assertIn("%s:4" % conf, r.stdout + r.stderr)
+            self.assertNotIn(SECRET, r.stdout + r.stderr)
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+
     def test_readable_credentials_warn(self):
         with Fleetsim() as sim:
             home = tempfile.mkdtemp(prefix="fleetmux-home-")

@@ -4,7 +4,6 @@ leak (valgrind's exit code says so), and the session still works."""
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest

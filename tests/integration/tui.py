@@ -101,6 +101,18 @@ class Tmux:
     def pane_pid(self):
         return int(self.tmux("display", "-p", "-t", "main", "#{pane_pid}").strip())
 
+    def fleetmux_pid(self):
+        """The fleetmux under the test's sh -c in this pane."""
+        out = subprocess.run(["pgrep", "-P", str(self.pane_pid()), "-x", "fleetmux"],
+                             capture_output=True, text=True).stdout.split()
+        return int(out[0])
+
+    def quit_fleetmux(self, timeout=15):
+        """C-b d unless it already ended; returns the screen with its exit line."""
+        if "fleetmux-exit=" not in self.screen():
+            self.keys("C-b", "d")
+        return self.wait_for(r"fleetmux-exit=\d+", timeout=timeout)
+
     def kill(self):
         self.tmux("kill-server", check=False)
         os.unlink(self.conf.name)
