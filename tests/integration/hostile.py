@@ -52,10 +52,13 @@ class Hostile:
                 pass  # fleetmux closing on us is what some tests want
 
         async def serve():
+            self.done = asyncio.Event()
             server = await websockets.serve(handler, "127.0.0.1", 0, max_size=None)
             self.ws_port = server.sockets[0].getsockname()[1]
             started.set()
-            await asyncio.Future()
+            await self.done.wait()
+            server.close()
+            await server.wait_closed()
 
         self.thread = threading.Thread(target=lambda: self.loop.run_until_complete(serve()),
                                        daemon=True)
@@ -119,4 +122,6 @@ class Hostile:
 
     def stop(self):
         self.http.shutdown()
-        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.http.server_close()
+        self.loop.call_soon_threadsafe(self.done.set)
+        self.thread.join(10)
