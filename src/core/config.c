@@ -15,6 +15,10 @@ static const char *docker_keys[] = {"type", "host", "tls-verify", "cert-path", "
 static const char *hyper_keys[] = {"type", "region", "endpoint", "command", "insecure", NULL};
 static const char *general_keys[] = {"layout", "prefix", "theme", "scrollback", "osc52", "broadcast",
 				     NULL};
+#define NGENERAL (sizeof general_keys / sizeof general_keys[0] - 1)
+_Static_assert(NGENERAL <= sizeof ((struct config *)0)->general_lines /
+				   sizeof ((struct config *)0)->general_lines[0],
+	       "general_lines holds a line for every [fleetmux] key");
 
 /* Debian's inih gives the handler no line number: the reader counts the
  * lines it hands over, one per call. */
@@ -35,7 +39,7 @@ read_line(char *str, int num, void *stream)
 		return NULL;
 	while (n < num - 1 && p->next[n] != '\0' && p->next[n] != '\n')
 		n++;
-	if (p->next[n] == '\n' && n < num - 1)
+	if (n < num - 1 && p->next[n] == '\n')
 		n++;
 	memcpy(str, p->next, (size_t)n);
 	str[n] = '\0';
@@ -115,8 +119,8 @@ handler(void *user, const char *section, const char *key, const char *value)
 		else
 		{
 			params_set(&c->general, key, value);
-			for (int k = 0; general_keys[k]; k++)
-				if (strcmp(general_keys[k], key) == 0 && k < 8)
+			for (size_t k = 0; k < NGENERAL; k++)
+				if (strcmp(general_keys[k], key) == 0)
 					c->general_lines[k] = line;
 		}
 		return 1;
@@ -261,7 +265,7 @@ config_error(struct config *c, int line, const char *fmt, const char *a, const c
 int
 config_general_line(const struct config *c, const char *key)
 {
-	for (int k = 0; general_keys[k] && k < 8; k++)
+	for (size_t k = 0; k < NGENERAL; k++)
 		if (strcmp(general_keys[k], key) == 0)
 			return c->general_lines[k];
 	return 0;

@@ -97,7 +97,7 @@ hyper_sign(struct params *headers, const char *method, const char *path, const c
 		char lower[128];
 		size_t k;
 
-		for (k = 0; headers->v[i].key[k] && k < sizeof lower - 1; k++)
+		for (k = 0; k < sizeof lower - 1 && headers->v[i].key[k]; k++)
 			lower[k] = (char)tolower((unsigned char)headers->v[i].key[k]);
 		lower[k] = '\0';
 		if (strcmp(lower, "content-type") == 0 || strcmp(lower, "content-md5") == 0 ||

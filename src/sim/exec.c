@@ -283,9 +283,11 @@ session_pump(struct exec_session *x)
 		 * be moving the last bytes across; the linger timer decides. */
 	}
 	if (all_output_done(x) && x->exited && x->out_len == 0) {
-		if (x->sync)
+		if (x->sync) {
 			sync_finish(x);
-		else if (x->wsi != NULL)
+			return; /* its descriptors are closed and it may be freed */
+		}
+		if (x->wsi != NULL)
 			lws_callback_on_writable(x->wsi);
 	}
 	poll_update(x);

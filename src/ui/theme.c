@@ -78,7 +78,7 @@ read_line(char *str, int num, void *stream)
 		return NULL;
 	while (n < num - 1 && c->next[n] && c->next[n] != '\n')
 		n++;
-	if (c->next[n] == '\n' && n < num - 1)
+	if (n < num - 1 && c->next[n] == '\n')
 		n++;
 	memcpy(str, c->next, (size_t)n);
 	str[n] = '\0';
