@@ -88,8 +88,11 @@ fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len, uns
 		if (f->state == CSI && c == 'b' && f->private_marker == 0 && f->intermediate == 0 &&
 		    !f->printed)
 			c = 0x18; /* CAN */
-		if (f->state == GROUND && c >= 0x20 && c != 0x7f)
-			f->printed = 1;
+		/* REP is kept only after an ASCII character: after anything else
+		 * (invalid UTF-8, a lone combining mark) libvterm may have nothing
+		 * to repeat. ncurses uses REP for single-byte characters only. */
+		if (f->state == GROUND && c >= 0x20)
+			f->printed = c < 0x7f;
 		if (out != NULL)
 			out[kept] = c;
 		kept++;
@@ -110,15 +113,28 @@ fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len, uns
 			if (c == 0x1b)
 				f->state = ESC;
 			break;
+		case STR_ESC:
+			if (c == '\\') { /* ST */
+				f->state = GROUND;
+				break;
+			}
+			/* Any other ESC ends the string and starts a sequence, as
+			 * libvterm has it (found by fuzz_pane: a CSI inside an OSC). */
+			f->state = ESC;
+			/* fall through */
 		case ESC:
 		case ESC_INTER:
+			/* Inside a sequence, DEL and bytes from 0x80 are ignored, as
+			 * libvterm ignores them (found by fuzz_pane: ESC, 0xac, CSI). */
+			if (c == 0x7f || c >= 0x80)
+				break;
 			if (c == 0x1b) {
 				f->state = ESC;
 			} else if (c < 0x20) {
 				/* a control inside: executed, the sequence goes on */
 			} else if (c < 0x30) {
 				f->state = ESC_INTER;
-			} else if (f->state == ESC && c == '[') {
+			} else if (c == '[') { /* libvterm starts a CSI after intermediates too */
 				f->state = CSI;
 				f->nparams = 0;
 				f->csi_other = 0;
@@ -136,6 +152,8 @@ fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len, uns
 			}
 			break;
 		case CSI:
+			if (c == 0x7f || c >= 0x80)
+				break;
 			if (c == 0x1b) {
 				f->state = ESC;
 			} else if (c < 0x20) {
@@ -166,9 +184,6 @@ fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len, uns
 				f->state = GROUND;
 			else if (c == 0x1b)
 				f->state = STR_ESC;
-			break;
-		case STR_ESC:
-			f->state = c == '\\' ? GROUND : c == 0x1b ? STR_ESC : STR;
 			break;
 		}
 	}
