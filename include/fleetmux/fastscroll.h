@@ -34,8 +34,9 @@ struct fastscroll {
 void fastscroll_init(struct fastscroll *f);
 /* Follows bytes that go to the terminal the usual way, to know the scroll
  * region and the margin mode, and copies them to out (when not NULL, room
- * for len) less what libvterm must not see: CSI parameters past
- * FASTSCROLL_MAX_CSI_ARGS. Returns how many bytes are kept. */
+ * for len) without what libvterm 0.1.4 must not see: CSI parameters past
+ * FASTSCROLL_MAX_CSI_ARGS are dropped, and a REP with no ASCII character
+ * before it is cancelled (CAN). Returns how many bytes are kept. */
 size_t fastscroll_scan(struct fastscroll *f, const unsigned char *data, size_t len, unsigned char *out);
 /* The scanner is outside any escape sequence and any character, and the
  * region is the screen. */

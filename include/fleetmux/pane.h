@@ -31,7 +31,7 @@ struct pane {
 	VTermScreen *vs;
 	struct fastscroll fs;      /* when output may scroll in batches */
 	struct buf line_scratch;   /* a history line being made */
-	struct buf feed_scratch;   /* output on its way to libvterm */
+	struct buf feed_scratch;   /* bytes on their way to libvterm */
 	int rows, cols;            /* terminal size */
 	int top, left;             /* where the content sits on the screen */
 	unsigned char *dirty;      /* one flag a row */

@@ -1,7 +1,8 @@
 /* fastscroll.c: many plain lines scrolled in one step (see fastscroll.h).
- * The scanner follows just enough of ECMA-48 to know where escape
- * sequences begin and end, and the two that change where scrolling
- * happens: DECSTBM (the region) and DECLRMM (left/right margins). */
+ * The scanner follows just enough of ECMA-48, the way libvterm 0.1.4 reads
+ * it, to know where escape sequences begin and end, the two that change
+ * where scrolling happens (DECSTBM, the region; DECLRMM, left/right
+ * margins), and the sequences libvterm must not see. */
 #include "fleetmux/fastscroll.h"
 
 #include <stdlib.h>
@@ -235,8 +236,7 @@ fastscroll_batch(struct buf *out, const unsigned char *data, size_t len, int lin
 	if (scroll > 0)
 		buf_printf(out, "\x1b[%dS", scroll);
 	for (int k = 0; k < lines; k++) {
-		const unsigned char *nl = memchr(data + i, '\r', len - i);
-		size_t n = nl ? (size_t)(nl - (data + i)) : len - i;
+		size_t n = fastscroll_line_len(data + i, len - i);
 
 		buf_printf(out, "\x1b[%d;1H", rows - lines + k);
 		buf_append(out, data + i, n);

@@ -132,9 +132,8 @@ history_push(struct pane *p, char *text, struct sb_run *runs, uint16_t nruns)
 static int
 cell_unstyled(const VTermScreenCell *c)
 {
-	return VTERM_COLOR_IS_DEFAULT_FG(&c->fg) && VTERM_COLOR_IS_DEFAULT_BG(&c->bg) && !c->attrs.bold &&
-	       !c->attrs.underline && !c->attrs.italic && !c->attrs.blink && !c->attrs.reverse &&
-	       !c->attrs.strike;
+	return VTERM_COLOR_IS_DEFAULT_FG(&c->fg) && VTERM_COLOR_IS_DEFAULT_BG(&c->bg) &&
+	       color_attrs(&c->attrs) == A_NORMAL;
 }
 
 /* A line leaves the top of the screen: keep its text and style runs. This
@@ -409,11 +408,11 @@ feed_through(struct pane *p, const unsigned char *data, size_t len, int lines)
 {
 	int keep = p->rows - 1;
 	size_t i = 0;
-	struct buf seq;
+	struct buf *seq = &p->feed_scratch;
 
-	buf_init(&seq);
-	buf_printf(&seq, "\x1b[%dS", keep);
-	vterm_input_write(p->vt, seq.data, seq.len);
+	buf_reset(seq);
+	buf_printf(seq, "\x1b[%dS", keep);
+	vterm_input_write(p->vt, seq->data, seq->len);
 	for (int k = 0; k < lines - keep; k++) {
 		size_t n = fastscroll_line_len(data + i, len - i), end = n;
 
@@ -422,10 +421,9 @@ feed_through(struct pane *p, const unsigned char *data, size_t len, int lines)
 		history_push(p, xstrndup((const char *)data + i, end), NULL, 0);
 		i += n + 2;
 	}
-	buf_reset(&seq);
-	fastscroll_batch(&seq, data + i, len - i, keep, p->rows, 0);
-	vterm_input_write(p->vt, seq.data, seq.len);
-	buf_free(&seq);
+	buf_reset(seq);
+	fastscroll_batch(seq, data + i, len - i, keep, p->rows, 0);
+	vterm_input_write(p->vt, seq->data, seq->len);
 }
 
 /* Whole plain lines at the bottom of the screen go in batches (see
@@ -444,8 +442,6 @@ pane_feed(struct pane *p, const unsigned char *data, size_t len)
 		if (p->rows >= 3 && cur.row == p->rows - 1 && cur.col == 0 &&
 		    fastscroll_ready(&p->fs, p->rows) &&
 		    (n = fastscroll_plain_lines(data, len, p->cols, p->rows - 1, &lines)) > 0 && lines >= 2) {
-			struct buf batch;
-
 			/* (history takes lines only from the primary screen) */
 			if (lines == p->rows - 1 && !p->altscreen && pen_plain(p) && bottom_row_blank(p)) {
 				n = fastscroll_plain_lines(data, len, p->cols, INT_MAX, &lines);
@@ -456,10 +452,9 @@ pane_feed(struct pane *p, const unsigned char *data, size_t len)
 					continue;
 				}
 			}
-			buf_init(&batch);
-			fastscroll_batch(&batch, data, n, lines, p->rows, lines);
-			vterm_input_write(p->vt, batch.data, batch.len);
-			buf_free(&batch);
+			buf_reset(&p->feed_scratch);
+			fastscroll_batch(&p->feed_scratch, data, n, lines, p->rows, lines);
+			vterm_input_write(p->vt, p->feed_scratch.data, p->feed_scratch.len);
 		} else {
 			nl = memchr(data, '\n', len);
 			n = nl ? (size_t)(nl - data) + 1 : len;
