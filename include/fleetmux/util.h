@@ -46,6 +46,11 @@ void buf_append(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Streamed bytes into lines: appends the bytes at *data up to the next '\n'
+ * to line (keeping at most max bytes of one line; the '\n' is not kept) and
+ * returns 1 when the line is whole, 0 when the bytes ran out first. *data
+ * and *len move past what was used; the caller resets line after a line. */
+int buf_take_line(struct buf *line, const unsigned char **data, size_t *len, size_t max);
 /* Drop the first n bytes. */
 void buf_consume(struct buf *b, size_t n);
 /* Hand the data to the caller (who frees it) and leave b empty. */

@@ -175,6 +175,19 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+int
+buf_take_line(struct buf *line, const unsigned char **data, size_t *len, size_t max)
+{
+	const unsigned char *nl = memchr(*data, '\n', *len);
+	size_t n = nl ? (size_t)(nl - *data) : *len;
+	size_t room = line->len < max ? max - line->len : 0;
+
+	buf_append(line, *data, n < room ? n : room);
+	*data += n + (nl != NULL);
+	*len -= n + (nl != NULL);
+	return nl != NULL;
+}
+
 void
 buf_consume(struct buf *b, size_t n)
 {

@@ -100,18 +100,13 @@ on_output(void *arg, int stream, const unsigned char *data, size_t len)
 	struct run_target *t = arg;
 	struct buf *b = &t->line[stream == 2 ? 2 : 1];
 
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] == '\n') {
-			size_t n = b->len;
+	while (buf_take_line(b, &data, &len, 1 << 20)) {
+		size_t n = b->len;
 
-			if (n > 0 && b->data[n - 1] == '\r')
-				n--;
-			emit_line(t, stream, b->data ? b->data : "", n);
-			buf_reset(b);
-			continue;
-		}
-		if (b->len < 1 << 20)
-			buf_putc(b, (char)data[i]);
+		if (n > 0 && b->data[n - 1] == '\r')
+			n--;
+		emit_line(t, stream, b->data ? b->data : "", n);
+		buf_reset(b);
 	}
 }
 

@@ -53,13 +53,9 @@ on_output(void *arg, int stream, const unsigned char *data, size_t len)
 	struct tui_target *t = arg;
 	struct buf *b = &t->line[stream == 2 ? 2 : 1];
 
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] == '\n') {
-			emit(t, stream, b->data ? b->data : "", b->len);
-			buf_reset(b);
-		} else if (b->len < 65536) {
-			buf_putc(b, (char)data[i]);
-		}
+	while (buf_take_line(b, &data, &len, 65536)) {
+		emit(t, stream, b->data ? b->data : "", b->len);
+		buf_reset(b);
 	}
 }
 
