@@ -47,6 +47,15 @@ usage(FILE *f)
 }
 
 static int
+check_readable(const char *path)
+{
+	if (access(path, R_OK) == 0)
+		return 0;
+	fprintf(stderr, "fleetsim: cannot read %s: %s\n", path, strerror(errno));
+	return -1;
+}
+
+static int
 parse_rate(const char *name, const char *v, double *out)
 {
 	char *end;
@@ -174,11 +183,8 @@ parse_args(int argc, char **argv, struct sim_options *o)
 		fprintf(stderr, "fleetsim: --tls-cert and --tls-key go together\n");
 		return -1;
 	}
-	for (const char *f = o->tls_cert; f != NULL; f = f == o->tls_cert ? o->tls_key : NULL)
-		if (access(f, R_OK) != 0) {
-			fprintf(stderr, "fleetsim: cannot read %s: %s\n", f, strerror(errno));
-			return -1;
-		}
+	if (o->tls_cert != NULL && (check_readable(o->tls_cert) < 0 || check_readable(o->tls_key) < 0))
+		return -1;
 	return 0;
 }
 

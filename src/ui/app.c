@@ -188,6 +188,27 @@ renumber(struct app *a)
 		a->panes[i]->number = i + 1;
 }
 
+/* A new pane at the end of the layout for a container, without a session
+ * yet; every pane is laid out again. */
+static struct pane *
+add_pane(struct app *a, const char *region, const char *group_id, const char *group_name,
+	 const char *container)
+{
+	struct pane *p = pane_new(a->loop, 24, 80, a->opt.scrollback ? (size_t)a->opt.scrollback : 10000);
+
+	p->region = xstrdup(region);
+	p->group_id = xstrdup(group_id);
+	p->group_name = xstrdup(group_name);
+	p->container = xstrdup(container);
+	p->on_dirty = pane_dirty;
+	p->arg = a;
+	a->panes[a->npanes++] = p;
+	a->zoomed = -1;
+	renumber(a);
+	app_relayout(a);
+	return p;
+}
+
 static int
 open_pane(struct app *a, int prov, const char *region, const char *group_id, const char *group_name,
 	  const char *container)
@@ -201,18 +222,8 @@ open_pane(struct app *a, int prov, const char *region, const char *group_id, con
 		app_message(a, 1, "at most %d panes", APP_MAX_PANES);
 		return -1;
 	}
-	p = pane_new(a->loop, 24, 80, a->opt.scrollback ? (size_t)a->opt.scrollback : 10000);
-	p->region = xstrdup(region);
-	p->group_id = xstrdup(group_id);
-	p->group_name = xstrdup(group_name);
-	p->container = xstrdup(container);
-	p->on_dirty = pane_dirty;
-	p->arg = a;
+	p = add_pane(a, region, group_id, group_name, container);
 	p->prov = prov;
-	a->panes[a->npanes++] = p;
-	a->zoomed = -1;
-	renumber(a);
-	app_relayout(a);
 	req.cols = (unsigned)p->cols;
 	req.rows = (unsigned)p->rows;
 	s = a->provs[prov]->ops->open_exec(a->provs[prov], &ref, &req, &pane_events, p);
@@ -233,18 +244,8 @@ app_open_pane_local(struct app *a, const char *title)
 
 	if (a->npanes >= APP_MAX_PANES)
 		return -1;
-	p = pane_new(a->loop, 24, 80, a->opt.scrollback ? (size_t)a->opt.scrollback : 10000);
-	p->region = xstrdup("run");
-	p->group_id = xstrdup(title);
-	p->group_name = xstrdup(title);
-	p->container = xstrdup("results");
-	p->on_dirty = pane_dirty;
-	p->arg = a;
+	p = add_pane(a, "run", title, title, "results");
 	p->state = SESSION_OPEN;
-	a->panes[a->npanes++] = p;
-	a->zoomed = -1;
-	renumber(a);
-	app_relayout(a);
 	a->focus = a->npanes - 1;
 	a->sidebar_focus = 0;
 	return a->npanes - 1;
