@@ -1,5 +1,5 @@
 # fleetmux: one Makefile, pkg-config for every dependency.
-# Targets: all test demo asan install lint clean fuzz bench
+# Targets: all test demo asan install uninstall lint clean fuzz bench
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -15,9 +15,9 @@ WARN += -Werror
 endif
 OPT ?= -O2 -g
 SAN ?=
+# No install path is compiled in: the programs find their data beside
+# themselves (src/core/datadir.c), so PREFIX matters to install alone.
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -Iinclude \
-	-DFLEETMUX_THEME_DIR='"$(PREFIX)/share/fleetmux/themes"' \
-	-DFLEETSIM_SHARED_FLEET='"$(PREFIX)/share/fleetmux/demo-fleet.json"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil -lm
 LIBS_TEST = $(shell pkg-config --libs $(PKGS_TEST) 2>/dev/null)
@@ -38,7 +38,7 @@ ifneq ($(wildcard src/main.c),)
 PROGRAMS += $(BUILD)/fleetmux
 endif
 
-.PHONY: all test demo asan install lint clean deps deps-test unit fuzz bench
+.PHONY: all test demo asan install uninstall lint clean deps deps-test unit fuzz bench
 all: deps $(PROGRAMS)
 
 # Install missing Debian packages once, only when pkg-config misses any.
@@ -72,7 +72,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libapp.a $(BUILD)/libsim.a $(BUILD)/li
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS) $(LIBS_TEST)
 
-unit: deps $(UNIT_BIN)
+# A driver of the providers' logs and metrics for the integration tests.
+TOOLS := $(BUILD)/fmwatch
+$(BUILD)/fmwatch: tests/tools/fmwatch.c $(BUILD)/libapp.a $(BUILD)/libfm.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS)
+
+unit: deps $(UNIT_BIN) $(TOOLS)
 
 test: deps-test all unit
 	BUILD=$(BUILD) tests/run.sh
@@ -110,6 +115,14 @@ fuzz: deps
 			tests/fuzz/$$t/regressions || exit 1; \
 	done
 
+# README.md's and fleetmux(1)'s key tables, written from the key tables
+# (test_keyhelp fails when they say anything else).
+.PHONY: keydoc
+keydoc: deps $(BUILD)/keydoc
+	$(BUILD)/keydoc README.md man/fleetmux.1
+$(BUILD)/keydoc: tools/keydoc.c $(BUILD)/libapp.a $(BUILD)/libfm.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS)
+
 demo: all
 	scripts/demo.sh $(BUILD)
 
@@ -121,6 +134,15 @@ install: all
 	install -m 644 tests/fixtures/demo-fleet.json $(DESTDIR)$(PREFIX)/share/fleetmux/
 	@if ls themes/*.theme >/dev/null 2>&1; then \
 		install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/fleetmux/themes/; fi
+
+# What install put there, and the directories it made when nothing else is
+# in them.
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(PROGRAMS))) \
+		$(DESTDIR)$(PREFIX)/share/man/man1/fleetmux.1 $(DESTDIR)$(PREFIX)/share/man/man1/fleetsim.1 \
+		$(DESTDIR)$(PREFIX)/share/fleetmux/demo-fleet.json \
+		$(addprefix $(DESTDIR)$(PREFIX)/share/fleetmux/,$(wildcard themes/*.theme))
+	rmdir $(DESTDIR)$(PREFIX)/share/fleetmux/themes $(DESTDIR)$(PREFIX)/share/fleetmux 2>/dev/null || true
 
 lint:
 	clang-tidy --quiet $(CORE_SRC) $(SIM_SRC) $(APP_SRC) -- $(CFLAGS_ALL)

@@ -10,7 +10,7 @@ build_pkgs="make gcc pkg-config libncurses-dev libvterm-dev libwebsockets-dev
  libcurl4-openssl-dev libssl-dev libuv1-dev libcjson-dev libinih-dev"
 test_pkgs="libcmocka-dev tmux python3 python3-websockets clang
  libclang-rt-14-dev valgrind nodejs npm docker.io busybox-static procps
- asciinema vim less htop openssl"
+ asciinema vim less htop openssl vttest"
 
 case "$want" in
 build) pkgs=$build_pkgs ;;

@@ -1,9 +1,8 @@
 /* fleetmux: a terminal multiplexer for container fleets. argv → options →
  * provider → app. */
 #include <getopt.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <locale.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,66 +10,203 @@
 #include <unistd.h>
 
 #include "fleetmux/app.h"
+#include "fleetmux/cliopt.h"
 #include "fleetmux/config.h"
 #include "fleetmux/debuglog.h"
+#include "fleetmux/logcmd.h"
+#include "fleetmux/logout.h"
+#include "fleetmux/registry.h"
 #include "fleetmux/run.h"
 #include "fleetmux/theme.h"
+#include "fleetmux/version.h"
 
-#define FLEETMUX_VERSION "0.1.0"
+/* The subcommands an option belongs to. */
+enum {
+	MODE_TUI = 1,
+	MODE_RUN = 2,
+	MODE_LOGS = 4,
+	MODE_ALL = MODE_TUI | MODE_RUN | MODE_LOGS,
+};
+
+enum {
+	OPT_ACCESS_KEY_ID = 256,
+	OPT_ACCESS_KEY_SECRET,
+	OPT_SECURITY_TOKEN,
+	OPT_SINCE,
+	OPT_TAIL,
+	OPT_FOLLOW,
+	OPT_GREP,
+	OPT_TIMESTAMPS,
+};
+
+/* Every option, once: getopt_long's tables and both --help texts are made
+ * from it (cliopt.h). --provider's argument and help name the registry's
+ * types; main fills them in. */
+static struct cliopt options[] = {
+    {"provider", 'P', 0, "P", MODE_ALL, 0, NULL},
+    {"endpoint", 'e', 0, "URL", MODE_ALL, 0, "the backend's API (see Providers below)"},
+    {"region", 'r', 0, "ID", MODE_ALL, 1, "only this region, or engine (repeatable)"},
+    {"profile", 'p', 0, "NAME", MODE_ALL, 0, "the credentials profile (see Providers below)"},
+    {"access-key-id", OPT_ACCESS_KEY_ID, 0, "ID", MODE_ALL, 0,
+     "ECI's AccessKey ID (else the environment or\n~/.aliyun/config.json: see Providers below)"},
+    {"access-key-secret", OPT_ACCESS_KEY_SECRET, 0, "SECRET", MODE_ALL, 0, "its secret"},
+    {"security-token", OPT_SECURITY_TOKEN, 0, "TOKEN", MODE_ALL, 0, "an STS token to go with them"},
+    {"open", 'o', 0, "REGION/GROUP/CONTAINER", MODE_TUI, 1,
+     "open a pane at start (GROUP: id or name);\nENGINE/NAME for an engine's container (name or "
+     "id prefix)"},
+    {"layout", 'l', 0, "NAME", MODE_TUI, 0, "tiled, even-horizontal, even-vertical, main-vertical"},
+    {"theme", 'M', 0, "NAME", MODE_TUI, 0, "default, light, solarized-dark, high-contrast, or a file"},
+    {"record", 'R', 0, "DIR", MODE_TUI, 0,
+     "record every pane to DIR as asciicast v2 (C-b r: one pane)"},
+    {"filter", 'f', 0, "EXPR", MODE_RUN | MODE_LOGS, 0,
+     "only the containers that match, as the sidebar's / does"},
+    {"parallel", 'j', 0, "N", MODE_RUN, 0, "at most N targets at a time, 1 to 256 (default 8)"},
+    {"timeout", 't', 0, "S", MODE_RUN, 0, "end a target's command after S seconds"},
+    {"json", 'J', 0, NULL, MODE_RUN | MODE_LOGS, 0, "one JSON object a line"},
+    {"dry-run", 'n', 0, NULL, MODE_RUN, 0, "list the targets, run nothing"},
+    {"since", OPT_SINCE, 0, "DURATION", MODE_LOGS, 0,
+     "only the lines of the last 30s, 10m, 2h, 1d..."},
+    {"tail", OPT_TAIL, 0, "N", MODE_LOGS, 0,
+     "the last N lines of each log (default: the\nbackend's, 500; with --since, all of it)"},
+    {"follow", OPT_FOLLOW, 0, NULL, MODE_LOGS, 0, "then follow the logs until Ctrl-C"},
+    {"grep", OPT_GREP, 0, "RE", MODE_LOGS, 0, "only the lines this POSIX extended regex matches"},
+    {"timestamps", OPT_TIMESTAMPS, 0, NULL, MODE_LOGS, 0, "each line's time after its tag"},
+    {"insecure", 'k', 0, NULL, MODE_ALL, 0, "do not verify TLS certificates"},
+    {"ca-file", 'c', 0, "FILE", MODE_ALL, 0, "trust this CA bundle"},
+    {"sign", 's', 0, "v1|v3", MODE_ALL, 0, "request signature (default v3)"},
+    {"config", 'C', 0, "FILE", MODE_ALL, 0, "the config (default ~/.config/fleetmux/config)"},
+    {"check-config", 'K', 0, NULL, MODE_ALL, 0, "report each bad config line, then exit"},
+    {"debug", 'D', 0, "FILE", MODE_ALL, 0, "log every API call and WebSocket there (secrets masked)"},
+    {"version", 'V', 'V', NULL, MODE_ALL, 0, "print the version and exit"},
+    {"help", 'h', 'h', NULL, MODE_ALL, 0, "print this help and exit"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+#define MAX_OPTIONS (sizeof options / sizeof options[0])
+
+/* --provider names the registry's types, in its argument and its help. */
+static void
+name_provider_types(struct buf *arg, struct buf *help)
+{
+	struct cliopt *o = (struct cliopt *)cliopt_by_id(options, 'P');
+
+	registry_names(arg, "|", "|");
+	buf_puts(help, "only this backend: ");
+	registry_names(help, ", ", " or ");
+	buf_puts(help, " (default:\nthe config's providers, else each found on this machine)");
+	o->arg = arg->data;
+	o->help = help->data;
+}
+
+/* The provider types come from the registry: their names, and what
+ * --endpoint and credentials mean for each. */
+static void
+providers_help(FILE *f)
+{
+	const struct provider_type *t;
+
+	fputs("\nProviders:\n", f);
+	for (size_t i = 0; (t = registry_type(i)) != NULL; i++)
+		fputs(t->help, f);
+}
 
 static void
 usage(FILE *f)
 {
-	fputs("usage: fleetmux [--provider eci|docker|hyper] [--endpoint URL] [--region ID]... [--profile NAME]\n"
-	      "                [--open REGION/GROUP/CONTAINER]... [--layout NAME] [--insecure]\n"
-	      "                [--ca-file FILE] [--sign v1|v3] [--debug FILE] [--version] [--help]\n"
-	      "\n"
-	      "  --provider P        only this backend: eci, docker or hyper (default: the\n"
-	      "                      config's providers, else ECI and the local Docker engine)\n"
-	      "  --endpoint URL      ECI: the OpenAPI endpoint (default https://eci.<region>.aliyuncs.com;\n"
-	      "                      also $FLEETMUX_ECI_ENDPOINT); docker: unix:///PATH or\n"
-	      "                      tcp://HOST:PORT (default $DOCKER_HOST); hyper: https://HOST\n"
-	      "  --region ID         list only this region (repeatable)\n"
-	      "  --profile NAME      the aliyun CLI profile in ~/.aliyun/config.json\n"
-	      "  --open R/G/C        open a pane at start (G: group id or name);\n"
-	      "                      ENGINE/NAME for a Docker container (name or id prefix)\n"
-	      "  --layout NAME       tiled, even-horizontal, even-vertical, main-vertical\n"
-	      "  --insecure          do not verify TLS certificates\n"
-	      "  --ca-file FILE      trust this CA bundle\n"
-	      "  --debug FILE        log every API call and WebSocket there (secrets masked)\n"
-	      "  --sign v1|v3        request signature (default v3)\n"
-	      "  --config FILE       the config (default ~/.config/fleetmux/config)\n"
-	      "  --check-config      report each bad config line, then exit\n"
-	      "  --record DIR        record every pane to DIR as asciicast v2 (C-b r: one pane)\n"
-	      "  --theme NAME        default, light, solarized-dark, high-contrast, or a file\n"
-	      "\n"
-	      "Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET\n"
-	      "(/ ALIBABA_CLOUD_SECURITY_TOKEN), else the aliyun CLI's ~/.aliyun/config.json.\n"
-	      "\n"
-	      "Keys: C-b is the prefix. C-b arrows/hjkl focus, z zoom, x close, Space next layout,\n"
-	      "Tab sidebar/panes, q pane numbers, s hide sidebar, { } swap, d quit, C-b C-b sends C-b.\n"
-	      "Sidebar: j/k move, Enter open, Space mark, o open marked, / filter, r refresh,\n"
-	      "Left/Right fold.\n",
+	struct buf b;
+
+	buf_init(&b);
+	cliopt_synopsis(options, MODE_TUI, "usage: fleetmux", NULL, 80, &b);
+	buf_puts(&b, "       fleetmux run [OPTIONS] -- CMD [ARGS...]   (fleetmux run --help says more)\n"
+		     "       fleetmux logs [OPTIONS] [TARGET...]      (fleetmux logs --help says more)\n"
+		     "\nOptions:\n");
+	cliopt_help(options, MODE_TUI, 0, &b);
+	buf_puts(&b, "\nOptions of fleetmux run and fleetmux logs (with those above but --open,\n"
+		     "--layout, --theme and --record):\n");
+	cliopt_help(options, MODE_RUN | MODE_LOGS, 1, &b);
+	buf_puts(&b, "\nOptions of fleetmux run only:\n");
+	cliopt_help(options, MODE_RUN, 1, &b);
+	buf_puts(&b, "\nOptions of fleetmux logs only:\n");
+	cliopt_help(options, MODE_LOGS, 1, &b);
+	fputs(b.data, f);
+	buf_free(&b);
+	providers_help(f);
+	fputs("\n"
+	      "Keys: C-b is the prefix (prefix = in the config's [fleetmux]). Inside fleetmux,\n"
+	      "C-b ? (or ? in the sidebar) lists every key as bound, C-b : runs any action or\n"
+	      "command by its name, C-b ~ shows every message in full; fleetmux(1) lists the\n"
+	      "keys too. In the sidebar: j/k move, Enter opens, Space marks, C-b d quits.\n",
 	      f);
+}
+
+/* A subcommand's usage: its synopsis, what it does (text), its options
+ * from the one table, and the providers it can use. */
+static void
+subcommand_usage(FILE *f, int mode, const char *usage, const char *args, const char *text)
+{
+	struct buf b;
+
+	buf_init(&b);
+	cliopt_synopsis(options, mode, usage, args, 80, &b);
+	fputs(b.data, f);
+	fputs(text, f);
+	buf_reset(&b);
+	cliopt_help(options, mode, 0, &b);
+	fputs(b.data, f);
+	buf_free(&b);
+	providers_help(f);
 }
 
 static void
 run_usage(FILE *f)
 {
-	fputs("usage: fleetmux run [--provider P] [--endpoint URL] [--region R]... [--filter EXPR]\n"
-	      "                    [--parallel N] [--timeout S] [--json] [--config FILE] -- CMD [ARGS...]\n"
-	      "\n"
+	subcommand_usage(f, MODE_RUN, "usage: fleetmux run", "-- CMD [ARGS...]",
+			 "\n"
 	      "Runs CMD on every running container that matches (no TTY, stdin closed), at most N\n"
 	      "at a time (default 8), and prints each line it writes as\n"
 	      "  group/container | line        (stdout)\n"
 	      "  group/container ! line        (stderr)\n"
-	      "  group/container = exit N (T ms)\n"
-	      "or, with --json, one object a line: {\"target\",\"stream\",\"data\"}, then\n"
-	      "{\"target\",\"exit_code\",\"duration_ms\"[,\"error\"]} for each target.\n"
-	      "--filter matches as the sidebar's / does: name, id, status, zone, IP, tag=value,\n"
-	      "container name or image. A progress bar goes to stderr when it is a terminal.\n"
-	      "Exit status: 0 when every target exited 0, 1 when any failed, 3 when none matched.\n",
-	      f);
+	      "  group/container = exit N (T ms)    or    group/container = failed: why (T ms)\n"
+	      "(where short names collide: provider/region/group-id/container, or engine/container\n"
+	      "for Docker and Hyper), then the failed targets by name on stderr. With --json, one object\n"
+	      "a line: {\"target\",\"provider\",\"region\",\"group_id\",\"container\",\"stream\",\"data\"},\n"
+	      "then {...,\"exit_code\",\"duration_ms\"[,\"error\"]} for each target.\n"
+	      "--filter matches as the sidebar's / does (name, id, status, zone, IP, tag=value);\n"
+	      "where it names containers (name or image), only those run, not their neighbours.\n"
+	      "--region picks regions, or engines for Docker and Hyper. --dry-run lists the targets\n"
+	      "and runs nothing. A progress bar goes to stderr when it is a terminal.\n"
+	      "\n"
+	      "A command runs at most once: if the connection drops after it started, the target\n"
+	      "fails, the command is ended in the container (or reported as \"it may still be\n"
+	      "running\") and never run again. --timeout, Ctrl-C and a closed stdout end it in\n"
+	      "the container too, and say whether it is gone.\n"
+	      "Exit status: 0 when every target exited 0, 1 when any failed or a provider could\n"
+	      "not start, 3 when none matched, 130 after Ctrl-C, 143 after SIGTERM, 141 when stdout\n"
+	      "closed.\n"
+	      "\nOptions:\n");
+}
+
+static void
+logs_usage(FILE *f)
+{
+	subcommand_usage(f, MODE_LOGS, "usage: fleetmux logs", "[TARGET...]",
+			 "\n"
+	      "Prints the logs of every running container that matches, merged by time, each\n"
+	      "line after its group/container tag (coloured on a terminal; | for stdout, ! for\n"
+	      "stderr where the backend tells them apart), then exits; with --follow, goes on\n"
+	      "printing what comes until Ctrl-C or SIGTERM. --json prints one object a line:\n"
+	      "{\"target\":\"region/group/container\",\"ts\":\"RFC3339\",\"stream\":\"stdout|stderr\",\n"
+	      "\"line\":\"...\"}.\n"
+	      "Targets: --filter and --region as for fleetmux run; each TARGET names containers\n"
+	      "as GROUP (every container of it, by name or id), GROUP/CONTAINER,\n"
+	      "REGION/GROUP/CONTAINER or ENGINE/CONTAINER.\n"
+	      "ECI gives at most 2000 lines a container a call: a longer backlog is cut at its\n"
+	      "front.\n"
+	      "Exit status: 0 when every log was read (and after Ctrl-C or SIGTERM with\n"
+	      "--follow), 1 when a target, a listing or a provider failed (said on stderr,\n"
+	      "naming it; the other targets' lines are printed all the same), 3 when none\n"
+	      "matched, 130 or 143 when a backlog was interrupted, 141 when stdout closed.\n"
+	      "\nOptions:\n");
 }
 
 static char **
@@ -84,185 +220,224 @@ push(char **v, size_t *n, const char *s)
 
 struct cli {
 	const char *provider;       /* --provider, or NULL */
-	const char *endpoint;
-	const char *profile;
-	const char *key_id, *secret, *token;
-	const char *ca_file;
+	struct provider_overrides o;
 	const char *config_path;
-	int insecure, sign_v1, check_config;
-	char **regions;
+	int check_config;
+	unsigned mode;              /* MODE_TUI, MODE_RUN (fleetmux run) or MODE_LOGS */
+	char **run_argv;            /* run's or logs' arguments, as getopt reads them */
+	struct logs_options logs;
+	int cli_layout;             /* --layout, or -1 */
+	const char *cli_theme;      /* --theme, or NULL */
+	size_t nregions, nopen;
 };
 
-/* A command from the config runs through the container's shell. */
-static char **
-shell_command(const char *cmd, char *store[4])
+/* One option: 0 to go on, 2 for a bad value (said on stderr), -1 after
+ * --help or --version (printed: main returns 0). */
+static const char *
+mode_name(unsigned mode)
 {
-	if (cmd == NULL || *cmd == '\0')
-		return NULL;
-	store[0] = "/bin/sh";
-	store[1] = "-c";
-	store[2] = (char *)cmd;
-	store[3] = NULL;
-	return store;
+	return mode == MODE_RUN ? "fleetmux run" : mode == MODE_LOGS ? "fleetmux logs" : "fleetmux";
 }
 
 static int
-env_true(const char *name)
+take_option(struct cli *cli, struct app_options *ao, struct run_options *ro, int ch)
 {
-	const char *v = getenv(name);
+	const char *who = mode_name(cli->mode);
 
-	return v != NULL && *v && strcmp(v, "0") != 0 && strcmp(v, "false") != 0;
-}
-
-static struct provider *
-make_eci(uv_loop_t *loop, const struct cli *c, const struct params *kv, char **cmd)
-{
-	struct eci_options o;
-	const char *sign = kv ? params_get(kv, "sign") : NULL;
-	const char *ins = kv ? params_get(kv, "insecure") : NULL;
-
-	memset(&o, 0, sizeof o);
-	o.endpoint = c->endpoint ? c->endpoint : kv ? params_get(kv, "endpoint") : NULL;
-	if (o.endpoint == NULL)
-		o.endpoint = getenv("FLEETMUX_ECI_ENDPOINT");
-	o.key_id = c->key_id;
-	o.secret = c->secret;
-	o.token = c->token;
-	o.profile = c->profile ? c->profile : kv ? params_get(kv, "profile") : NULL;
-	o.sign_v1 = c->sign_v1 || (sign && strcmp(sign, "v1") == 0);
-	o.insecure = c->insecure || (ins && strcmp(ins, "true") == 0);
-	o.ca_file = c->ca_file ? c->ca_file : kv ? params_get(kv, "ca-file") : NULL;
-	o.default_command = cmd;
-	return eci_provider_new(loop, &o);
-}
-
-static struct provider *
-make_docker(uv_loop_t *loop, const struct cli *c, const char *name, const struct params *kv, int hyper,
-	    char **cmd)
-{
-	struct docker_options o;
-	const char *tls = kv ? params_get(kv, "tls-verify") : NULL;
-	const char *ins = kv ? params_get(kv, "insecure") : NULL;
-	char *ak = NULL, *sk = NULL, *region = NULL, *url = NULL, *certs = NULL;
-	struct provider *p;
-
-	memset(&o, 0, sizeof o);
-	o.name = name;
-	o.default_command = cmd;
-	o.insecure = c->insecure || (ins && strcmp(ins, "true") == 0);
-	if (hyper) {
-		if (hyper_creds_load(&ak, &sk, &region) < 0)
-			return NULL;
-		if (kv && params_get(kv, "region"))
-			o.region = params_get(kv, "region");
-		else
-			o.region = region ? region : "us-west-1";
-		o.hyper = 1;
-		o.access_key = ak;
-		o.secret_key = sk;
-		o.host = c->endpoint ? c->endpoint : kv ? params_get(kv, "endpoint") : NULL;
-		if (o.host == NULL)
-			o.host = url = xasprintf("https://%s.hyper.sh", o.region);
-	} else {
-		o.host = c->endpoint ? c->endpoint : kv ? params_get(kv, "host") : NULL;
-		if (o.host == NULL)
-			o.host = getenv("DOCKER_HOST");
-		o.tls_verify = tls ? strcmp(tls, "true") == 0 : env_true("DOCKER_TLS_VERIFY");
-		o.cert_path = kv && params_get(kv, "cert-path") ? params_get(kv, "cert-path")
-								: getenv("DOCKER_CERT_PATH");
-		if (o.tls_verify && o.cert_path == NULL)
-			o.cert_path = certs = xasprintf("%s/.docker", getenv("HOME") ? getenv("HOME") : "");
-	}
-	p = docker_provider_new(loop, &o);
-	free(ak);
-	free(sk);
-	free(region);
-	free(url);
-	free(certs);
-	return p;
-}
-
-/* Does the local engine's socket answer? (Used only without a config.) */
-static int
-docker_socket_answers(const char *host)
-{
-	struct sockaddr_un sa;
-	int fd, ok;
-
-	if (host != NULL && strncmp(host, "unix://", 7) != 0)
-		return 1; /* a remote engine named by DOCKER_HOST: try it */
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", host ? host + 7 : "/var/run/docker.sock");
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
-		return 0;
-	ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-	close(fd);
-	return ok;
-}
-
-/* Providers: --provider alone; else the config file's; else ECI when there
- * are credentials, plus the local Docker engine when its socket answers. */
-static int
-build_providers(uv_loop_t *loop, const struct cli *c, struct config *cfg, struct provider **out,
-		char *cmdstore[][4])
-{
-	/* Without --provider, --endpoint is ECI's: engines keep their own hosts. */
-	struct cli docker_cli = *c;
-	int n = 0;
-
-	docker_cli.endpoint = NULL;
-	if (c->provider != NULL) {
-		if (strcmp(c->provider, "eci") == 0)
-			out[n] = make_eci(loop, c, NULL, NULL);
-		else if (strcmp(c->provider, "docker") == 0)
-			out[n] = make_docker(loop, c, "local", NULL, 0, NULL);
-		else if (strcmp(c->provider, "hyper") == 0)
-			out[n] = make_docker(loop, c, "hyper", NULL, 1, NULL);
-		else
-			return fm_error(FM_EINVAL, "--provider: '%s' is not eci, docker or hyper", c->provider);
-		if (out[n] == NULL)
-			return -FM_EINVAL;
-		return 1;
-	}
-	if (cfg->nprovs > 0) {
-		for (size_t i = 0; i < cfg->nprovs && n < APP_MAX_PROVIDERS; i++) {
-			struct provider_conf *pc = &cfg->provs[i];
-			char **cmd = shell_command(params_get(&pc->kv, "command"), cmdstore[n]);
-			struct provider *p;
-
-			if (pc->type == NULL)
-				continue;
-			if (strcmp(pc->type, "eci") == 0)
-				p = make_eci(loop, c, &pc->kv, cmd);
-			else
-				p = make_docker(loop, &docker_cli, pc->name, &pc->kv,
-						strcmp(pc->type, "hyper") == 0, cmd);
-			if (p == NULL)
-				return fm_error(FM_EINVAL, "provider \"%s\": %s", pc->name, fm_error_message());
-			free(p->name);
-			p->name = xstrdup(pc->name);
-			out[n++] = p;
+	switch (ch) {
+	case 'P': cli->provider = optarg; break;
+	case 'e': cli->o.endpoint = optarg; break;
+	case 'r': ao->regions = push(ao->regions, &cli->nregions, optarg); break;
+	case 'p': cli->o.profile = optarg; break;
+	case 'o': ao->open = push(ao->open, &cli->nopen, optarg); break;
+	case 'l':
+		if (layout_from_name(optarg) < 0) {
+			fprintf(stderr, "fleetmux: --layout: '%s' is not one of tiled, "
+					"even-horizontal, even-vertical, main-vertical\n", optarg);
+			return 2;
 		}
-		return n;
-	}
-	{
-		struct provider *p = make_eci(loop, c, NULL, NULL);
+		cli->cli_layout = layout_from_name(optarg);
+		break;
+	case 'k': cli->o.insecure = 1; break;
+	case 'D':
+		if (debuglog_open(optarg) < 0) {
+			fprintf(stderr, "%s: %s\n", who, fm_error_message());
+			return 2;
+		}
+		debuglog("fleetmux %s: the log of API calls and WebSockets, secrets masked",
+			 FLEETMUX_VERSION);
+		break;
+	case 'c': cli->o.ca_file = optarg; break;
+	case 's':
+		if (strcmp(optarg, "v1") != 0 && strcmp(optarg, "v3") != 0) {
+			fprintf(stderr, "%s: --sign takes v1 or v3\n", who);
+			return 2;
+		}
+		cli->o.sign_v1 = strcmp(optarg, "v1") == 0;
+		break;
+	case OPT_ACCESS_KEY_ID: cli->o.key_id = optarg; break;
+	case OPT_ACCESS_KEY_SECRET: cli->o.secret = optarg; break;
+	case OPT_SECURITY_TOKEN: cli->o.token = optarg; break;
+	case 'C': cli->config_path = optarg; break;
+	case 'K': cli->check_config = 1; break;
+	case 'f': ro->filter = optarg; break;
+	case 'j': {
+		char *end;
+		long n = strtol(optarg, &end, 10);
 
-		if (p != NULL)
-			out[n++] = p;
+		if (*optarg == '\0' || *end != '\0' || n < 1 || n > 256) {
+			fprintf(stderr, "fleetmux run: --parallel takes 1 to 256, not '%s'\n", optarg);
+			return 2;
+		}
+		ro->parallel = (int)n;
+		break;
 	}
-	if (docker_socket_answers(getenv("DOCKER_HOST"))) {
-		struct provider *p = make_docker(loop, &docker_cli, "local", NULL, 0, NULL);
+	case 't': {
+		char *end;
+		long t = strtol(optarg, &end, 10);
 
-		if (p != NULL)
-			out[n++] = p;
+		if (*optarg == '\0' || *end != '\0' || t < 1 || t > 86400 * 7) {
+			fprintf(stderr, "fleetmux run: --timeout takes whole seconds (1 or more), not '%s'\n",
+				optarg);
+			return 2;
+		}
+		ro->timeout = (int)t;
+		break;
 	}
-	if (n == 0)
-		return fm_error(FM_EAUTH, "no providers: no ECI credentials "
-					  "(ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET or the aliyun CLI)\n"
-					  "and no Docker engine at %s",
-				getenv("DOCKER_HOST") ? getenv("DOCKER_HOST") : "/var/run/docker.sock");
+	case 'J': ro->json = 1; break;
+	case OPT_SINCE:
+		if (logout_duration_parse(optarg, &cli->logs.since_seconds) < 0) {
+			fprintf(stderr, "fleetmux logs: --since: %s\n", fm_error_message());
+			return 2;
+		}
+		break;
+	case OPT_TAIL: {
+		char *end;
+		long n = strtol(optarg, &end, 10);
+
+		if (*optarg == '\0' || *end != '\0' || n < 0 || n > 1000000) {
+			fprintf(stderr, "fleetmux logs: --tail takes a number of lines (0 or more), not '%s'\n",
+				optarg);
+			return 2;
+		}
+		cli->logs.tail = (int)n;
+		break;
+	}
+	case OPT_FOLLOW: cli->logs.follow = 1; break;
+	case OPT_TIMESTAMPS: cli->logs.timestamps = 1; break;
+	case OPT_GREP: {
+		regex_t re;
+		int err = regcomp(&re, optarg, REG_EXTENDED | REG_NOSUB);
+
+		if (err != 0) {
+			char msg[128];
+
+			regerror(err, &re, msg, sizeof msg);
+			fprintf(stderr, "fleetmux logs: --grep: '%s': %s\n", optarg, msg);
+			return 2;
+		}
+		regfree(&re);
+		cli->logs.grep = optarg;
+		break;
+	}
+	case 'n': ro->dry_run = 1; break;
+	case 'R': ao->record_dir = optarg; break;
+	case 'M': cli->cli_theme = optarg; break;
+	case 'V': printf("fleetmux %s\n", FLEETMUX_VERSION); return -1;
+	case 'h':
+		if (cli->mode == MODE_RUN)
+			run_usage(stdout);
+		else if (cli->mode == MODE_LOGS)
+			logs_usage(stdout);
+		else
+			usage(stdout);
+		return -1;
+	}
+	return 0;
+}
+
+/* An option getopt refused: say which and why, then the usage. An option
+ * of the other mode says where it belongs. */
+static void
+refuse_option(const struct cli *cli, int ch, const char *arg)
+{
+	const char *who = mode_name(cli->mode);
+	const struct cliopt *o = cliopt_by_name(options, arg);
+	int named = o != NULL && arg[0] == '-' && arg[1] == '-';
+
+	if (ch == ':')
+		fprintf(stderr, "%s: %s needs an argument (%s)\n\n", who, arg,
+			o && o->arg ? o->arg : "see below");
+	else if (named && o->modes == (MODE_RUN | MODE_LOGS))
+		fprintf(stderr, "%s: --%s is an option of fleetmux run and fleetmux logs (fleetmux run "
+				"--%s ...)\n\n", who, o->name, o->name);
+	else if (named && (o->modes == MODE_RUN || o->modes == MODE_LOGS))
+		fprintf(stderr, "%s: --%s is an option of %s (%s --%s ...)\n\n", who, o->name,
+			mode_name(o->modes), mode_name(o->modes), o->name);
+	else if (named && o->modes == MODE_TUI)
+		fprintf(stderr, "%s: --%s is not an option of %s, only of fleetmux itself\n\n",
+			who, o->name, who);
+	else if (arg[0] == '-' && arg[1] == '-')
+		fprintf(stderr, "%s: unknown option '%.*s'\n\n", who, (int)strcspn(arg, "="), arg);
+	else
+		fprintf(stderr, "%s: unknown option '%s'\n\n", who, arg);
+	if (cli->mode == MODE_RUN)
+		run_usage(stderr);
+	else if (cli->mode == MODE_LOGS)
+		logs_usage(stderr);
+	else
+		usage(stderr);
+}
+
+/* The options of one mode, from argv[1] up to optind: 0, or as
+ * take_option. */
+static int
+parse_mode(struct cli *cli, struct app_options *ao, struct run_options *ro, int argc, char **argv,
+	   unsigned mode)
+{
+	struct option longs[MAX_OPTIONS];
+	struct buf shorts;
+	int ch, rc = 0;
+
+	buf_init(&shorts);
+	/* "+": the TUI's options end at the first word (run, or a stray one);
+	 * ":": a missing argument is told apart from an unknown option. */
+	cliopt_getopt(options, mode, longs, MAX_OPTIONS, mode == MODE_TUI ? "+:" : ":", &shorts);
+	opterr = 0;
+	optind = 0; /* glibc: start afresh, from argv[1] */
+	while (rc == 0 && (ch = getopt_long(argc, argv, shorts.data, longs, NULL)) != -1) {
+		if (ch == '?' || ch == ':') {
+			char letter[3] = {'-', (char)optopt, '\0'};
+
+			refuse_option(cli, ch, optopt && optopt < 256 && ch == '?' ? letter : argv[optind - 1]);
+			rc = 2;
+		} else {
+			rc = take_option(cli, ao, ro, ch);
+		}
+	}
+	buf_free(&shorts);
+	return rc;
+}
+
+/* The providers, through the registry; each that failed is told on stderr
+ * (and, for the TUI, kept in warnings, which the caller frees). */
+static int
+build_providers(uv_loop_t *loop, const struct cli *c, const struct config *cfg, struct provider_set *set,
+		char ***warnings)
+{
+	struct fm_cause why;
+	size_t nw = 0;
+	int n = registry_build(set, loop, c->provider, cfg, &c->o, &why);
+
+	*warnings = NULL;
+	for (int i = 0; i < set->nfailed; i++) {
+		const struct provider_failure *f = &set->failed[i];
+
+		fprintf(stderr, "fleetmux: provider \"%s\": %s\n", f->name, f->cause.msg);
+		*warnings = push(*warnings, &nw, xasprintf("provider \"%s\": %s", f->name, f->cause.msg));
+	}
+	if (n < 0)
+		fprintf(stderr, "fleetmux: %s\n", why.msg);
 	return n;
 }
 
@@ -318,6 +493,18 @@ check_settings(struct config *cfg, struct app_options *ao)
 	}
 	if ((v = params_get(&cfg->general, "theme")) != NULL)
 		ao->theme = v;
+	if ((v = params_get(&cfg->general, "sidebar-width")) != NULL) {
+		long n = strtol(v, &end, 10);
+
+		if (*end != '\0' || n < APP_SIDEBAR_MIN || n > APP_SIDEBAR_MAX) {
+			char range[32];
+
+			snprintf(range, sizeof range, "%d to %d", APP_SIDEBAR_MIN, APP_SIDEBAR_MAX);
+			config_error(cfg, config_general_line(cfg, "sidebar-width"),
+				     "sidebar-width must be a number of columns from %s, not '%s'", range, v);
+		} else
+			ao->sidebar_width = (int)n;
+	}
 	for (size_t i = 0; i < cfg->nbindings; i++) {
 		const struct config_binding *b = &cfg->bindings[i];
 		int k = key_from_name(b->key);
@@ -338,202 +525,181 @@ check_settings(struct config *cfg, struct app_options *ao)
 	}
 }
 
-int
-main(int argc, char **argv)
+/* The config, the theme, the providers, then the TUI or run: what main
+ * returns. */
+static int
+start(struct cli *cli, struct app_options *ao, struct run_options *ro)
 {
-	static const struct option longs[] = {
-	    {"provider", required_argument, NULL, 'P'},
-	    {"endpoint", required_argument, NULL, 'e'},
-	    {"region", required_argument, NULL, 'r'},
-	    {"profile", required_argument, NULL, 'p'},
-	    {"open", required_argument, NULL, 'o'},
-	    {"layout", required_argument, NULL, 'l'},
-	    {"insecure", no_argument, NULL, 'k'},
-	    {"ca-file", required_argument, NULL, 'c'},
-	    {"sign", required_argument, NULL, 's'},
-	    {"access-key-id", required_argument, NULL, 'I'},
-	    {"access-key-secret", required_argument, NULL, 'S'},
-	    {"security-token", required_argument, NULL, 'T'},
-	    {"config", required_argument, NULL, 'C'},
-	    {"check-config", no_argument, NULL, 'K'},
-	    {"filter", required_argument, NULL, 'f'},
-	    {"parallel", required_argument, NULL, 'j'},
-	    {"timeout", required_argument, NULL, 't'},
-	    {"json", no_argument, NULL, 'J'},
-	    {"record", required_argument, NULL, 'R'},
-	    {"theme", required_argument, NULL, 'M'},
-	    {"debug", required_argument, NULL, 'D'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	struct cli cli;
-	struct app_options ao;
-	struct provider *provs[APP_MAX_PROVIDERS];
-	char *cmdstore[APP_MAX_PROVIDERS][4];
+	struct provider_set set;
+	char **warnings;
 	struct config cfg;
 	struct app app;
 	uv_loop_t loop;
-	size_t nregions = 0, nopen = 0;
 	char *cfg_path;
-	int ch, rc, nprovs, cfg_rc, run_mode = 0, cli_layout = -1;
-	const char *cli_theme = NULL;
+	int rc = 1, nprovs, cfg_rc;
 	struct theme theme;
 	struct buf theme_errors;
-	struct run_options ro = {.parallel = 8};
+	struct fm_cause why;
 
-	setlocale(LC_ALL, "");
-	if (argc > 1 && strcmp(argv[1], "run") == 0) {
-		/* fleetmux run [options] -- CMD [ARGS...] */
-		run_mode = 1;
-		argv[1] = argv[0];
-		argv++;
-		argc--;
-	}
-	memset(&cli, 0, sizeof cli);
-	memset(&ao, 0, sizeof ao);
-	ao.layout = LAYOUT_TILED;
-	while ((ch = getopt_long(argc, argv, "hV", longs, NULL)) != -1) {
-		switch (ch) {
-		case 'P': cli.provider = optarg; break;
-		case 'e': cli.endpoint = optarg; break;
-		case 'r': ao.regions = push(ao.regions, &nregions, optarg); break;
-		case 'p': cli.profile = optarg; break;
-		case 'o': ao.open = push(ao.open, &nopen, optarg); break;
-		case 'l':
-			if (layout_from_name(optarg) < 0) {
-				fprintf(stderr, "fleetmux: --layout: '%s' is not one of tiled, "
-						"even-horizontal, even-vertical, main-vertical\n", optarg);
-				return 2;
-			}
-			ao.layout = (enum layout_kind)layout_from_name(optarg);
-			cli_layout = ao.layout;
-			break;
-		case 'k': cli.insecure = 1; break;
-		case 'D':
-			if (debuglog_open(optarg) < 0) {
-				fprintf(stderr, "fleetmux: %s\n", fm_error_message());
-				return 2;
-			}
-			debuglog("fleetmux %s: the log of API calls and WebSockets, secrets masked",
-				 FLEETMUX_VERSION);
-			break;
-		case 'c': cli.ca_file = optarg; break;
-		case 's':
-			if (strcmp(optarg, "v1") != 0 && strcmp(optarg, "v3") != 0) {
-				fprintf(stderr, "fleetmux: --sign takes v1 or v3\n");
-				return 2;
-			}
-			cli.sign_v1 = strcmp(optarg, "v1") == 0;
-			break;
-		case 'I': cli.key_id = optarg; break;
-		case 'S': cli.secret = optarg; break;
-		case 'T': cli.token = optarg; break;
-		case 'C': cli.config_path = optarg; break;
-		case 'K': cli.check_config = 1; break;
-		case 'f': ro.filter = optarg; break;
-		case 'j':
-			ro.parallel = atoi(optarg);
-			if (ro.parallel < 1 || ro.parallel > 256) {
-				fprintf(stderr, "fleetmux run: --parallel takes 1 to 256\n");
-				return 2;
-			}
-			break;
-		case 't':
-			ro.timeout = atoi(optarg);
-			if (ro.timeout < 1) {
-				fprintf(stderr, "fleetmux run: --timeout takes seconds (1 or more)\n");
-				return 2;
-			}
-			break;
-		case 'J': ro.json = 1; break;
-		case 'R': ao.record_dir = optarg; break;
-		case 'M': cli_theme = optarg; break;
-		case 'V': printf("fleetmux %s\n", FLEETMUX_VERSION); return 0;
-		case 'h':
-			if (run_mode)
-				run_usage(stdout);
-			else
-				usage(stdout);
-			return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (run_mode) {
-		if (optind >= argc) {
-			run_usage(stderr);
-			return 2;
-		}
-		ro.argv = &argv[optind];
-		ro.regions = ao.regions;
-	} else if (optind < argc) {
-		fprintf(stderr, "fleetmux: unexpected argument '%s' (see --help)\n", argv[optind]);
-		return 2;
-	}
-	if (cli.provider && strcmp(cli.provider, "eci") != 0 && strcmp(cli.provider, "docker") != 0 &&
-	    strcmp(cli.provider, "hyper") != 0) {
-		fprintf(stderr, "fleetmux: --provider: '%s' is not eci, docker or hyper\n", cli.provider);
-		return 2;
-	}
-	cfg_path = cli.config_path ? xstrdup(cli.config_path) : config_default_path();
-	cfg_rc = config_load(&cfg, cfg_path);
-	if (cfg_rc == -FM_ENOTFOUND && cli.config_path != NULL) {
+	cfg_path = cli->config_path ? xstrdup(cli->config_path) : config_default_path();
+	cfg_rc = config_load(&cfg, cfg_path, &why);
+	if (cfg_rc == -FM_ENOTFOUND && cli->config_path != NULL) {
 		fprintf(stderr, "fleetmux: %s: no such file\n", cfg_path);
-		return 1;
+		goto out;
 	}
-	check_settings(&cfg, &ao);
-	if (cli_layout >= 0)
-		ao.layout = (enum layout_kind)cli_layout; /* the command line wins */
+	/* A config that is there but cannot be read is not "no config": what
+	 * it says would be silently left out. */
+	if (cfg_rc < 0 && cfg_rc != -FM_ENOTFOUND) {
+		fprintf(stderr, "fleetmux: cannot read the config: %s\n", why.msg);
+		goto out;
+	}
+	registry_check_config(&cfg);
+	check_settings(&cfg, ao);
+	if (cli->cli_layout >= 0)
+		ao->layout = (enum layout_kind)cli->cli_layout; /* the command line wins */
 	buf_init(&theme_errors);
-	if (theme_load(&theme, cli_theme ? cli_theme : ao.theme, &theme_errors) < 0) {
-		if (cli_theme != NULL) {
+	if (theme_load(&theme, cli->cli_theme ? cli->cli_theme : ao->theme, &theme_errors) < 0) {
+		if (cli->cli_theme != NULL) {
 			fprintf(stderr, "fleetmux: %s\n", fm_error_message());
-			return 1;
+			buf_free(&theme_errors);
+			goto out;
 		}
 		config_error(&cfg, config_general_line(&cfg, "theme"), "%s%s", fm_error_message(), "");
 	}
-	if (theme_errors.len > 0) {
-		buf_append(&cfg.errors, theme_errors.data, theme_errors.len);
-		cfg.nerrors++;
-	}
+	if (theme_errors.len > 0)
+		config_note(&cfg, theme_errors.data);
 	buf_free(&theme_errors);
-	ao.colors = &theme;
+	ao->colors = &theme;
 	if (cfg.nerrors > 0)
 		fputs(cfg.errors.data, stderr);
-	if (cli.check_config) {
+	if (cli->check_config) {
 		if (cfg_rc == -FM_ENOTFOUND)
 			printf("%s: no config file (defaults apply)\n", cfg_path);
 		else if (cfg.nerrors == 0)
-			printf("%s: ok, %zu providers\n", cfg_path, cfg.nprovs);
-		free(cfg_path);
-		rc = cfg.nerrors > 0 || (cfg_rc < 0 && cfg_rc != -FM_ENOTFOUND);
-		config_free(&cfg);
-		return rc;
+			printf("%s: ok, %zu %s\n", cfg_path, cfg.nprovs,
+			       fm_plural((long long)cfg.nprovs, "provider", "providers"));
+		rc = cfg.nerrors > 0;
+		goto out;
 	}
-	if (!run_mode && (!isatty(0) || !isatty(1))) {
-		fprintf(stderr, "fleetmux: needs a terminal on stdin and stdout (fleetmux run needs none)\n");
-		return 2;
+	if (cli->mode == MODE_TUI && (!isatty(0) || !isatty(1))) {
+		fprintf(stderr, "fleetmux: needs a terminal on stdin and stdout (fleetmux run and "
+				"fleetmux logs need none)\n");
+		rc = 2;
+		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	uv_loop_init(&loop);
-	nprovs = build_providers(&loop, &cli, &cfg, provs, cmdstore);
+	nprovs = build_providers(&loop, cli, &cfg, &set, &warnings);
+	ao->warnings = warnings;
 	if (nprovs <= 0) {
-		fprintf(stderr, "fleetmux: %s\n", fm_error_message());
 		rc = 1;
-	} else if (run_mode) {
-		rc = run_main(&loop, provs, nprovs, &ro);
-	} else if (app_init(&app, &loop, provs, nprovs, &ao) < 0) {
-		endwin();
-		fprintf(stderr, "fleetmux: %s\n", fm_error_message());
-		return 1;
+	} else if (cli->mode == MODE_RUN) {
+		ro->failed_providers = set.nfailed;
+		rc = run_main(&loop, set.provs, nprovs, ro);
+	} else if (cli->mode == MODE_LOGS) {
+		cli->logs.failed_providers = set.nfailed;
+		rc = logs_main(&loop, set.provs, nprovs, &cli->logs);
+	} else if (app_init(&app, &loop, set.provs, nprovs, ao) < 0) {
+		char *cause = xstrdup(fm_error_message());
+
+		app_free(&app);
+		fprintf(stderr, "fleetmux: %s\n", cause);
+		free(cause);
+		rc = 1;
 	} else {
 		rc = app_run(&app);
 		app_free(&app);
 	}
 	uv_loop_close(&loop);
+	provider_set_free(&set);
+	strv_free(warnings);
+out:
 	config_free(&cfg);
 	free(cfg_path);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli;
+	struct app_options ao;
+	struct run_options ro = {.parallel = 8};
+	struct buf provider_arg, provider_help;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	buf_init(&provider_arg);
+	buf_init(&provider_help);
+	name_provider_types(&provider_arg, &provider_help);
+	memset(&cli, 0, sizeof cli);
+	memset(&ao, 0, sizeof ao);
+	cli.cli_layout = -1;
+	cli.mode = MODE_TUI;
+	cli.logs.tail = -1;
+	ao.layout = LAYOUT_TILED;
+	/* fleetmux [options] [run [options] -- CMD [ARGS...]]: the options
+	 * before run are the TUI's, and must be run's too. */
+	if ((rc = parse_mode(&cli, &ao, &ro, argc, argv, MODE_TUI)) != 0)
+		goto out;
+	if (optind < argc && (strcmp(argv[optind], "run") == 0 || strcmp(argv[optind], "logs") == 0) &&
+	    strcmp(argv[optind - 1], "--") != 0) {
+		int first = optind;
+		unsigned mode = strcmp(argv[optind], "run") == 0 ? MODE_RUN : MODE_LOGS;
+
+		if (cli.cli_layout >= 0 || cli.cli_theme != NULL || ao.open != NULL || ao.record_dir != NULL) {
+			fprintf(stderr, "%s: --open, --layout, --theme and --record are not options "
+					"of %s\n\n", mode_name(mode), mode_name(mode));
+			if (mode == MODE_RUN)
+				run_usage(stderr);
+			else
+				logs_usage(stderr);
+			rc = 2;
+			goto out;
+		}
+		cli.mode = mode;
+		cli.run_argv = xcalloc((size_t)(argc - first + 1), sizeof *cli.run_argv);
+		cli.run_argv[0] = argv[0];
+		memcpy(cli.run_argv + 1, argv + first + 1, (size_t)(argc - first - 1) * sizeof *argv);
+		argc = argc - first;
+		argv = cli.run_argv;
+		if ((rc = parse_mode(&cli, &ao, &ro, argc, argv, mode)) != 0)
+			goto out;
+		if (mode == MODE_LOGS) {
+			/* getopt moved the TARGET words behind the options. */
+			cli.logs.targets = &argv[optind];
+			cli.logs.regions = ao.regions;
+			cli.logs.filter = ro.filter;
+			cli.logs.json = ro.json;
+		} else if (optind >= argc && !ro.dry_run && !cli.check_config) {
+			fprintf(stderr, "fleetmux run: no command (-- CMD [ARGS...])\n\n");
+			run_usage(stderr);
+			rc = 2;
+			goto out;
+		}
+		ro.argv = &argv[optind];
+		ro.regions = ao.regions;
+	} else if (optind < argc) {
+		fprintf(stderr, "fleetmux: unexpected argument '%s' (see --help)\n", argv[optind]);
+		rc = 2;
+		goto out;
+	}
+	if (cli.provider != NULL && registry_find(cli.provider) == NULL) {
+		struct buf names;
+
+		buf_init(&names);
+		registry_names(&names, ", ", " or ");
+		fprintf(stderr, "fleetmux: --provider: '%s' is not %s\n", cli.provider, names.data);
+		buf_free(&names);
+		rc = 2;
+		goto out;
+	}
+	rc = start(&cli, &ao, &ro);
+out:
 	free(ao.regions);
 	free(ao.open);
-	return rc;
+	free(cli.run_argv);
+	buf_free(&provider_arg);
+	buf_free(&provider_help);
+	return rc < 0 ? 0 : rc; /* -1: --help or --version */
 }

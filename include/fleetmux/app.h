@@ -1,20 +1,31 @@
-/* app.h: the one state of the TUI: loop, screen, sidebar, panes, keys. */
+/* app.h: the one state of the TUI: loop, screen, sidebar, panes, keys. Who
+ * owns what is said by each group of fields; the TUI's files share their
+ * functions through src/ui/tui.h. */
 #ifndef FLEETMUX_APP_H
 #define FLEETMUX_APP_H
 
 #include <uv.h>
 
+#include "fleetmux/cmdline.h"
+#include "fleetmux/frontend.h"
 #include "fleetmux/keymap.h"
 #include "fleetmux/layout.h"
+#include "fleetmux/messages.h"
+#include "fleetmux/overlay.h"
 #include "fleetmux/pane.h"
+#include "fleetmux/prompt.h"
 #include "fleetmux/provider.h"
 #include "fleetmux/sidebar.h"
 #include "fleetmux/theme.h"
 
 #define APP_MAX_PANES 256
-#define APP_MAX_PROVIDERS 16
-#define APP_SIDEBAR_WIDTH 36
+#define APP_MAX_PROVIDERS LISTING_MAX_PROVIDERS
+#define APP_SIDEBAR_WIDTH 36      /* the default; C-b < > and sidebar-width change it */
+#define APP_SIDEBAR_MIN 16
+#define APP_SIDEBAR_MAX 120
 #define APP_FRAME_MS 16
+/* A frame waits at most this long for a slow outer terminal (frame.c). */
+#define APP_FRAME_SLOW_MS 500
 
 struct app_options {
 	const char *theme;       /* a theme's name or path; NULL: default */
@@ -27,6 +38,8 @@ struct app_options {
 	long scrollback;         /* lines of history a pane keeps (10000) */
 	int osc52;               /* copies also go to the outer terminal's clipboard */
 	int broadcast;           /* start with broadcast on */
+	int sidebar_width;       /* columns; 0: APP_SIDEBAR_WIDTH */
+	char **warnings;         /* shown at start (providers that failed), NULL-terminated */
 	/* Rebindings from the config, checked already: KEY = ACTION. */
 	struct {
 		int key;
@@ -36,81 +49,109 @@ struct app_options {
 	int nbindings;
 };
 
-struct open_target {
-	char *region, *group, *container;   /* container NULL: ENGINE/CONTAINER */
-	int done;
+struct app;
+
+/* A pane as the UI knows it (panes.c): the terminal (term/, which knows
+ * nothing of whose it is), and whose it is. Slots are allocated one by
+ * one, so a slot's address holds while panes move in the layout: session
+ * events carry it. */
+struct slot {
+	struct app *app;
+	struct pane *pane;
+	char *region, *group_id, *group_name, *container;
+	int prov;                  /* the provider it came from; -1: a local pane */
+	int log;                   /* a log pane (logpane.c): its job is the log's
+				    * feed; it takes no input and ends nothing live */
+	int number;                /* shown on the border, 1-based */
+	int marked;                /* a broadcast target when any pane is marked */
+	/* What writes into a local pane (C-b !'s run), ended when it closes. */
+	void *job;
+	void (*job_stop)(struct slot *s);
+	/* What the title says instead of the session's state (C-b !'s
+	 * "2 of 2 failed"), in the badge colour of tone: 0 live, 1 waiting,
+	 * 2 bad. Empty: the session's state. */
+	char badge[64];
+	int badge_tone;
 };
 
-struct app;
+/* The TUI's side of a provider: an engine's events coalesce here. */
 struct prov_ctx {
 	struct app *app;
 	int idx;
-	uv_timer_t relist;   /* coalesces an engine's bursts of events */
+	uv_timer_t relist;
 };
 
 struct app {
 	uv_loop_t *loop;
 	struct app_options opt;
+	int quit;
+
+	/* The fleet (sidebar_listing.c) */
 	struct provider *provs[APP_MAX_PROVIDERS];
 	struct prov_ctx ctx[APP_MAX_PROVIDERS];
 	int nprovs;
+	struct listing listing;
+	int refreshing;             /* r: "refreshing" until the round ends */
+	struct open_spec *open;     /* --open, opened once their region is listed */
+	size_t nopen;
 	struct sidebar sb;
-	struct theme theme;
-	struct keytable prefix_keys, sidebar_keys;
 
-	struct pane *panes[APP_MAX_PANES];
+	/* Panes (panes.c) */
+	struct slot *slots[APP_MAX_PANES];
 	struct rect rects[APP_MAX_PANES];
 	int npanes;
 	int focus;
-	int zoomed;              /* a pane index, or -1 */
+	int zoomed;                 /* a pane index, or -1 */
 	enum layout_kind layout;
 	int sidebar_visible;
+	int sidebar_width;          /* columns, without the separator */
 	int sidebar_focus;
+	int numbers_shown;          /* C-b q: numbers on the panes for a while */
+	int choosing;               /* C-b w: the list of panes is open (pick.c) */
+	int choose_row;             /* the pane highlighted in it */
+	int pick_typed;             /* a pane number being typed there, 0: none */
+	struct buf paste;           /* the paste buffer (copy mode fills it) */
+	char *osc52_pending;        /* a copy for the outer clipboard, sent after a frame */
+
+	/* Input (input.c) */
+	struct keytable prefix_keys, sidebar_keys;
 	int prefix_pending;
 	int broadcast;
-	int numbers_shown;
-	int filtering;
-	int run_prompt;          /* typing a command for C-b ! */
-	char run_cmd[256];
+	int filtering;              /* typing the sidebar's filter */
 	char filter_edit[128];
+	struct prompt prompt;       /* the status line's prompt */
+	struct slot *closing;       /* the pane C-b x asked about (y/n) */
+	uint64_t key_at;            /* when the last key went to the focused pane */
+	int echo_wanted;            /* its echo is drawn at once, not at the next frame */
+	/* The help or the message log over the panes (overlay.c), and the
+	 * command prompt's lines (commands.c). */
+	struct overlay overlay;
+	struct history command_history;
 
+	/* Frames (frame.c, draw.c) */
+	struct theme theme;
+	struct messages messages;   /* every status message, the newest shown */
 	int rows, cols;
-	int cursor_style;        /* the DECSCUSR code last sent out, 0 = none */
+	int cursor_style;           /* the DECSCUSR code last sent out, 0 = none */
 	int full_redraw;
 	int frame_scheduled;
 	uint64_t last_frame;
-	struct buf paste;        /* the paste buffer (copy mode fills it) */
-	char *osc52_pending;     /* a copy for the outer clipboard, sent after a frame */
-	char message[512];
-	int message_error;
-	int regions_pending;     /* listings not finished */
-	struct open_target *targets;
-	size_t ntargets;
-	int quit;
+	uint64_t frame_cost;         /* ms the last frame took, its writes included */
 
+	/* Set-up (app.c): what app_free has to undo. */
+	int screen_started;
+	int handles_started;
 	uv_poll_t stdin_poll;
 	uv_signal_t sigwinch, sigterm, sigint, sighup;
 	uv_timer_t frame_timer, clock_timer, numbers_timer;
+	uv_timer_t message_timer;   /* the status line's message expires (frame.c) */
 };
 
-/* The app takes the providers. */
+/* The app takes the providers. Whether app_init succeeds or not, app_free
+ * ends it: the one way out. */
 int app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	     const struct app_options *o);
 int app_run(struct app *a);
 void app_free(struct app *a);
-
-/* Shared by app.c and draw.c. */
-void app_message(struct app *a, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void app_schedule_frame(struct app *a);
-void app_draw(struct app *a);
-void app_relayout(struct app *a);
-void app_reset_cursor_style(struct app *a);
-/* C-b !: run a command on the marked containers into a results pane. */
-void tui_run_start(struct app *a, const char *cmd);
-void tui_run_stop(struct pane *p);
-int app_open_pane_local(struct app *a, const char *title);
-
-/* Does typed input reach pane i (the focused one, or broadcast targets)? */
-int app_receives_input(const struct app *a, int i);
 
 #endif

@@ -6,11 +6,15 @@
 
 #include "fleetmux/params.h"
 
+/* A `[provider "NAME"]` section as written: the reader knows no provider
+ * types; registry_check_config (registry.h) checks types, keys and values. */
 struct provider_conf {
 	char *name;
-	char *type;        /* eci, docker, hyper */
-	struct params kv;  /* the section's keys, checked */
-	int line;
+	char *type;        /* the type = value, or NULL */
+	int type_line;
+	struct params kv;  /* the other keys, in the file's order */
+	int *key_lines;    /* the line of each kv entry */
+	int line;          /* the section's first key */
 };
 
 /* A line of [keys] (the prefix table) or [sidebar-keys]: KEY = ACTION. */
@@ -28,24 +32,32 @@ struct config {
 	char *path;              /* for messages about lines */
 	int general_lines[8];    /* where each [fleetmux] key was set */
 	struct params general;   /* [fleetmux] */
-	struct buf errors;       /* "path:line: why\n" each */
+	struct buf errors;       /* "path:line: why\n" each, in the file's order */
 	int nerrors;
+	struct config_msg {      /* the same, one by one */
+		int line;
+		char *text;
+	} *msgs;
+	size_t nmsgs;
 };
 
 /* The path: $FLEETMUX_CONFIG, else $XDG_CONFIG_HOME/fleetmux/config, else
  * ~/.config/fleetmux/config. Caller frees. */
 char *config_default_path(void);
 /* 0 (errors, if any, are in c->errors), -FM_ENOTFOUND when there is no
- * file, or another negative FM_E code when it cannot be read. */
-int config_load(struct config *c, const char *path);
+ * file, or another negative FM_E code when it cannot be read (a
+ * directory, no permission), with why. c is usable (empty) in every case. */
+int config_load(struct config *c, const char *path, struct fm_cause *why);
 int config_parse(struct config *c, const char *text, const char *name);
 int config_general_line(const struct config *c, const char *key);
-/* Report a problem found later (a key or action name) at a line. */
+/* Report a problem found later (a key or action name) at a line; the
+ * messages stay in the order of their lines. */
 void config_error(struct config *c, int line, const char *fmt, const char *a, const char *b);
+/* Lines about another file (the theme the config names), after the
+ * config's own. */
+void config_note(struct config *c, const char *text);
 void config_free(struct config *c);
-
-/* Hyper.sh keys as hypercli kept them: HYPER_ACCESS/HYPER_SECRET, else
- * $HYPER_CONFIG or ~/.hyper/config.json. */
-int hyper_creds_load(char **access, char **secret, char **region);
+/* Forget entry k of a provider's keys (a bad one, once reported). */
+void config_provider_drop(struct provider_conf *pc, size_t k);
 
 #endif

@@ -32,17 +32,30 @@ typedef void (*demux_cb)(void *arg, int stream, const unsigned char *data, size_
 int docker_demux_feed(struct docker_demux *d, const unsigned char *p, size_t len, demux_cb cb,
 		      void *arg);
 
+/* A container's State word (created, running, paused, exited, ...) → state. */
+enum fm_state docker_state(const char *state);
 /* GET /containers/json → one group per container (region = the engine). */
 int docker_parse_containers(const char *json, size_t len, const char *engine,
 			    struct fm_group **groups, size_t *n);
+/* GET /containers/{id}/json → whether it has a TTY (its logs are then not
+ * multiplexed), its State.Status word (running, exited, ...), whether it
+ * runs, and its ExitCode. */
+int docker_parse_inspect(const char *json, size_t len, int *tty, char **status, int *running,
+			 int *exit_code);
 /* POST /containers/{id}/exec → Id. */
 int docker_parse_exec_id(const char *json, size_t len, char **id);
 /* GET /exec/{id}/json → running and exit code. */
 int docker_parse_exec_inspect(const char *json, size_t len, int *running, int *exit_code);
 /* {"message": "..."}, or the status, in words. */
 void docker_parse_error(int status, const char *json, size_t len, struct buf *msg);
-/* The exec create body: TTY, command, TERM. */
-char *docker_exec_body(char **argv, int tty, int attach_stdin);
+/* The exec create body: TTY, command, TERM, and mark ("NAME=value", or
+ * NULL) in its environment. */
+char *docker_exec_body(char *const *argv, int tty, int attach_stdin, const char *mark);
+
+/* One line of GET /events: does it change the list of containers? (Type
+ * "container", but not an exec or a read such as top or attach; anything
+ * else, or a line that is not JSON, does not.) */
+int docker_event_changes_list(const char *line, size_t len);
 
 /* Hyper.sh signing: adds Content-Type (if absent), X-Hyper-Date,
  * X-Hyper-Content-Sha256 and Authorization to headers. host is the Host

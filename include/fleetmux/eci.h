@@ -15,7 +15,12 @@ struct eci_creds {
 
 /* The chain: explicit values (flags), then ALIBABA_CLOUD_* (or ALICLOUD_*)
  * variables, then the profile in config_path (~/.aliyun/config.json when
- * NULL): profile, else $ALIBABA_CLOUD_PROFILE, else "current". */
+ * NULL): profile, else $ALIBABA_CLOUD_PROFILE, else "current". 0, or a
+ * negative FM_E code with why filled: a file is named by its real path. */
+int eci_creds_load_cause(struct eci_creds *c, const char *flag_id, const char *flag_secret,
+			 const char *flag_token, const char *profile, const char *config_path,
+			 struct fm_cause *why);
+/* The same, with the reason left in fm_error (for callers not converted). */
 int eci_creds_load(struct eci_creds *c, const char *flag_id, const char *flag_secret,
 		   const char *flag_token, const char *profile, const char *config_path);
 void eci_creds_free(struct eci_creds *c);
@@ -34,10 +39,8 @@ void eci_build_request(struct eci_request *r, const struct eci_creds *c, const c
 		       const char *nonce);
 void eci_request_free(struct eci_request *r);
 
-/* Retry: which answers are worth another try, and how long to wait. */
+/* Retry: which answers are worth another try (the wait: backoff.h). */
 #define ECI_RETRY_MAX 5
 int eci_retryable(int http_status, const char *code);
-/* Exponential backoff with full jitter (rnd in [0,1)), at least retry_after_ms. */
-long eci_retry_delay_ms(int attempt, long retry_after_ms, double rnd);
 
 #endif

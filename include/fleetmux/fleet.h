@@ -5,15 +5,44 @@
 #define FLEETMUX_FLEET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "fleetmux/params.h"
 
 /* One line of a container's log, with the time it was written. */
-struct log_line {
-	long time;
+struct fleet_log_line {
+	int64_t time_ns;
 	char *text;
 };
+
+/* A container instance's log: its newest lines, bounded. */
+struct fleet_log {
+	struct fleet_log_line *v;
+	size_t cap, start, count;
+	char *partial;      /* a line still without its newline */
+};
+
+/* How an instance of a container ended (ECI's PreviousState). */
+struct fleet_ending {
+	int exit_code;
+	char *reason;       /* Completed, Error, OOMKilled */
+	char *start_time, *finish_time;
+};
+
+/* An event of a group, as Kubernetes keeps them: repeats of one (type,
+ * reason, message) are counted on one event. */
+struct fleet_event {
+	char *type;         /* Normal, Warning */
+	char *reason;       /* Started, BackOff, OOMKilling, ... */
+	char *message;
+	char *name;         /* GROUPID.hex */
+	int count;
+	int64_t first_ns, last_ns;
+};
+
+struct sim_container;     /* fleetsim's run-time side of a container */
+struct metric_history;    /* what fleetsim measured of a group (simmetric.h) */
 
 struct fleet_container {
 	char *name;
@@ -22,21 +51,25 @@ struct fleet_container {
 	char *reason;     /* for Waiting/Terminated */
 	int exit_code;    /* for Terminated */
 	int restart_count;
-	double cpu, memory;
+	double cpu, memory;   /* cores, GiB: its limits */
 	char **command;   /* main process argv, NULL-terminated; NULL for none */
 	struct params env;
 	char *workdir;
 	char *start_time;
+	char *finish_time;    /* Terminated: when */
 
-	/* The log ring: DescribeContainerLog reads it. */
-	struct log_line *log;
-	size_t log_cap, log_start, log_count;
-	char *log_partial;  /* a line still without its newline */
+	/* DescribeContainerLog reads log; LastTime=true reads prev_log, the
+	 * log of the instance before the last restart. */
+	struct fleet_log log;
+	struct fleet_log prev_log;
+	int has_prev;             /* there was an instance before this one */
+	struct fleet_ending prev; /* how it ended */
 
 	/* Filled in by fleetsim at run time. */
 	pid_t init_pid;   /* the namespace holder, 0 if none yet */
 	int log_fd;
 	void *log_poll;
+	struct sim_container *rt;
 };
 
 struct fleet_group {
@@ -49,10 +82,15 @@ struct fleet_group {
 	char *intranet_ip;
 	char *internet_ip;
 	char *instance_type;
+	char *restart_policy;     /* Always, OnFailure, Never */
+	int restart_backoff;      /* seconds before the first restart (doubling, to 300) */
 	double cpu, memory;
 	struct params tags;
 	struct fleet_container *containers;
 	size_t ncontainers;
+	struct fleet_event *events;   /* oldest first, at most FLEET_EVENTS */
+	size_t nevents;
+	struct metric_history *metrics;   /* NULL until fleetsim measures it */
 };
 
 struct fleet_region {
@@ -78,7 +116,18 @@ struct fleet_region *fleet_region(struct fleet *f, const char *id);
 struct fleet_group *fleet_group(struct fleet *f, const char *region, const char *id);
 struct fleet_container *fleet_container(struct fleet_group *g, const char *name);
 
-/* Append text to a container's log, split into lines, bounded. */
-void fleet_log_append(struct fleet_container *c, long now, const char *text, size_t len);
+/* Append text to a log, split into lines (each stamped now), bounded. */
+void fleet_log_append(struct fleet_log *l, int64_t now_ns, const char *text, size_t len);
+/* The process is gone: a line it left without its newline is a line. */
+void fleet_log_flush(struct fleet_log *l, int64_t now_ns);
+/* The i-th line, oldest first (i < l->count). */
+const struct fleet_log_line *fleet_log_at(const struct fleet_log *l, size_t i);
+void fleet_log_free(struct fleet_log *l);
+
+/* The events a group keeps (DescribeContainerGroupEvents: the newest 50). */
+#define FLEET_EVENTS 50
+/* Record an event, or count one more of the same type, reason and message. */
+void fleet_event(struct fleet_group *g, int64_t now_ns, const char *type, const char *reason,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -15,6 +15,8 @@ struct http_response {
 	size_t body_len;
 	struct params headers;   /* names lower-cased */
 	const char *error;       /* transport error in words, or NULL */
+	int permanent;           /* another try would fail alike (a CA file that
+	                          * cannot be read, an untrusted certificate) */
 };
 
 typedef void (*http_cb)(void *arg, const struct http_response *res);
@@ -33,7 +35,7 @@ struct http *http_new(uv_loop_t *loop, const struct http_opts *o);
  * start): curl connects (unix socket, TCP or TLS with client certificates),
  * then hands over the connected handle; data then moves with
  * curl_easy_send/curl_easy_recv on that handle (see rawstream.h). */
-typedef void (*http_connect_cb)(void *arg, void *curl_easy, const char *error);
+typedef void (*http_connect_cb)(void *arg, void *curl_easy, const char *error, int permanent);
 int http_connect_raw(struct http *h, const char *url, http_connect_cb cb, void *arg);
 /* Done with a raw connection: closes it and frees the handle. */
 void http_raw_release(struct http *h, void *curl_easy);
@@ -48,9 +50,23 @@ struct http_req;
 typedef void (*http_chunk_cb)(void *arg, const char *data, size_t len);
 struct http_req *http_stream(struct http *h, const char *url, const struct params *headers,
 			     http_chunk_cb on_chunk, http_cb on_done, void *arg);
+/* No callback of r comes after this; allowed from inside r's on_chunk. */
 void http_cancel(struct http *h, struct http_req *r);
+/* A GET that can be cancelled (http_cancel): cb once, on the loop, never
+ * after a cancel. NULL when it cannot start. */
+struct http_req *http_get(struct http *h, const char *url, const struct params *headers, http_cb cb,
+			  void *arg);
 
 /* How many requests are in flight. */
 int http_pending(const struct http *h);
+
+/* Pure, for the two above and their tests. Is curl's code a failure that
+ * another try cannot mend (a file, a URL, a certificate)? */
+int http_error_permanent(int curl_code);
+/* curl's code and words (and the system's errno, 0: none) as an operator
+ * would say them, with what to do where it is known; url tells http from
+ * https. Appended to out. */
+void http_error_words(int curl_code, const char *curl_words, int os_errno, const char *url,
+		      struct buf *out);
 
 #endif

@@ -20,6 +20,7 @@ enum action {
 	ACT_NEXT_LAYOUT,
 	ACT_SWITCH_SIDE,     /* between sidebar and panes */
 	ACT_SHOW_NUMBERS,
+	ACT_CHOOSE_PANE,     /* a list of the panes to pick from */
 	ACT_QUIT,
 	ACT_SEND_PREFIX,
 	ACT_SWAP_NEXT,
@@ -32,6 +33,8 @@ enum action {
 	ACT_COPY_MODE,
 	ACT_RUN,             /* a command on the marked containers, into a results pane */
 	ACT_PASTE,
+	ACT_LOG_PANE,        /* a log pane for the focused pane's container */
+	ACT_LOG_TIMESTAMPS,  /* the focused log pane's lines with their time, or not */
 	ACT_FOCUS_1, ACT_FOCUS_2, ACT_FOCUS_3, ACT_FOCUS_4, ACT_FOCUS_5,
 	ACT_FOCUS_6, ACT_FOCUS_7, ACT_FOCUS_8, ACT_FOCUS_9,
 	/* sidebar */
@@ -48,6 +51,14 @@ enum action {
 	ACT_SB_BOTTOM,
 	ACT_SB_PAGE_UP,
 	ACT_SB_PAGE_DOWN,
+	ACT_SB_MARK_ALL,     /* mark (or unmark) every container the filter shows */
+	ACT_SB_LOGS,         /* a log pane for the container; on other rows, unfold */
+	ACT_SIDEBAR_NARROWER,
+	ACT_SIDEBAR_WIDER,
+	/* what is bound, what was said, any action by name (help.c, commands.c) */
+	ACT_LIST_KEYS,
+	ACT_COMMAND_PROMPT,
+	ACT_SHOW_MESSAGES,
 	ACT_COUNT,
 };
 
@@ -73,6 +84,9 @@ void keytable_init(struct keytable *t);
 void keytable_free(struct keytable *t);
 void keytable_bind(struct keytable *t, int key, enum action a);
 enum action keytable_lookup(const struct keytable *t, int key);
+/* How to type act from t, as help says it: "C-a d" after the prefix
+ * (prefix < 0: the table needs none, "a"); "" when no key does it. */
+void keytable_hint(const struct keytable *t, int prefix, enum action act, char *out, size_t len);
 /* The defaults: tmux-like prefix table, and the sidebar's own keys. */
 void keytable_default_prefix(struct keytable *t);
 void keytable_default_sidebar(struct keytable *t);

@@ -4,15 +4,44 @@
 #define FLEETMUX_MODEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fleetmux/params.h"
+
+/* A group's or a container's state, the same for every backend; the
+ * backend's own word stays in status for display. */
+enum fm_state {
+	FM_STATE_UNKNOWN,
+	FM_STATE_RUNNING,
+	FM_STATE_PENDING,   /* on its way to running: scheduling, restarting, ... */
+	FM_STATE_PAUSED,
+	FM_STATE_FAILED,    /* did not start or ended in error */
+	FM_STATE_EXITED,    /* ended */
+};
 
 struct fm_container {
 	char *name;
 	char *image;
-	char *state;      /* Running, Waiting, Terminated (Docker: running, exited, ...) */
+	char *status;     /* the backend's word: Running, Waiting, Terminated (Docker: running, exited, ...) */
+	enum fm_state state;
 	int restarts;
 	int ready;
+	char *reason;     /* why it waits or ended (CrashLoopBackOff, OOMKilled), or NULL */
+	/* How the instance before this one ended (ECI's PreviousState);
+	 * last_reason NULL: unknown, or there was none. */
+	char *last_reason;          /* Completed, Error, OOMKilled */
+	int last_exit_code;
+	int64_t last_finished_ns;   /* FM_TIME_NONE (logs.h) when not said */
+};
+
+/* Something that happened to a group (ECI's Events, as Kubernetes keeps
+ * them: repeats counted on one). */
+struct fm_event {
+	char *type;       /* Normal, Warning */
+	char *reason;     /* Started, BackOff, OOMKilling, ... */
+	char *message;
+	int count;
+	int64_t first_ns, last_ns;   /* FM_TIME_NONE when not said */
 };
 
 struct fm_group {
@@ -20,12 +49,23 @@ struct fm_group {
 	char *name;
 	char *region;
 	char *zone;
-	char *status;
+	char *status;     /* the backend's word, for display */
+	enum fm_state state;
 	char *ip;
 	struct params tags;
 	struct fm_container *containers;
 	size_t ncontainers;
+	struct fm_event *events;   /* oldest first, as the backend gives them */
+	size_t nevents;
 };
+
+/* A backend's words for states: a table ending in {NULL}, matched without
+ * regard to case; a word not in it is FM_STATE_UNKNOWN. */
+struct fm_state_word {
+	const char *word;
+	enum fm_state state;
+};
+enum fm_state fm_state_of(const struct fm_state_word *table, const char *word);
 
 void fm_group_free(struct fm_group *g);
 void fm_groups_free(struct fm_group *g, size_t n);
@@ -35,7 +75,12 @@ void fm_groups_free(struct fm_group *g, size_t n);
 int eci_parse_regions(const char *json, size_t len, char ***ids, size_t *n);
 int eci_parse_groups(const char *json, size_t len, struct fm_group **groups, size_t *n,
 		     char **next_token, long *total);
+/* ECI's words → state: a group's Status, a container's CurrentState.State. */
+enum fm_state eci_group_state(const char *status);
+enum fm_state eci_container_state(const char *state);
 int eci_parse_exec(const char *json, size_t len, char **ws_uri);
+/* ExecContainerCommand with Sync=true → what the command printed. */
+int eci_parse_sync(const char *json, size_t len, char **output);
 /* An error answer in words: "Code: Message" (or the HTTP status when the body
  * is not the documented shape). code_out, when not NULL, gets the Code. */
 void eci_parse_error(int status, const char *json, size_t len, struct buf *msg, struct buf *code_out);

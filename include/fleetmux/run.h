@@ -13,11 +13,15 @@ struct run_options {
 	int parallel;          /* sessions at once */
 	int timeout;           /* seconds per target; 0: none */
 	int json;              /* JSON lines instead of prefixed text */
+	int dry_run;           /* list the targets, run nothing */
+	int failed_providers;  /* providers that could not start: the run is partial */
 	char **argv;           /* the command */
 };
 
 /* Lists, runs, prints; returns the exit status: 0 when every target
- * exited 0, 1 when any failed, 3 when nothing matched. */
+ * exited 0, 1 when any failed, 3 when nothing matched, 130/143 when
+ * interrupted by SIGINT/SIGTERM, 141 when stdout closed. A provider that
+ * could not start makes it 1 (the fleet was not all there). */
 int run_main(uv_loop_t *loop, struct provider **provs, int nprovs, const struct run_options *o);
 
 #endif

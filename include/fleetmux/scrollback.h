@@ -16,6 +16,8 @@ struct sb_run {
 struct sb_line {
 	char *text;
 	uint16_t nruns;
+	uint16_t wrap_cols;    /* 0: the line ended here; else autowrap cut it at
+				* this width and it goes on in the next line */
 	struct sb_run *runs;
 };
 
@@ -27,8 +29,18 @@ struct scrollback {
 
 void scrollback_init(struct scrollback *s, size_t cap);
 void scrollback_free(struct scrollback *s);
-/* Takes text (malloc'd) and runs (malloc'd, may be NULL). */
-void scrollback_push(struct scrollback *s, char *text, struct sb_run *runs, uint16_t nruns);
+/* Forget every line (ED 3, "erase saved lines", as clear(1) sends). */
+void scrollback_clear(struct scrollback *s);
+/* Takes text (malloc'd) and runs (malloc'd, may be NULL); wrap_cols as in
+ * struct sb_line. */
+void scrollback_push(struct scrollback *s, char *text, struct sb_run *runs, uint16_t nruns,
+		     uint16_t wrap_cols);
+/* Line i from the newest (0 = the newest), to change in place; NULL when
+ * there is none. */
+struct sb_line *scrollback_newest(struct scrollback *s, size_t i);
+/* Every line, oldest first, out of the ring and into the caller's hands
+ * (an array it frees, of lines it owns); the history is empty after. */
+struct sb_line *scrollback_take(struct scrollback *s, size_t *n);
 /* Line i, 0 = the oldest kept. */
 const struct sb_line *scrollback_get(const struct scrollback *s, size_t i);
 /* Take the newest line back (when the pane grows); 0 when empty. The caller

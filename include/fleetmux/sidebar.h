@@ -13,6 +13,7 @@ struct sb_group {
 	struct fm_group g;
 	int expanded;
 	unsigned char *marked;     /* one flag a container */
+	int seen;                  /* in the answer to the region's latest listing */
 };
 
 struct sb_region {
@@ -24,6 +25,8 @@ struct sb_region {
 	int stale;                 /* the provider said it changed */
 	int expanded;
 	char *error;
+	int down;                  /* the engine stopped answering (error says how) */
+	size_t shown;              /* groups that pass the filter */
 };
 
 enum sb_row_kind { ROW_PROVIDER, ROW_REGION, ROW_GROUP, ROW_CONTAINER, ROW_NOTE };
@@ -52,7 +55,19 @@ struct sidebar {
 	int scroll;
 	int dirty;        /* rows need a rebuild */
 	const struct theme *theme;
+	/* The row the cursor was on before the data changed, found again by
+	 * the next rebuild (a relisting keeps the cursor where it was). */
+	struct {
+		int valid;
+		enum sb_row_kind kind;
+		int prov;
+		char *region, *group, *container;
+	} at;
 };
+
+/* Below the rows: two of details for the row under the cursor (a group's
+ * whole id), and the filter's line. */
+#define SIDEBAR_FOOTER_ROWS 3
 
 void sidebar_init(struct sidebar *s);
 void sidebar_free(struct sidebar *s);
@@ -64,6 +79,11 @@ struct sb_region *sidebar_region(struct sidebar *s, int prov, const char *id, in
 void sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_group *g,
 			size_t n);
 void sidebar_clear_region(struct sidebar *s, int prov, const char *region);
+/* A region is listed again: its groups stay, with their folds and marks,
+ * until the answer ends; then those it no longer has go (ok), or all stay
+ * and the region keeps its error (!ok). */
+void sidebar_relist_begin(struct sidebar *s, int prov, const char *region);
+void sidebar_relist_end(struct sidebar *s, int prov, const char *region, int ok);
 void sidebar_set_filter(struct sidebar *s, const char *filter);
 void sidebar_rebuild(struct sidebar *s);
 /* Put the cursor on the first group, unless the user has moved it. */
@@ -73,8 +93,12 @@ void sidebar_move(struct sidebar *s, int delta);
 /* Left/right on the current row. */
 void sidebar_collapse(struct sidebar *s);
 void sidebar_expand(struct sidebar *s);
-/* Space: mark a container, or every container of a group. */
+/* Space: mark a container, or every container of a group, a region or a
+ * provider that the filter shows (all marked already: unmark them). */
 void sidebar_toggle_mark(struct sidebar *s);
+/* Every container the filter shows, marked; or, when they all were, none.
+ * Returns how many are marked now. */
+size_t sidebar_mark_shown(struct sidebar *s);
 size_t sidebar_count_marked(const struct sidebar *s);
 void sidebar_clear_marks(struct sidebar *s);
 /* Does the group pass the filter (name, id, status, zone, tag key=value or

@@ -4,14 +4,13 @@
 #ifndef FLEETMUX_SIGN_H
 #define FLEETMUX_SIGN_H
 
+#include "fleetmux/backoff.h"
 #include "fleetmux/params.h"
 
 #define FM_EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 /* Lower-case hex SHA-256 of data. */
 void sha256_hex(const void *data, size_t len, char out[65]);
-/* A random UUID v4, for nonces. */
-void fm_uuid(char out[37]);
 /* "YYYY-MM-DDThh:mm:ssZ" for the given time. */
 void fm_iso8601(long t, char out[21]);
 

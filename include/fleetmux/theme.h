@@ -19,9 +19,10 @@ void theme_default(struct theme *t);
 /* Parse theme text over *t (start from theme_default). Each bad line goes
  * to errors as "name:line: why"; returns the number of bad lines. */
 int theme_parse(struct theme *t, const char *text, const char *name, struct buf *errors);
-/* Find a theme by name (themes/NAME.theme in $FLEETMUX_THEMES, next to the
- * program's source, or the installed share directory) or by path, and load
- * it. -FM_ENOTFOUND with the places tried in fm_error_message(). */
+/* Find a theme by name ($FLEETMUX_THEMES/NAME.theme, else themes/NAME.theme
+ * beside the program: installed or in the source tree, see datadir.h) or by
+ * path, and load it. -FM_ENOTFOUND with the places tried in
+ * fm_error_message(). */
 int theme_load(struct theme *t, const char *name, struct buf *errors);
 
 #endif

@@ -17,11 +17,31 @@ enum {
 	FM_ENOTFOUND = 6,
 	FM_ESTATE = 7,   /* the thing is in the wrong state for this */
 	FM_ELIMIT = 8,   /* a size or count limit was hit */
+	FM_ENOTSUP = 9,  /* the backend has no such thing (Docker keeps no previous log) */
 };
 
 /* The last error's message, for the UI's status line or the CLI's stderr. */
 int fm_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *fm_error_message(void);
+
+/* Why something failed, owned by the caller that asked: the FM_E code, the
+ * HTTP status (0: none), the vendor's own code ("IncorrectStatus"), and the
+ * message in words. Structure stays in fields, never to be strstr'd later. */
+struct fm_cause {
+	int code;
+	int http_status;
+	char vendor[64];
+	char msg[512];
+	int permanent;   /* another try would fail alike: do not retry */
+};
+
+/* Fill c (when not NULL) and return -code. */
+int fm_cause_set(struct fm_cause *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same, with the HTTP status and the vendor's code kept. */
+int fm_cause_http(struct fm_cause *c, int code, int http_status, const char *vendor, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* A cause from the last fm_error (for callees not converted yet). */
+int fm_cause_from_error(struct fm_cause *c, int rc);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -56,6 +76,9 @@ void buf_consume(struct buf *b, size_t n);
 /* Hand the data to the caller (who frees it) and leave b empty. */
 char *buf_steal(struct buf *b);
 
+/* n bytes as 2n lower-case hex digits and a NUL. */
+void fm_hex_encode(const unsigned char *p, size_t n, char *out);
+
 /* UTF-8 for JSON: a copy with every invalid byte replaced by U+FFFD. */
 char *utf8_clean(const char *p, size_t n);
 /* How much of p ends on a whole character: the rest (at most 3 bytes) is
@@ -66,7 +89,11 @@ size_t utf8_complete(const char *p, size_t n);
 char **strv_dup(char *const *v);
 void strv_free(char **v);
 
-/* Read a whole file; NULL with fm_error set on failure. */
+/* Read a whole file; NULL with fm_error set on failure (a directory, or
+ * one that may not be read, says so in the system's words). */
 char *fm_read_file(const char *path, size_t max, size_t *len_out);
+
+/* The word for n things: fm_plural(n, "target", "targets"). */
+const char *fm_plural(long long n, const char *one, const char *many);
 
 #endif

@@ -1,10 +1,12 @@
 /* ws.h: WebSocket client connections on the libuv loop (libwebsockets with
- * the app's loop as its foreign loop). Binary messages only. */
+ * the app's loop as its foreign loop). Sends binary messages. */
 #ifndef FLEETMUX_WS_H
 #define FLEETMUX_WS_H
 
 #include <stddef.h>
 #include <uv.h>
+
+#include "fleetmux/util.h"
 
 #define WS_MAX_MESSAGE (16u << 20)   /* a larger message closes the socket */
 #define WS_MAX_QUEUE (8u << 20)      /* unsent bytes before ws_send refuses */
@@ -14,10 +16,13 @@ struct ws_conn;
 
 struct ws_callbacks {
 	void (*on_open)(void *arg);
-	void (*on_message)(void *arg, const unsigned char *data, size_t len);
+	/* binary: 0 when the server sent a text message */
+	void (*on_message)(void *arg, const unsigned char *data, size_t len, int binary);
 	/* The connection is over: code is the close code (1006 when the
-	 * socket dropped without one); why says what happened in words. */
-	void (*on_close)(void *arg, int code, const char *why);
+	 * socket dropped without one); http_status is the answer to the
+	 * upgrade when it was refused (403), else 0; why says what happened
+	 * in words. */
+	void (*on_close)(void *arg, int code, int http_status, const char *why);
 };
 
 struct ws_client *ws_client_new(uv_loop_t *loop, int insecure, const char *ca_file);
@@ -32,5 +37,10 @@ int ws_send(struct ws_conn *w, const void *data, size_t len);
 size_t ws_queued(const struct ws_conn *w);
 /* Drop the connection; no callback runs after this. */
 void ws_close(struct ws_conn *w);
+
+/* Pure: libwebsockets' reason for a connection that did not open ("HS:
+ * ws upgrade response not 101") and the upgrade's HTTP status (0: none),
+ * in an operator's words, appended to out. */
+void ws_error_words(const char *lws_reason, int http_status, struct buf *out);
 
 #endif

@@ -1,60 +1,59 @@
-/* config.c: the INI config file, with every key checked. */
+/* config.c: the INI config file. [fleetmux] keys are checked here; provider
+ * sections are kept as written, with the line of each key, for the provider
+ * registry to check (this file knows no provider types). */
 #include "fleetmux/config.h"
+#include "fleetmux/ini.h"
 
-#include <cjson/cJSON.h>
-#include <ini.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *eci_keys[] = {"type", "endpoint", "profile", "region", "sign", "command",
-				 "insecure", "ca-file", NULL};
-static const char *docker_keys[] = {"type", "host", "tls-verify", "cert-path", "command", "insecure",
-				    NULL};
-static const char *hyper_keys[] = {"type", "region", "endpoint", "command", "insecure", NULL};
 static const char *general_keys[] = {"layout", "prefix", "theme", "scrollback", "osc52", "broadcast",
-				     NULL};
+				     "sidebar-width", NULL};
 #define NGENERAL (sizeof general_keys / sizeof general_keys[0] - 1)
 _Static_assert(NGENERAL <= sizeof ((struct config *)0)->general_lines /
 				   sizeof ((struct config *)0)->general_lines[0],
 	       "general_lines holds a line for every [fleetmux] key");
 
-/* Debian's inih gives the handler no line number: the reader counts the
- * lines it hands over, one per call. */
 struct parse_ctx {
 	struct config *c;
 	const char *name;
-	const char *next;   /* the text not yet read */
-	int line;
+	int skip;          /* in a section reported whole: its keys are not */
 };
 
-static char *
-read_line(char *str, int num, void *stream)
+/* The messages are kept in the file's order, whatever found them (the
+ * reader, the registry, main's checks): errors is rebuilt at each. */
+static void
+add_message(struct config *c, int line, char *text)
 {
-	struct parse_ctx *p = stream;
-	int n = 0;
+	size_t at = c->nmsgs;
 
-	if (*p->next == '\0')
-		return NULL;
-	while (n < num - 1 && p->next[n] != '\0' && p->next[n] != '\n')
-		n++;
-	if (n < num - 1 && p->next[n] == '\n')
-		n++;
-	memcpy(str, p->next, (size_t)n);
-	str[n] = '\0';
-	p->next += n;
-	p->line++;
-	return str;
+	while (at > 0 && c->msgs[at - 1].line > line)
+		at--;
+	c->msgs = xrealloc(c->msgs, (c->nmsgs + 1) * sizeof *c->msgs);
+	memmove(&c->msgs[at + 1], &c->msgs[at], (c->nmsgs - at) * sizeof *c->msgs);
+	c->msgs[at].line = line;
+	c->msgs[at].text = text;
+	c->nmsgs++;
+	c->nerrors++;
+	buf_reset(&c->errors);
+	for (size_t i = 0; i < c->nmsgs; i++)
+		buf_puts(&c->errors, c->msgs[i].text);
 }
 
 static void
 error_at(struct parse_ctx *p, int line, const char *fmt, const char *a, const char *b)
 {
-	buf_printf(&p->c->errors, "%s:%d: ", p->name, line);
-	buf_printf(&p->c->errors, fmt, a, b);
-	buf_putc(&p->c->errors, '\n');
-	p->c->nerrors++;
+	struct buf m;
+
+	buf_init(&m);
+	buf_printf(&m, "%s:%d: ", p->name, line);
+	buf_printf(&m, fmt, a, b);
+	buf_putc(&m, '\n');
+	add_message(p->c, line, buf_steal(&m));
 }
 
 static int
@@ -92,17 +91,111 @@ find_prov(struct config *c, const char *name)
 	return NULL;
 }
 
+/* A key set twice keeps its last value and line. */
+static void
+set_provider_key(struct provider_conf *pc, const char *key, const char *value, int line)
+{
+	for (size_t k = 0; k < pc->kv.n; k++)
+		if (strcmp(pc->kv.v[k].key, key) == 0) {
+			free(pc->kv.v[k].value);
+			pc->kv.v[k].value = xstrdup(value);
+			pc->key_lines[k] = line;
+			return;
+		}
+	params_add(&pc->kv, key, value);
+	pc->key_lines = xrealloc(pc->key_lines, pc->kv.n * sizeof *pc->key_lines);
+	pc->key_lines[pc->kv.n - 1] = line;
+}
+
+void
+config_provider_drop(struct provider_conf *pc, size_t k)
+{
+	if (k >= pc->kv.n)
+		return;
+	free(pc->kv.v[k].key);
+	free(pc->kv.v[k].value);
+	memmove(&pc->kv.v[k], &pc->kv.v[k + 1], (pc->kv.n - k - 1) * sizeof *pc->kv.v);
+	memmove(&pc->key_lines[k], &pc->key_lines[k + 1], (pc->kv.n - k - 1) * sizeof *pc->key_lines);
+	pc->kv.n--;
+}
+
+static struct provider_conf *
+new_prov(struct config *c, const char *name, int line)
+{
+	struct provider_conf *pc;
+
+	c->provs = xrealloc(c->provs, (c->nprovs + 1) * sizeof *c->provs);
+	pc = &c->provs[c->nprovs++];
+	memset(pc, 0, sizeof *pc);
+	pc->name = xstrdup(name);
+	pc->line = line;
+	params_init(&pc->kv);
+	return pc;
+}
+
 static int
-handler(void *user, const char *section, const char *key, const char *value)
+is_general(const char *section)
+{
+	return strcmp(section, "fleetmux") == 0 || section[0] == '\0';
+}
+
+static int
+is_keys(const char *section)
+{
+	return strcmp(section, "keys") == 0 || strcmp(section, "sidebar-keys") == 0;
+}
+
+/* A section line: a provider is declared here, once; a section fleetmux
+ * does not know is reported here, not at each of its keys. */
+static void
+section_start(struct parse_ctx *p, int line, const char *section)
+{
+	struct config *c = p->c;
+	struct provider_conf *pc;
+	char *name;
+
+	p->skip = 0;
+	if (is_general(section) || is_keys(section))
+		return;
+	name = provider_name(section);
+	if (name == NULL) {
+		p->skip = 1;
+		if (strncmp(section, "provider", 8) == 0)
+			error_at(p, line, "[%s]%s needs a name: [provider \"NAME\"]", section, "");
+		else
+			error_at(p, line, "unknown section [%s]%s: use [fleetmux], [keys], [sidebar-keys] "
+					  "or [provider \"NAME\"]", section, "");
+		return;
+	}
+	if ((pc = find_prov(c, name)) != NULL) {
+		char first[32];
+
+		/* Merging the two would hide which one the user meant. */
+		snprintf(first, sizeof first, "%d", pc->line);
+		p->skip = 1;
+		error_at(p, line, "provider \"%s\" is already defined at line %s; this section is left out",
+			 name, first);
+	} else {
+		new_prov(c, name, line);
+	}
+	free(name);
+}
+
+static int
+handler(void *user, int line, const char *section, const char *key, const char *value)
 {
 	struct parse_ctx *p = user;
 	struct config *c = p->c;
-	int line = p->line;
+	struct provider_conf *pc;
 	char *name;
 
-	if (key == NULL) /* a section line on its own */
+	if (key == NULL) {
+		section_start(p, line, section);
 		return 1;
-	if (strcmp(section, "keys") == 0 || strcmp(section, "sidebar-keys") == 0) {
+	}
+	if (p->skip)
+		return 1;
+	if (is_keys(section)) {
 		struct config_binding *b;
 
 		c->bindings = xrealloc(c->bindings, (c->nbindings + 1) * sizeof *c->bindings);
@@ -113,113 +206,73 @@ handler(void *user, const char *section, const char *key, const char *value)
 		b->sidebar = strcmp(section, "sidebar-keys") == 0;
 		return 1;
 	}
-	if (strcmp(section, "fleetmux") == 0 || section[0] == '\0') {
-		if (!known(general_keys, key))
+	if (is_general(section)) {
+		if (!known(general_keys, key)) {
 			error_at(p, line, "unknown key '%s'%s in [fleetmux]", key, "");
-		else
-		{
-			params_set(&c->general, key, value);
-			for (size_t k = 0; k < NGENERAL; k++)
-				if (strcmp(general_keys[k], key) == 0)
-					c->general_lines[k] = line;
+			return 1;
 		}
+		params_set(&c->general, key, value);
+		for (size_t k = 0; k < NGENERAL; k++)
+			if (strcmp(general_keys[k], key) == 0)
+				c->general_lines[k] = line;
 		return 1;
 	}
-	name = provider_name(section);
-	if (name == NULL) {
-		error_at(p, line, "unknown section [%s]%s: use [fleetmux], [keys], [sidebar-keys] or "
-				  "[provider \"NAME\"]",
-			 section, "");
-		return 1;
-	}
-	{
-		struct provider_conf *pc = find_prov(c, name);
-
-		if (pc == NULL) {
-			c->provs = xrealloc(c->provs, (c->nprovs + 1) * sizeof *c->provs);
-			pc = &c->provs[c->nprovs++];
-			memset(pc, 0, sizeof *pc);
-			pc->name = xstrdup(name);
-			pc->line = line;
-			params_init(&pc->kv);
-		}
-		if (strcmp(key, "type") == 0) {
-			if (strcmp(value, "eci") != 0 && strcmp(value, "docker") != 0 &&
-			    strcmp(value, "hyper") != 0)
-				error_at(p, line, "type '%s' is not eci, docker or hyper%s", value, "");
-			else {
-				free(pc->type);
-				pc->type = xstrdup(value);
-			}
-		} else if (!known(eci_keys, key) && !known(docker_keys, key) && !known(hyper_keys, key)) {
-			error_at(p, line, "unknown key '%s' in provider \"%s\"", key, name);
-		} else if ((strcmp(key, "tls-verify") == 0 || strcmp(key, "insecure") == 0) &&
-			   strcmp(value, "true") != 0 && strcmp(value, "false") != 0) {
-			error_at(p, line, "%s must be true or false, not '%s'", key, value);
-		} else if (strcmp(key, "sign") == 0 && strcmp(value, "v1") != 0 && strcmp(value, "v3") != 0) {
-			error_at(p, line, "sign must be v1 or v3, not '%s'%s", value, "");
-		} else {
-			params_set(&pc->kv, key, value);
-		}
+	if ((name = provider_name(section)) == NULL)
+		return 1; /* reported at its section line */
+	if ((pc = find_prov(c, name)) == NULL)
+		pc = new_prov(c, name, line);
+	if (strcmp(key, "type") == 0) {
+		free(pc->type);
+		pc->type = xstrdup(value);
+		pc->type_line = line;
+	} else {
+		set_provider_key(pc, key, value, line);
 	}
 	free(name);
 	return 1;
 }
 
-/* After the whole file: each provider has a type, and only its own keys. */
 static void
-check_providers(struct parse_ctx *p)
+bad_line(void *user, int line, const char *why)
 {
-	struct config *c = p->c;
+	error_at(user, line, "%s%s", why, "");
+}
 
-	for (size_t i = 0; i < c->nprovs; i++) {
-		struct provider_conf *pc = &c->provs[i];
-		const char **keys;
-
-		if (pc->type == NULL) {
-			error_at(p, pc->line, "provider \"%s\" has no type (eci, docker or hyper)%s",
-				 pc->name, "");
-			continue;
-		}
-		keys = strcmp(pc->type, "eci") == 0 ? eci_keys : strcmp(pc->type, "docker") == 0 ? docker_keys
-												: hyper_keys;
-		for (size_t k = 0; k < pc->kv.n; k++)
-			if (!known(keys, pc->kv.v[k].key))
-				error_at(p, pc->line, "provider \"%s\": '%s' is not a key of this type",
-					 pc->name, pc->kv.v[k].key);
-	}
+static void
+config_init(struct config *c, const char *name)
+{
+	memset(c, 0, sizeof *c);
+	params_init(&c->general);
+	buf_init(&c->errors);
+	c->path = xstrdup(name);
 }
 
 int
 config_parse(struct config *c, const char *text, const char *name)
 {
-	struct parse_ctx p = {c, name, text, 0};
-	int rc;
+	struct parse_ctx p = {c, name, 0};
 
-	memset(c, 0, sizeof *c);
-	params_init(&c->general);
-	buf_init(&c->errors);
-	c->path = xstrdup(name);
-	rc = ini_parse_stream(read_line, &p, handler, &p);
-	if (rc > 0)
-		error_at(&p, rc, "cannot parse this line%s%s", "", "");
-	check_providers(&p);
+	config_init(c, name);
+	ini_parse_lines(text, handler, bad_line, &p);
 	return 0;
 }
 
 int
-config_load(struct config *c, const char *path)
+config_load(struct config *c, const char *path, struct fm_cause *why)
 {
 	size_t len;
 	char *text;
 	int rc;
 	struct stat st;
 
-	memset(c, 0, sizeof *c);
-	params_init(&c->general);
-	buf_init(&c->errors);
-	if (stat(path, &st) < 0)
-		return -FM_ENOTFOUND;
+	config_init(c, path);
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return -FM_ENOTFOUND;
+		return fm_cause_set(why, FM_EIO, "%s: %s", path, strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode))
+		return fm_cause_set(why, FM_EIO, "%s: %s, not a config file", path, strerror(EISDIR));
 	/* It chooses endpoints, certificates and the commands run in every
 	 * container: nobody else may change it. (It holds no secrets; those stay
 	 * in the credential files, which must not be readable by others.) */
@@ -227,7 +280,8 @@ config_load(struct config *c, const char *path)
 		fprintf(stderr, "fleetmux: warning: %s is writable by others (chmod go-w it)\n", path);
 	text = fm_read_file(path, 1 << 20, &len);
 	if (text == NULL)
-		return -FM_EIO;
+		return fm_cause_from_error(why, -FM_EIO);
+	config_free(c);
 	rc = config_parse(c, text, path);
 	free(text);
 	return rc;
@@ -239,6 +293,7 @@ config_free(struct config *c)
 	for (size_t i = 0; i < c->nprovs; i++) {
 		free(c->provs[i].name);
 		free(c->provs[i].type);
+		free(c->provs[i].key_lines);
 		params_free(&c->provs[i].kv);
 	}
 	free(c->provs);
@@ -247,6 +302,9 @@ config_free(struct config *c)
 		free(c->bindings[i].action);
 	}
 	free(c->bindings);
+	for (size_t i = 0; i < c->nmsgs; i++)
+		free(c->msgs[i].text);
+	free(c->msgs);
 	free(c->path);
 	params_free(&c->general);
 	buf_free(&c->errors);
@@ -256,9 +314,15 @@ config_free(struct config *c)
 void
 config_error(struct config *c, int line, const char *fmt, const char *a, const char *b)
 {
-	struct parse_ctx p = {c, c->path ? c->path : "config", NULL, 0};
+	struct parse_ctx p = {c, c->path ? c->path : "config", 0};
 
 	error_at(&p, line, fmt, a, b);
+}
+
+void
+config_note(struct config *c, const char *text)
+{
+	add_message(c, INT_MAX, xstrdup(text));
 }
 
 /* The line a [fleetmux] key was set on, 0 if not set. */
@@ -282,65 +346,4 @@ config_default_path(void)
 	if (v != NULL && *v)
 		return xasprintf("%s/fleetmux/config", v);
 	return xasprintf("%s/.config/fleetmux/config", home ? home : "");
-}
-
-int
-hyper_creds_load(char **access, char **secret, char **region)
-{
-	const char *a = getenv("HYPER_ACCESS"), *s = getenv("HYPER_SECRET");
-	const char *r = getenv("HYPER_DEFAULT_REGION");
-	char *path;
-	size_t len;
-	char *text;
-	cJSON *j, *cloud;
-
-	*access = *secret = *region = NULL;
-	if (r != NULL && *r)
-		*region = xstrdup(r);
-	if (a != NULL && *a && s != NULL && *s) {
-		*access = xstrdup(a);
-		*secret = xstrdup(s);
-		return 0;
-	}
-	if (getenv("HYPER_CONFIG") != NULL)
-		path = xasprintf("%s/config.json", getenv("HYPER_CONFIG"));
-	else
-		path = xasprintf("%s/.hyper/config.json", getenv("HOME") ? getenv("HOME") : "");
-	text = fm_read_file(path, 1 << 20, &len);
-	if (text == NULL) {
-		free(path);
-		return fm_error(FM_EAUTH, "no Hyper keys: set HYPER_ACCESS and HYPER_SECRET, or "
-					  "~/.hyper/config.json");
-	}
-	j = cJSON_ParseWithLength(text, len);
-	free(text);
-	{
-		struct stat st;
-
-		/* It holds a secret key: others must not read it. */
-		if (stat(path, &st) == 0 && (st.st_mode & 077))
-			fprintf(stderr, "fleetmux: warning: %s is readable by others (chmod 600 it)\n", path);
-	}
-	cJSON_ArrayForEach(cloud, cJSON_GetObjectItemCaseSensitive(j, "clouds")) {
-		const cJSON *ak = cJSON_GetObjectItemCaseSensitive(cloud, "accesskey");
-		const cJSON *sk = cJSON_GetObjectItemCaseSensitive(cloud, "secretkey");
-		const cJSON *rg = cJSON_GetObjectItemCaseSensitive(cloud, "region");
-
-		if (cJSON_IsString(ak) && cJSON_IsString(sk)) {
-			*access = xstrdup(ak->valuestring);
-			*secret = xstrdup(sk->valuestring);
-			if (*region == NULL && cJSON_IsString(rg) && *rg->valuestring)
-				*region = xstrdup(rg->valuestring);
-			break;
-		}
-	}
-	cJSON_Delete(j);
-	if (*access == NULL) {
-		int rc = fm_error(FM_EAUTH, "%s: no cloud with accesskey and secretkey", path);
-
-		free(path);
-		return rc;
-	}
-	free(path);
-	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char last_error[1024];
 
@@ -23,6 +24,58 @@ const char *
 fm_error_message(void)
 {
 	return last_error;
+}
+
+int
+fm_cause_set(struct fm_cause *c, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c == NULL)
+		return -code;
+	memset(c, 0, sizeof *c);
+	c->code = code;
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+	va_end(ap);
+	return -code;
+}
+
+int
+fm_cause_http(struct fm_cause *c, int code, int http_status, const char *vendor, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c == NULL)
+		return -code;
+	memset(c, 0, sizeof *c);
+	c->code = code;
+	c->http_status = http_status;
+	snprintf(c->vendor, sizeof c->vendor, "%s", vendor ? vendor : "");
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+	va_end(ap);
+	return -code;
+}
+
+int
+fm_cause_from_error(struct fm_cause *c, int rc)
+{
+	int code = rc < 0 ? -rc : FM_EIO;
+
+	return fm_cause_set(c, code, "%s", last_error);
+}
+
+void
+fm_hex_encode(const unsigned char *p, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 15];
+	}
+	out[2 * n] = '\0';
 }
 
 static void
@@ -287,9 +340,17 @@ fm_read_file(const char *path, size_t max, size_t *len_out)
 	struct buf b;
 	char chunk[8192];
 	size_t n;
+	struct stat st;
 
 	if (f == NULL) {
 		fm_error(FM_EIO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* fopen opens a directory for reading; only the read would fail, and
+	 * say less. */
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		fm_error(FM_EIO, "%s: %s", path, strerror(EISDIR));
 		return NULL;
 	}
 	buf_init(&b);
@@ -303,7 +364,7 @@ fm_read_file(const char *path, size_t max, size_t *len_out)
 		buf_append(&b, chunk, n);
 	}
 	if (ferror(f)) {
-		fm_error(FM_EIO, "%s: read error", path);
+		fm_error(FM_EIO, "%s: %s", path, strerror(errno));
 		fclose(f);
 		buf_free(&b);
 		return NULL;
@@ -312,4 +373,10 @@ fm_read_file(const char *path, size_t max, size_t *len_out)
 	if (len_out != NULL)
 		*len_out = b.len;
 	return buf_steal(&b);
+}
+
+const char *
+fm_plural(long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
 }

@@ -5,10 +5,12 @@
 #include "fleetmux/redact.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HTTP_MAX_BODY (64u << 20) /* answers larger than this are refused */
 
@@ -30,9 +32,12 @@ struct http_req {
 	struct params resp_headers;
 	char *req_body;
 	char errbuf[CURL_ERROR_SIZE];
+	char *error;              /* the transport error in an operator's words */
 	int too_big;
 	http_cb cb;
 	http_chunk_cb chunk_cb;   /* streaming: the body goes here, not to body */
+	int in_chunk;             /* chunk_cb is running */
+	int cancelled;            /* http_cancel came from inside chunk_cb: end it after */
 	http_connect_cb raw_cb;   /* connect-only: hand the handle over */
 	char *log_what;           /* "METHOD url", redacted, when --debug logs */
 	uint64_t started;         /* ms, for the log */
@@ -44,6 +49,7 @@ struct http_req {
 struct http_sock {
 	uv_poll_t poll;
 	curl_socket_t fd;
+	int events;         /* what curl wants watched */
 	struct http *h;
 };
 
@@ -55,13 +61,21 @@ on_poll(uv_poll_t *p, int status, int events)
 	struct http_sock *s = p->data;
 	int flags = 0, running;
 
+	/* libuv says POLLERR as a bare error; curl, told only that, says
+	 * "select/poll returned error". Let it read and write the socket too,
+	 * and find the error itself ("Connection reset by peer"). */
 	if (status < 0)
-		flags = CURL_CSELECT_ERR;
+		flags = CURL_CSELECT_ERR | CURL_CSELECT_IN | CURL_CSELECT_OUT;
 	if (events & UV_READABLE)
 		flags |= CURL_CSELECT_IN;
 	if (events & UV_WRITABLE)
 		flags |= CURL_CSELECT_OUT;
 	curl_multi_socket_action(s->h->multi, s->fd, flags, &running);
+	/* libuv stopped watching on the error; if curl still wants the socket
+	 * (it has not said remove, which closes the handle), watch it again. */
+	if (status < 0 && !uv_is_closing((uv_handle_t *)&s->poll) &&
+	    !uv_is_active((uv_handle_t *)&s->poll))
+		uv_poll_start(&s->poll, s->events, on_poll);
 	check_done(s->h);
 }
 
@@ -114,6 +128,7 @@ socket_fn(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 		events |= UV_READABLE;
 	if (what & CURL_POLL_OUT)
 		events |= UV_WRITABLE;
+	s->events = events;
 	uv_poll_start(&s->poll, events, on_poll);
 	return 0;
 }
@@ -152,6 +167,7 @@ static void
 req_free(struct http_req *r)
 {
 	free(r->log_what);
+	free(r->error);
 	curl_slist_free_all(r->headers);
 	buf_free(&r->body);
 	params_free(&r->resp_headers);
@@ -207,8 +223,13 @@ on_body(char *p, size_t size, size_t n, void *arg)
 
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 		if (status == 200) {
+			r->in_chunk = 1;
 			r->chunk_cb(r->arg, p, size * n);
-			return size * n;
+			r->in_chunk = 0;
+			/* Cancelled from inside: curl may not free the handle under
+			 * its own callback, so the transfer is ended here and the
+			 * request freed when curl says it is done. */
+			return r->cancelled ? 0 : size * n;
 		}
 	}
 	if (r->body.len + size * n > HTTP_MAX_BODY) {
@@ -219,55 +240,149 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-static size_t
-on_header(char *p, size_t size, size_t n, void *arg)
+/* The answer's headers, as curl parsed them (names lower-cased, the last
+ * request's only when curl followed anything). */
+static void
+collect_headers(CURL *e, struct params *out)
 {
-	struct http_req *r = arg;
-	size_t len = size * n, k = 0;
-	char *colon = memchr(p, ':', len);
+	struct curl_header *prev = NULL, *hd;
 
-	if (colon != NULL) {
-		char name[128];
-		const char *v = colon + 1;
-		size_t vlen;
+	while ((hd = curl_easy_nextheader(e, CURLH_HEADER, -1, prev)) != NULL) {
+		size_t n = strlen(hd->name);
+		char *name = xstrndup(hd->name, n);
 
-		for (; p + k < colon && k < sizeof name - 1; k++)
-			name[k] = (char)tolower((unsigned char)p[k]);
-		name[k] = '\0';
-		while (v < p + len && (*v == ' ' || *v == '\t'))
-			v++;
-		vlen = (size_t)(p + len - v);
-		while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
-			vlen--;
-		params_addn(&r->resp_headers, name, k, v, vlen);
+		for (size_t i = 0; i < n; i++)
+			name[i] = (char)tolower((unsigned char)name[i]);
+		params_add(out, name, hd->value ? hd->value : "");
+		free(name);
+		prev = hd;
 	}
-	return len;
 }
 
-/* curl's words, plus the system's reason when a connect failed (a socket
- * the user may not open says "Permission denied"). */
+int
+http_error_permanent(int curl_code)
+{
+	switch (curl_code) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_NOT_BUILT_IN:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_CERTPROBLEM:      /* the client certificate or key */
+	case CURLE_SSL_CIPHER:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_CACERT_BADFILE:   /* the CA file */
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* "OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number" →
+ * "wrong version number": the library's reason without its codes. */
+static const char *
+tls_reason(const char *words)
+{
+	const char *p = strstr(words, "routines:");
+
+	if (p == NULL)
+		return words;
+	p += strlen("routines:");
+	while (*p == ':')
+		p++;
+	return *p ? p : words;
+}
+
+void
+http_error_words(int code, const char *words, int os_errno, const char *url, struct buf *out)
+{
+	int tls = url != NULL && strncmp(url, "https:", 6) == 0;
+
+	if (words == NULL || *words == '\0')
+		words = curl_easy_strerror((CURLcode)code);
+	switch (code) {
+	case CURLE_COULDNT_CONNECT:
+		buf_printf(out, "cannot connect (%s)", os_errno ? strerror(os_errno) : "no answer");
+		return;
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+		/* A TLS server that is sent plain HTTP hangs up without a word. */
+		if (os_errno == ECONNRESET || strstr(words, "select/poll") != NULL || code == CURLE_GOT_NOTHING)
+			buf_printf(out, "the server closed the connection without an answer%s",
+				   tls ? "" : " (if it serves HTTPS, the URL should say https://)");
+		else
+			buf_printf(out, "the connection failed (%s)",
+				   os_errno ? strerror(os_errno) : words);
+		return;
+	case CURLE_SSL_CONNECT_ERROR:
+		if (strstr(words, "wrong version number") != NULL)
+			buf_puts(out, "the server does not speak TLS there (if it serves plain HTTP, "
+				      "the URL should say http://)");
+		else
+			buf_printf(out, "the TLS handshake failed: %s", tls_reason(words));
+		return;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		/* Say what to do about it, not just what curl saw. */
+		buf_printf(out, "the server's TLS certificate is not trusted (%s): --ca-file FILE trusts "
+				"its CA, --insecure skips the check",
+			   strncmp(words, "SSL certificate problem: ", 25) == 0 ? words + 25 : tls_reason(words));
+		return;
+	case CURLE_OPERATION_TIMEDOUT:
+		buf_printf(out, "no answer in time (%s)", words);
+		return;
+	default:
+		buf_puts(out, tls_reason(words));
+		if (os_errno != 0 && strstr(words, strerror(os_errno)) == NULL)
+			buf_printf(out, " (%s)", strerror(os_errno));
+	}
+}
+
+/* A file curl could not use, with the system's reason when it is that it
+ * cannot be read. */
+static void
+file_words(struct buf *out, const char *what, const char *path)
+{
+	if (path != NULL && access(path, R_OK) != 0)
+		buf_printf(out, "cannot read the %s %s: %s", what, path, strerror(errno));
+	else
+		buf_printf(out, "the %s %s holds nothing TLS can use (PEM expected)", what,
+			   path ? path : "(default)");
+}
+
+/* The transport error in words (error_words), with what only this side
+ * knows: the socket's path, the files it was given. */
 static const char *
 transport_error(struct http_req *r, CURLcode rc)
 {
 	long os_errno = 0;
-	size_t len;
+	char *url = NULL;
+	struct buf b;
 
-	if (r->errbuf[0] == '\0')
-		snprintf(r->errbuf, sizeof r->errbuf, "%s", curl_easy_strerror(rc));
 	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
-	len = strlen(r->errbuf);
-	if (os_errno != 0 && len + 40 < sizeof r->errbuf && !strstr(r->errbuf, strerror((int)os_errno)))
-		snprintf(r->errbuf + len, sizeof r->errbuf - len, " (%s)", strerror((int)os_errno));
-	if (rc == CURLE_PEER_FAILED_VERIFICATION && len + 80 < sizeof r->errbuf)
-		/* Say what to do about it, not just what curl saw. */
-		snprintf(r->errbuf + strlen(r->errbuf), sizeof r->errbuf - strlen(r->errbuf),
-			 "; the server's TLS certificate is not trusted (--ca-file FILE trusts "
-			 "its CA, --insecure skips the check)");
+	curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url);
+	buf_init(&b);
 	if (r->h->unix_socket != NULL && rc == CURLE_COULDNT_CONNECT)
 		/* curl would speak of "localhost port 80": name the socket. */
-		snprintf(r->errbuf, sizeof r->errbuf, "%s: %s", r->h->unix_socket,
-			 os_errno ? strerror((int)os_errno) : "cannot connect");
-	return r->errbuf;
+		buf_printf(&b, "%s: %s", r->h->unix_socket,
+			   os_errno ? strerror((int)os_errno) : "cannot connect");
+	else if (rc == CURLE_SSL_CACERT_BADFILE)
+		file_words(&b, "CA file", r->h->ca_file);
+	else if (rc == CURLE_SSL_CERTPROBLEM && r->h->cert_file != NULL &&
+		 access(r->h->cert_file, R_OK) != 0)
+		file_words(&b, "client certificate", r->h->cert_file);
+	else if (rc == CURLE_SSL_CERTPROBLEM && r->h->key_file != NULL)
+		file_words(&b, "client key (or certificate)", r->h->key_file);
+	else
+		http_error_words(rc, r->errbuf, (int)os_errno, url, &b);
+	free(r->error);
+	r->error = buf_steal(&b);
+	return r->error;
 }
 
 static void
@@ -284,31 +399,44 @@ check_done(struct http *h)
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		if (r->cancelled) {
+			req_unlink(h, r);
+			h->pending--;
+			curl_multi_remove_handle(h->multi, r->easy);
+			curl_easy_cleanup(r->easy);
+			req_free(r);
+			continue;
+		}
 		curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &status);
 		memset(&res, 0, sizeof res);
 		res.status = m->data.result == CURLE_OK ? (int)status : 0;
 		res.body = r->body.data ? r->body.data : "";
 		res.body_len = r->body.len;
+		collect_headers(m->easy_handle, &r->resp_headers);
 		res.headers = r->resp_headers;
-		if (r->too_big)
+		if (r->too_big) {
 			res.error = "answer larger than 64 MiB";
-		else if (m->data.result != CURLE_OK)
+		} else if (m->data.result != CURLE_OK) {
 			res.error = transport_error(r, m->data.result);
+			res.permanent = http_error_permanent(m->data.result);
+		}
 		if (r->log_what != NULL)
 			debuglog("http < %d %s (%zu bytes, %llu ms)%s%s", res.status, r->log_what,
 				 res.body_len, (unsigned long long)(uv_now(h->loop) - r->started),
 				 res.error ? ": " : "", res.error ? res.error : "");
+		if (r->log_what != NULL && m->data.result != CURLE_OK && r->errbuf[0])
+			debuglog("http <   curl %d: %s", m->data.result, r->errbuf);
 		req_unlink(h, r);
 		h->pending--;
 		if (r->raw_cb != NULL) {
 			/* A connect-only handle stays in the multi (its connection lives
 			 * in the multi's cache) until http_raw_release. */
 			if (res.error == NULL) {
-				r->raw_cb(r->arg, r->easy, NULL);
+				r->raw_cb(r->arg, r->easy, NULL, 0);
 			} else {
 				curl_multi_remove_handle(h->multi, r->easy);
 				curl_easy_cleanup(r->easy);
-				r->raw_cb(r->arg, NULL, res.error);
+				r->raw_cb(r->arg, NULL, res.error, res.permanent);
 			}
 		} else {
 			curl_multi_remove_handle(h->multi, r->easy);
@@ -437,8 +565,6 @@ http_request(struct http *h, const char *method, const char *url, const struct p
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "fleetmux/0.1");
 	if (debuglog_on())
@@ -461,11 +587,23 @@ http_stream(struct http *h, const char *url, const struct params *headers, http_
 	return r;
 }
 
+struct http_req *
+http_get(struct http *h, const char *url, const struct params *headers, http_cb cb, void *arg)
+{
+	if (http_request(h, "GET", url, headers, NULL, 0, cb, arg) < 0)
+		return NULL;
+	return h->reqs; /* http_request puts the newest first */
+}
+
 void
 http_cancel(struct http *h, struct http_req *r)
 {
 	for (struct http_req *q = h->reqs; q != NULL; q = q->next)
 		if (q == r) {
+			if (r->in_chunk) {
+				r->cancelled = 1; /* no callback comes after this */
+				return;
+			}
 			curl_multi_remove_handle(h->multi, r->easy);
 			curl_easy_cleanup(r->easy);
 			req_unlink(h, r);

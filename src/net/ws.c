@@ -38,6 +38,7 @@ struct ws_conn {
 	int opening;   /* inside ws_open: an error now is returned, not called back */
 	int failed;
 	int refusing;  /* a message was too large: drop the rest, close when writable */
+	int binary;    /* the message being gathered came in binary frames */
 };
 
 static void
@@ -54,7 +55,7 @@ conn_free(struct ws_conn *w)
 }
 
 static void
-conn_finish(struct ws_conn *w, int code, const char *why)
+conn_finish(struct ws_conn *w, int code, int http_status, const char *why)
 {
 	const struct ws_callbacks *cb = w->cb;
 
@@ -67,8 +68,55 @@ conn_finish(struct ws_conn *w, int code, const char *why)
 	}
 	w->cb = NULL;
 	if (cb != NULL && cb->on_close != NULL)
-		cb->on_close(w->arg, code, why);
+		cb->on_close(w->arg, code, http_status, why);
 	conn_free(w);
+}
+
+/* libwebsockets' reasons for a connection that never opened, as an
+ * operator would say them. */
+static const struct {
+	const char *lws;
+	const char *words;
+} lws_words[] = {
+    {"HS: ws upgrade unauthorized", "the server refused the WebSocket: not authorized"},
+    {"HS: ACCEPT missing", "the server did not accept the WebSocket (no Sec-WebSocket-Accept): "
+			   "is it a WebSocket endpoint?"},
+    {"HS: UPGRADE missing", "the server did not upgrade to a WebSocket: is it a WebSocket endpoint?"},
+    {"HS: UPGRADE malformed", "the server did not upgrade to a WebSocket: is it a WebSocket "
+			      "endpoint?"},
+    {"HS: Accept hash wrong", "the server's WebSocket answer is not for this request"},
+    {"HS: PROTOCOL malformed", "the server's WebSocket subprotocol answer is malformed"},
+    {"HS: Cannot match protocol", "the server chose a WebSocket subprotocol fleetmux did not offer"},
+    {"Timed out waiting SSL", "the TLS handshake timed out"},
+    {"tls start fail", "TLS could not start (does the server speak TLS there?)"},
+    {"closed before established", "the server closed the connection before the WebSocket opened"},
+};
+
+void
+ws_error_words(const char *lws, int http_status, struct buf *out)
+{
+	if (lws == NULL || *lws == '\0')
+		lws = "connection failed";
+	/* The upgrade was answered, with something else than 101. */
+	if (http_status > 0 && http_status != 101) {
+		buf_printf(out, "the server refused the WebSocket (HTTP %d)", http_status);
+		return;
+	}
+	if (strcmp(lws, "HS: ws upgrade response not 101") == 0) {
+		buf_puts(out, "the server refused the WebSocket (it answered, but not with 101 "
+			      "Switching Protocols)");
+		return;
+	}
+	for (size_t i = 0; i < sizeof lws_words / sizeof lws_words[0]; i++)
+		if (strcmp(lws, lws_words[i].lws) == 0) {
+			buf_puts(out, lws_words[i].words);
+			return;
+		}
+	/* Other handshake words ("HS: ...") are libwebsockets' shorthand. */
+	if (strncmp(lws, "HS: ", 4) == 0)
+		buf_printf(out, "the WebSocket handshake failed (%s)", lws + 4);
+	else
+		buf_puts(out, lws);
 }
 
 static int
@@ -105,10 +153,12 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in
 			lws_callback_on_writable(wsi);
 			return 0;
 		}
+		if (w->rx.len == 0 && lws_is_first_fragment(wsi))
+			w->binary = lws_frame_is_binary(wsi);
 		buf_append(&w->rx, in, len);
 		if (lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0) {
 			if (w->cb->on_message)
-				w->cb->on_message(w->arg, (unsigned char *)w->rx.data, w->rx.len);
+				w->cb->on_message(w->arg, (unsigned char *)w->rx.data, w->rx.len, w->binary);
 			buf_reset(&w->rx);
 		}
 		return 0;
@@ -145,8 +195,15 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in
 		return 0;
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		if (w != NULL) {
+			int status = (int)lws_http_client_http_response(wsi);
+			struct buf words;
+
 			lws_set_opaque_user_data(wsi, NULL);
-			conn_finish(w, 1006, in ? (const char *)in : "connection failed");
+			buf_init(&words);
+			debuglog("websocket < failed: %s (HTTP %d)", in ? (const char *)in : "", status);
+			ws_error_words(in ? (const char *)in : NULL, status, &words);
+			conn_finish(w, 1006, status, words.data);
+			buf_free(&words);
 		}
 		return 0;
 	case LWS_CALLBACK_CLIENT_CLOSED:
@@ -156,14 +213,14 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in
 				w->close_code = 1006;
 				snprintf(w->why, sizeof w->why, "connection dropped");
 			}
-			conn_finish(w, w->close_code, w->why);
+			conn_finish(w, w->close_code, 0, w->why);
 		}
 		return 0;
 	case LWS_CALLBACK_WSI_DESTROY:
 		/* Closed before it ever connected (ws_close while connecting). */
 		if (w != NULL) {
 			lws_set_opaque_user_data(wsi, NULL);
-			conn_finish(w, 1006, "closed");
+			conn_finish(w, 1006, 0, "closed");
 		}
 		return 0;
 	default:

@@ -2,6 +2,7 @@
 #include "fleetmux/channel.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,10 +26,25 @@ channel_decode(const void *msg, size_t len, int *chan, const unsigned char **pay
 	return 0;
 }
 
+/* Print o into out and free it. */
+static void
+put_json(struct buf *out, cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+
+	buf_puts(out, s);
+	free(s);
+	cJSON_Delete(o);
+}
+
 void
 channel_resize_json(struct buf *out, unsigned cols, unsigned rows)
 {
-	buf_printf(out, "{\"Width\":%u,\"Height\":%u}", cols, rows);
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "Width", cols);
+	cJSON_AddNumberToObject(o, "Height", rows);
+	put_json(out, o);
 }
 
 static cJSON *
@@ -62,15 +78,27 @@ channel_parse_resize(const void *payload, size_t len, unsigned *cols, unsigned *
 void
 channel_status_json(struct buf *out, int exit_code)
 {
+	cJSON *o = cJSON_CreateObject(), *cause;
+	char text[80];
+
+	cJSON_AddObjectToObject(o, "metadata");
 	if (exit_code == 0) {
-		buf_puts(out, "{\"metadata\":{},\"status\":\"Success\"}");
+		cJSON_AddStringToObject(o, "status", "Success");
+		put_json(out, o);
 		return;
 	}
-	buf_printf(out,
-		   "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with "
-		   "non-zero exit code: exit status %d\",\"reason\":\"NonZeroExitCode\","
-		   "\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"%d\"}]}}",
-		   exit_code, exit_code);
+	cJSON_AddStringToObject(o, "status", "Failure");
+	snprintf(text, sizeof text, "command terminated with non-zero exit code: exit status %d",
+		 exit_code);
+	cJSON_AddStringToObject(o, "message", text);
+	cJSON_AddStringToObject(o, "reason", "NonZeroExitCode");
+	cause = cJSON_CreateObject();
+	cJSON_AddStringToObject(cause, "reason", "ExitCode");
+	snprintf(text, sizeof text, "%d", exit_code);
+	cJSON_AddStringToObject(cause, "message", text);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(cJSON_AddObjectToObject(o, "details"), "causes"),
+			     cause);
+	put_json(out, o);
 }
 
 int

@@ -1,5 +1,6 @@
 /* docker.c: Docker Engine API pieces that need no socket. */
 #include "fleetmux/docker.h"
+#include "fleetmux/http_head.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -11,30 +12,15 @@
 int
 docker_parse_upgrade(const char *buf, size_t len, int *status, size_t *header_len)
 {
-	const char *end = NULL;
+	struct http_head h;
+	int rc = http_head_parse(buf, len, 64 * 1024, 0, &h);
 
-	for (size_t i = 0; i + 3 < len; i++)
-		if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
-			end = buf + i + 4;
-			break;
-		}
-	if (len >= 5 && strncmp(buf, "HTTP/", 5) != 0)
-		return fm_error(FM_EPROTO, "the engine did not answer in HTTP");
-	if (end == NULL) {
-		if (len > 64 * 1024)
-			return fm_error(FM_EPROTO, "the engine's answer has no end of headers");
-		return 0;
+	if (rc == 1) {
+		*status = h.status;
+		*header_len = h.len;
+		http_head_free(&h);
 	}
-	{
-		const char *sp = memchr(buf, ' ', (size_t)(end - buf));
-
-		if (sp == NULL || !isdigit((unsigned char)sp[1]) || !isdigit((unsigned char)sp[2]) ||
-		    !isdigit((unsigned char)sp[3]))
-			return fm_error(FM_EPROTO, "the engine's status line is malformed");
-		*status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
-	}
-	*header_len = (size_t)(end - buf);
-	return 1;
+	return rc;
 }
 
 int
@@ -80,6 +66,33 @@ str_or(const cJSON *o, const char *k, const char *def)
 	return xstrdup(cJSON_IsString(v) ? v->valuestring : def);
 }
 
+/* Container.State as the Engine API documents it. */
+static const struct fm_state_word docker_words[] = {
+    {"created", FM_STATE_PENDING}, {"restarting", FM_STATE_PENDING},
+    {"running", FM_STATE_RUNNING}, {"paused", FM_STATE_PAUSED},
+    {"exited", FM_STATE_EXITED},   {"dead", FM_STATE_EXITED},
+    {"removing", FM_STATE_EXITED}, {NULL, FM_STATE_UNKNOWN},
+};
+
+enum fm_state
+docker_state(const char *state)
+{
+	return fm_state_of(docker_words, state);
+}
+
+/* An exited container says how it ended: "exited 2", from the Status
+ * the engine writes ("Exited (2) 5 seconds ago"). */
+static void
+exit_code_into_status(struct fm_group *g)
+{
+	int code;
+
+	if (g->state != FM_STATE_EXITED || sscanf(g->zone, "Exited (%d)", &code) != 1)
+		return;
+	free(g->status);
+	g->status = xasprintf("exited %d", code);
+}
+
 int
 docker_parse_containers(const char *json, size_t len, const char *engine, struct fm_group **groups,
 			size_t *n)
@@ -112,6 +125,8 @@ docker_parse_containers(const char *json, size_t len, const char *engine, struct
 		g->region = xstrdup(engine);
 		g->zone = str_or(e, "Status", "");
 		g->status = str_or(e, "State", "unknown");
+		g->state = docker_state(g->status);
+		exit_code_into_status(g);
 		g->ip = xstrdup("");
 		labels = cJSON_GetObjectItemCaseSensitive(e, "Labels");
 		/* An object of strings; in an array the entries have no names
@@ -124,10 +139,33 @@ docker_parse_containers(const char *json, size_t len, const char *engine, struct
 		g->containers = xcalloc(1, sizeof *g->containers);
 		g->containers[0].name = xstrdup(g->name);
 		g->containers[0].image = str_or(e, "Image", "");
-		g->containers[0].state = str_or(e, "State", "unknown");
-		g->containers[0].ready = strcmp(g->status, "running") == 0;
+		g->containers[0].status = xstrdup(g->status);
+		g->containers[0].state = g->state;
+		g->containers[0].ready = g->state == FM_STATE_RUNNING;
 	}
 	*n = k;
+	cJSON_Delete(j);
+	return 0;
+}
+
+int
+docker_parse_inspect(const char *json, size_t len, int *tty, char **status, int *running,
+		     int *exit_code)
+{
+	cJSON *j = cJSON_ParseWithLength(json, len);
+	const cJSON *config = cJSON_GetObjectItemCaseSensitive(j, "Config");
+	const cJSON *state = cJSON_GetObjectItemCaseSensitive(j, "State");
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(state, "ExitCode");
+
+	*status = NULL;
+	if (!cJSON_IsObject(j) || !cJSON_IsObject(state)) {
+		cJSON_Delete(j);
+		return fm_error(FM_EPROTO, "containers/json: no State in the answer");
+	}
+	*tty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(config, "Tty"));
+	*status = str_or(state, "Status", "unknown");
+	*running = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(state, "Running"));
+	*exit_code = code != NULL && cJSON_IsNumber(code) ? code->valueint : -1;
 	cJSON_Delete(j);
 	return 0;
 }
@@ -181,7 +219,7 @@ docker_parse_error(int status, const char *json, size_t len, struct buf *msg)
 }
 
 char *
-docker_exec_body(char **argv, int tty, int attach_stdin)
+docker_exec_body(char *const *argv, int tty, int attach_stdin, const char *mark)
 {
 	cJSON *o = cJSON_CreateObject(), *cmd, *env;
 	char *s;
@@ -196,7 +234,36 @@ docker_exec_body(char **argv, int tty, int attach_stdin)
 	env = cJSON_AddArrayToObject(o, "Env");
 	if (tty)
 		cJSON_AddItemToArray(env, cJSON_CreateString("TERM=xterm-256color"));
+	if (mark != NULL)
+		cJSON_AddItemToArray(env, cJSON_CreateString(mark));
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
+}
+
+/* Container actions that leave the list as it was: every exec (a pane
+ * opening or closing, fleetmux ending a process) and reads of a container. */
+static int
+changes_nothing_listed(const char *action)
+{
+	static const char *const quiet[] = {"exec_", "attach", "detach", "resize", "top", "export",
+					    "copy", "archive-path", "extract-to-dir", "commit", NULL};
+
+	for (size_t i = 0; quiet[i] != NULL; i++)
+		if (strncmp(action, quiet[i], strlen(quiet[i])) == 0)
+			return 1;
+	return 0;
+}
+
+int
+docker_event_changes_list(const char *line, size_t len)
+{
+	cJSON *j = line ? cJSON_ParseWithLength(line, len) : NULL;
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "Type");
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "Action");
+	int yes = cJSON_IsString(t) && strcmp(t->valuestring, "container") == 0 &&
+		  !(cJSON_IsString(a) && changes_nothing_listed(a->valuestring));
+
+	cJSON_Delete(j);
+	return yes;
 }

@@ -4,8 +4,49 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "fleetmux/logs.h"
 #include "fleetmux/model.h"
+
+enum fm_state
+fm_state_of(const struct fm_state_word *table, const char *word)
+{
+	for (; word != NULL && table->word != NULL; table++)
+		if (strcasecmp(table->word, word) == 0)
+			return table->state;
+	return FM_STATE_UNKNOWN;
+}
+
+/* ContainerGroup.Status as DescribeContainerGroups documents it. */
+static const struct fm_state_word eci_group_words[] = {
+    {"Pending", FM_STATE_PENDING},      {"Scheduling", FM_STATE_PENDING},
+    {"Restarting", FM_STATE_PENDING},   {"Updating", FM_STATE_PENDING},
+    {"Running", FM_STATE_RUNNING},      {"Succeeded", FM_STATE_EXITED},
+    {"Terminated", FM_STATE_EXITED},    {"Expired", FM_STATE_EXITED},
+    {"Failed", FM_STATE_FAILED},        {"ScheduleFailed", FM_STATE_FAILED},
+    {NULL, FM_STATE_UNKNOWN},
+};
+
+/* Container.CurrentState.State. */
+static const struct fm_state_word eci_container_words[] = {
+    {"Waiting", FM_STATE_PENDING},
+    {"Running", FM_STATE_RUNNING},
+    {"Terminated", FM_STATE_EXITED},
+    {NULL, FM_STATE_UNKNOWN},
+};
+
+enum fm_state
+eci_group_state(const char *status)
+{
+	return fm_state_of(eci_group_words, status);
+}
+
+enum fm_state
+eci_container_state(const char *state)
+{
+	return fm_state_of(eci_container_words, state);
+}
 
 void
 fm_group_free(struct fm_group *g)
@@ -13,9 +54,17 @@ fm_group_free(struct fm_group *g)
 	for (size_t i = 0; i < g->ncontainers; i++) {
 		free(g->containers[i].name);
 		free(g->containers[i].image);
-		free(g->containers[i].state);
+		free(g->containers[i].status);
+		free(g->containers[i].reason);
+		free(g->containers[i].last_reason);
 	}
 	free(g->containers);
+	for (size_t i = 0; i < g->nevents; i++) {
+		free(g->events[i].type);
+		free(g->events[i].reason);
+		free(g->events[i].message);
+	}
+	free(g->events);
 	free(g->id);
 	free(g->name);
 	free(g->region);
@@ -83,6 +132,55 @@ eci_parse_regions(const char *json, size_t len, char ***ids, size_t *n)
 	return 0;
 }
 
+/* An RFC 3339 field, or FM_TIME_NONE. */
+static int64_t
+time_of(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	int64_t t;
+
+	if (!cJSON_IsString(v) || fm_time_parse(v->valuestring, strlen(v->valuestring), &t) < 0)
+		return FM_TIME_NONE;
+	return t;
+}
+
+/* A non-empty string field, or NULL. */
+static char *
+str_or_null(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) && *v->valuestring ? xstrdup(v->valuestring) : NULL;
+}
+
+static void
+parse_events(const cJSON *arr, struct fm_group *g)
+{
+	const cJSON *e;
+	size_t k = 0;
+
+	if (!cJSON_IsArray(arr))
+		return;
+	g->events = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *g->events);
+	cJSON_ArrayForEach(e, arr) {
+		struct fm_event *ev;
+		const cJSON *count = cJSON_GetObjectItemCaseSensitive(e, "Count");
+
+		if (!cJSON_IsObject(e))
+			continue;
+		ev = &g->events[k++];
+		ev->type = str_or(e, "Type", "");
+		ev->reason = str_or(e, "Reason", "");
+		ev->message = str_or(e, "Message", "");
+		ev->count = cJSON_IsNumber(count) && count->valuedouble >= 0 && count->valuedouble < 1e9
+				    ? (int)count->valuedouble
+				    : 1;
+		ev->first_ns = time_of(e, "FirstTimestamp");
+		ev->last_ns = time_of(e, "LastTimestamp");
+	}
+	g->nevents = k;
+}
+
 static void
 parse_containers(const cJSON *arr, struct fm_group *g)
 {
@@ -94,7 +192,7 @@ parse_containers(const cJSON *arr, struct fm_group *g)
 	g->containers = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *g->containers);
 	cJSON_ArrayForEach(c, arr) {
 		struct fm_container *fc;
-		const cJSON *state, *rc, *ready;
+		const cJSON *state, *rc, *ready, *prev;
 
 		if (!cJSON_IsObject(c) || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "Name")))
 			continue;
@@ -102,11 +200,22 @@ parse_containers(const cJSON *arr, struct fm_group *g)
 		fc->name = str_or(c, "Name", "");
 		fc->image = str_or(c, "Image", "");
 		state = cJSON_GetObjectItemCaseSensitive(c, "CurrentState");
-		fc->state = str_or(state, "State", "Unknown");
+		fc->status = str_or(state, "State", "Unknown");
+		fc->state = eci_container_state(fc->status);
 		rc = cJSON_GetObjectItemCaseSensitive(c, "RestartCount");
 		fc->restarts = cJSON_IsNumber(rc) ? rc->valueint : 0;
 		ready = cJSON_GetObjectItemCaseSensitive(c, "Ready");
 		fc->ready = cJSON_IsTrue(ready);
+		fc->reason = str_or_null(state, "Reason");
+		prev = cJSON_GetObjectItemCaseSensitive(c, "PreviousState");
+		if (cJSON_IsObject(prev) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(prev, "State")) &&
+		    strcmp(cJSON_GetObjectItemCaseSensitive(prev, "State")->valuestring, "Terminated") == 0) {
+			const cJSON *code = cJSON_GetObjectItemCaseSensitive(prev, "ExitCode");
+
+			fc->last_reason = str_or(prev, "Reason", "Terminated");
+			fc->last_exit_code = code != NULL && cJSON_IsNumber(code) ? code->valueint : -1;
+			fc->last_finished_ns = time_of(prev, "FinishTime");
+		}
 	}
 	g->ncontainers = k;
 }
@@ -144,6 +253,7 @@ eci_parse_groups(const char *json, size_t len, struct fm_group **groups, size_t 
 		g->region = str_or(e, "RegionId", "");
 		g->zone = str_or(e, "ZoneId", "");
 		g->status = str_or(e, "Status", "Unknown");
+		g->state = eci_group_state(g->status);
 		g->ip = str_or(e, "IntranetIp", "");
 		tags = cJSON_GetObjectItemCaseSensitive(e, "Tags");
 		cJSON_ArrayForEach(t, tags) {
@@ -154,6 +264,7 @@ eci_parse_groups(const char *json, size_t len, struct fm_group **groups, size_t 
 				params_add(&g->tags, tk->valuestring, cJSON_IsString(tv) ? tv->valuestring : "");
 		}
 		parse_containers(cJSON_GetObjectItemCaseSensitive(e, "Containers"), g);
+		parse_events(cJSON_GetObjectItemCaseSensitive(e, "Events"), g);
 	}
 	*n = k;
 	tc = cJSON_GetObjectItemCaseSensitive(j, "TotalCount");
@@ -172,23 +283,37 @@ eci_parse_groups(const char *json, size_t len, struct fm_group **groups, size_t 
 	return 0;
 }
 
+/* One string of an ExecContainerCommand answer; required: absent or empty
+ * is an error. */
+static int
+exec_field(const char *json, size_t len, const char *name, int required, char **out)
+{
+	cJSON *j = parse(json, len, "ExecContainerCommand");
+	const cJSON *v;
+
+	*out = NULL;
+	if (j == NULL)
+		return -FM_EPROTO;
+	v = cJSON_GetObjectItemCaseSensitive(j, name);
+	if (required && (!cJSON_IsString(v) || *v->valuestring == '\0')) {
+		cJSON_Delete(j);
+		return fm_error(FM_EPROTO, "ExecContainerCommand: the answer has no %s", name);
+	}
+	*out = xstrdup(cJSON_IsString(v) ? v->valuestring : "");
+	cJSON_Delete(j);
+	return 0;
+}
+
 int
 eci_parse_exec(const char *json, size_t len, char **ws_uri)
 {
-	cJSON *j = parse(json, len, "ExecContainerCommand");
-	const cJSON *u;
+	return exec_field(json, len, "WebSocketUri", 1, ws_uri);
+}
 
-	*ws_uri = NULL;
-	if (j == NULL)
-		return -FM_EPROTO;
-	u = cJSON_GetObjectItemCaseSensitive(j, "WebSocketUri");
-	if (!cJSON_IsString(u) || *u->valuestring == '\0') {
-		cJSON_Delete(j);
-		return fm_error(FM_EPROTO, "ExecContainerCommand: the answer has no WebSocketUri");
-	}
-	*ws_uri = xstrdup(u->valuestring);
-	cJSON_Delete(j);
-	return 0;
+int
+eci_parse_sync(const char *json, size_t len, char **output)
+{
+	return exec_field(json, len, "SyncResponse", 0, output);
 }
 
 void

@@ -5,17 +5,24 @@
 
 #include "fleetmux/eci.h"
 #include "fleetmux/sign.h"
+#include "fleetmux/url.h"
 
 #define ECI_VERSION "2018-08-08"
 
+/* What the Host header will say: v3 signs it. */
 static const char *
 host_of(const char *endpoint, struct buf *out)
 {
-	const char *p = strstr(endpoint, "://");
+	struct url_parts u;
 
-	p = p ? p + 3 : endpoint;
-	buf_append(out, p, strcspn(p, "/"));
-	return out->data;
+	if (url_split(endpoint, &u, NULL) == 0) {
+		char *hp = url_host_port(&u);
+
+		buf_puts(out, hp);
+		free(hp);
+		url_parts_free(&u);
+	}
+	return out->data ? out->data : "";
 }
 
 void
@@ -119,19 +126,4 @@ eci_retryable(int http_status, const char *code)
 	if (code != NULL && strcmp(code, "ServiceUnavailable") == 0)
 		return 1;
 	return 0;
-}
-
-long
-eci_retry_delay_ms(int attempt, long retry_after_ms, double rnd)
-{
-	long cap = 10000, base = 200, ceiling;
-
-	if (attempt < 0)
-		attempt = 0;
-	ceiling = attempt >= 6 ? cap : base << attempt;
-	if (ceiling > cap)
-		ceiling = cap;
-	/* Full jitter spreads many panes' retries apart. */
-	ceiling = (long)(ceiling * (0.5 + rnd * 0.5));
-	return ceiling > retry_after_ms ? ceiling : retry_after_ms;
 }

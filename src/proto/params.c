@@ -1,6 +1,8 @@
 /* params.c: key/value lists and the percent-encoding used for signing. */
 #include "fleetmux/params.h"
 
+#include <curl/curl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -105,29 +107,19 @@ params_sort(struct params *p)
 	}
 }
 
-static int
-unreserved(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '_' || c == '.' || c == '~';
-}
-
+/* libcurl keeps exactly what Alibaba's signing keeps literal (A-Z a-z 0-9
+ * - _ . ~) and writes the rest as %XX in upper case, space as %20. */
 void
 pct_encode(struct buf *out, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	char *e = curl_easy_escape(NULL, s, (int)len);
 
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (unreserved(c)) {
-			buf_putc(out, (char)c);
-		} else {
-			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-
-			buf_append(out, e, 3);
-		}
+	if (e == NULL) {
+		fputs("fleetmux: out of memory\n", stderr);
+		abort();
 	}
+	buf_puts(out, e);
+	curl_free(e);
 }
 
 void

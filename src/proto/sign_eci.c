@@ -12,17 +12,6 @@
 #include <strings.h>
 #include <time.h>
 
-static void
-hex_encode(const unsigned char *p, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 void
 sha256_hex(const void *data, size_t len, char out[65])
@@ -30,24 +19,7 @@ sha256_hex(const void *data, size_t len, char out[65])
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
 	SHA256(data, len, md);
-	hex_encode(md, sizeof md, out);
-}
-
-void
-fm_uuid(char out[37])
-{
-	unsigned char r[16];
-
-	if (RAND_bytes(r, sizeof r) != 1) {
-		/* RAND_bytes only fails without entropy; fall back to time. */
-		for (size_t i = 0; i < sizeof r; i++)
-			r[i] = (unsigned char)(time(NULL) >> (i % 4 * 8)) ^ (unsigned char)(i * 37);
-	}
-	r[6] = (r[6] & 0x0f) | 0x40;
-	r[8] = (r[8] & 0x3f) | 0x80;
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0],
-		 r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
-		 r[15]);
+	fm_hex_encode(md, sizeof md, out);
 }
 
 void
@@ -241,7 +213,7 @@ eci_v3_signature(const char *secret, const char *canonical_request, struct buf *
 	buf_printf(string_to_sign, "ACS3-HMAC-SHA256\n%s", hash);
 	HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)string_to_sign->data,
 	     string_to_sign->len, md, &mdlen);
-	hex_encode(md, mdlen, hex);
+	fm_hex_encode(md, mdlen, hex);
 	buf_puts(signature_hex, hex);
 }
 

@@ -130,8 +130,7 @@ hyper_sign(struct params *headers, const char *method, const char *path, const c
 	hmac(k2, 32, "hyper", k3);
 	hmac(k3, 32, "hyper_request", k4);
 	hmac(k4, 32, sts.data, sig);
-	for (int i = 0; i < 32; i++)
-		snprintf(sighex + 2 * i, 3, "%02x", sig[i]);
+	fm_hex_encode(sig, 32, sighex);
 	{
 		char *auth = xasprintf("HYPER-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s",
 				       access_key, scope.data, signed_h.data, sighex);

@@ -7,12 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleetmux/logs.h"
 #include "fleetmux/sign.h"
+#include "api_int.h"
 
 #define DESCRIBE_LIMIT_MAX 20
 #define EXEC_MAX_ARGS 20
 #define EXEC_MAX_ARG_LEN 256
-#define LOG_TAIL_MAX 2000
 
 void
 api_result_free(struct api_result *r)
@@ -53,8 +54,8 @@ api_error(struct api_result *r, int status, const char *code, const char *fmt, .
 	cJSON_Delete(o);
 }
 
-static void
-reply(struct api_result *r, cJSON *o)
+void
+api_reply(struct api_result *r, cJSON *o)
 {
 	char rid[37];
 
@@ -66,8 +67,8 @@ reply(struct api_result *r, cJSON *o)
 	cJSON_Delete(o);
 }
 
-static const char *
-need(struct api_result *r, const struct params *p, const char *name)
+const char *
+api_need(struct api_result *r, const struct params *p, const char *name)
 {
 	const char *v = params_get(p, name);
 
@@ -81,10 +82,10 @@ need(struct api_result *r, const struct params *p, const char *name)
 	return v;
 }
 
-static int
-need_region(struct fleet *f, struct api_result *r, const struct params *p, const char **region)
+int
+api_need_region(struct fleet *f, struct api_result *r, const struct params *p, const char **region)
 {
-	if ((*region = need(r, p, "RegionId")) == NULL)
+	if ((*region = api_need(r, p, "RegionId")) == NULL)
 		return -1;
 	if (fleet_region(f, *region) == NULL) {
 		api_error(r, 400, "InvalidRegionId.NotFound", "The specified RegionId \"%s\" does not exist.",
@@ -117,9 +118,11 @@ describe_regions(struct fleet *f, struct api_result *r)
 		cJSON_AddArrayToObject(e, "UnavailableZones");
 		cJSON_AddItemToArray(regions, e);
 	}
-	reply(r, o);
+	api_reply(r, o);
 }
 
+/* CurrentState: Running since start_time, Waiting for reason, or
+ * Terminated with exit_code at finish_time. */
 static cJSON *
 state_json(const struct fleet_container *k)
 {
@@ -131,11 +134,54 @@ state_json(const struct fleet_container *k)
 	cJSON_AddStringToObject(s, "DetailStatus", k->reason[0] ? k->reason : running ? "" : k->state);
 	cJSON_AddNumberToObject(s, "ExitCode", terminated ? k->exit_code : 0);
 	cJSON_AddStringToObject(s, "StartTime", running || terminated ? k->start_time : "");
-	cJSON_AddStringToObject(s, "FinishTime", terminated ? k->start_time : "");
+	cJSON_AddStringToObject(s, "FinishTime", terminated ? k->finish_time : "");
 	cJSON_AddStringToObject(s, "Reason", k->reason);
 	cJSON_AddStringToObject(s, "Message", "");
 	cJSON_AddNumberToObject(s, "Signal", 0);
 	return s;
+}
+
+/* PreviousState: how the instance before this one ended (empty when
+ * there was none). */
+static cJSON *
+previous_json(const struct fleet_container *k)
+{
+	cJSON *s = cJSON_CreateObject();
+	const struct fleet_ending *e = &k->prev;
+
+	cJSON_AddStringToObject(s, "State", k->has_prev ? "Terminated" : "");
+	cJSON_AddStringToObject(s, "DetailStatus", k->has_prev ? e->reason : "");
+	cJSON_AddNumberToObject(s, "ExitCode", k->has_prev ? e->exit_code : 0);
+	cJSON_AddStringToObject(s, "StartTime", k->has_prev ? e->start_time : "");
+	cJSON_AddStringToObject(s, "FinishTime", k->has_prev ? e->finish_time : "");
+	cJSON_AddStringToObject(s, "Reason", k->has_prev ? e->reason : "");
+	cJSON_AddStringToObject(s, "Message", "");
+	cJSON_AddNumberToObject(s, "Signal", k->has_prev && e->exit_code > 128 ? e->exit_code - 128 : 0);
+	return s;
+}
+
+static cJSON *
+events_json(const struct fleet_group *g)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < g->nevents; i++) {
+		const struct fleet_event *e = &g->events[i];
+		cJSON *o = cJSON_CreateObject();
+		char first[36], last[36];
+
+		fm_time_format_sec(e->first_ns, first);
+		fm_time_format_sec(e->last_ns, last);
+		cJSON_AddNumberToObject(o, "Count", e->count);
+		cJSON_AddStringToObject(o, "Type", e->type);
+		cJSON_AddStringToObject(o, "Name", e->name);
+		cJSON_AddStringToObject(o, "Message", e->message);
+		cJSON_AddStringToObject(o, "FirstTimestamp", first);
+		cJSON_AddStringToObject(o, "LastTimestamp", last);
+		cJSON_AddStringToObject(o, "Reason", e->reason);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
 }
 
 static cJSON *
@@ -154,6 +200,7 @@ group_json(const struct fleet_group *g)
 	cJSON_AddStringToObject(o, "IntranetIp", g->intranet_ip);
 	cJSON_AddStringToObject(o, "InternetIp", g->internet_ip);
 	cJSON_AddStringToObject(o, "CreationTime", g->created);
+	cJSON_AddStringToObject(o, "RestartPolicy", g->restart_policy);
 	tags = cJSON_AddArrayToObject(o, "Tags");
 	for (size_t i = 0; i < g->tags.n; i++) {
 		cJSON *t = cJSON_CreateObject();
@@ -162,19 +209,18 @@ group_json(const struct fleet_group *g)
 		cJSON_AddStringToObject(t, "Value", g->tags.v[i].value);
 		cJSON_AddItemToArray(tags, t);
 	}
-	cJSON_AddArrayToObject(o, "Events");
+	cJSON_AddItemToObject(o, "Events", events_json(g));
 	cs = cJSON_AddArrayToObject(o, "Containers");
 	for (size_t i = 0; i < g->ncontainers; i++) {
 		const struct fleet_container *k = &g->containers[i];
-		cJSON *c = cJSON_CreateObject(), *cmd, *env, *prev;
+		cJSON *c = cJSON_CreateObject(), *cmd, *env;
 
 		cJSON_AddStringToObject(c, "Name", k->name);
 		cJSON_AddStringToObject(c, "Image", k->image);
 		cJSON_AddBoolToObject(c, "Ready", strcmp(k->state, "Running") == 0);
 		cJSON_AddNumberToObject(c, "RestartCount", k->restart_count);
 		cJSON_AddItemToObject(c, "CurrentState", state_json(k));
-		prev = cJSON_AddObjectToObject(c, "PreviousState");
-		cJSON_AddStringToObject(prev, "State", k->restart_count > 0 ? "Terminated" : "");
+		cJSON_AddItemToObject(c, "PreviousState", previous_json(k));
 		cmd = cJSON_AddArrayToObject(c, "Commands");
 		for (size_t j = 0; k->command != NULL && k->command[j] != NULL; j++)
 			cJSON_AddItemToArray(cmd, cJSON_CreateString(k->command[j]));
@@ -199,8 +245,8 @@ group_json(const struct fleet_group *g)
 
 /* Parse a JSON array of strings with count and length limits. Returns the
  * argv (NULL-terminated) or NULL with r filled. */
-static char **
-json_string_array(struct api_result *r, const char *name, const char *text, int max_items,
+char **
+api_json_strings(struct api_result *r, const char *name, const char *text, int max_items,
 		  int max_len)
 {
 	cJSON *j = cJSON_Parse(text), *e;
@@ -306,7 +352,7 @@ describe_container_groups(struct fleet *f, const struct params *p, struct api_re
 	long limit = DESCRIBE_LIMIT_MAX, start, seen = 0, total = 0;
 	cJSON *o, *groups;
 
-	if (need_region(f, r, p, &region) < 0)
+	if (api_need_region(f, r, p, &region) < 0)
 		return;
 	if (limit_s != NULL && *limit_s) {
 		char *end;
@@ -323,7 +369,7 @@ describe_container_groups(struct fleet *f, const struct params *p, struct api_re
 		return;
 	}
 	if (ids_s != NULL && *ids_s &&
-	    (ids = json_string_array(r, "ContainerGroupIds", ids_s, 20, 0)) == NULL)
+	    (ids = api_json_strings(r, "ContainerGroupIds", ids_s, 20, 0)) == NULL)
 		return;
 	o = cJSON_CreateObject();
 	groups = cJSON_AddArrayToObject(o, "ContainerGroups");
@@ -348,18 +394,18 @@ describe_container_groups(struct fleet *f, const struct params *p, struct api_re
 		cJSON_AddStringToObject(o, "NextToken", "");
 	}
 	cJSON_AddNumberToObject(o, "TotalCount", (double)total);
-	reply(r, o);
+	api_reply(r, o);
 }
 
 /* Common to exec and logs: the group and container, with errors. */
-static int
-find_target(struct fleet *f, const struct params *p, struct api_result *r, struct fleet_group **g,
+int
+api_find_target(struct fleet *f, const struct params *p, struct api_result *r, struct fleet_group **g,
 	    struct fleet_container **k)
 {
 	const char *region, *gid, *cname;
 
-	if (need_region(f, r, p, &region) < 0 || (gid = need(r, p, "ContainerGroupId")) == NULL ||
-	    (cname = need(r, p, "ContainerName")) == NULL)
+	if (api_need_region(f, r, p, &region) < 0 || (gid = api_need(r, p, "ContainerGroupId")) == NULL ||
+	    (cname = api_need(r, p, "ContainerName")) == NULL)
 		return -1;
 	if ((*g = fleet_group(f, region, gid)) == NULL) {
 		api_error(r, 400, "InvalidParameter.ContainerGroupId",
@@ -374,8 +420,8 @@ find_target(struct fleet *f, const struct params *p, struct api_result *r, struc
 	return 0;
 }
 
-static int
-get_bool(struct api_result *r, const struct params *p, const char *name, int def, int *out)
+int
+api_get_bool(struct api_result *r, const struct params *p, const char *name, int def, int *out)
 {
 	const char *v = params_get(p, name);
 
@@ -400,9 +446,9 @@ exec_container_command(struct fleet *f, const struct params *p, struct api_resul
 	const char *cmd;
 	int tty, stdin_open, sync;
 
-	if (find_target(f, p, r, &g, &k) < 0 || (cmd = need(r, p, "Command")) == NULL ||
-	    get_bool(r, p, "TTY", 0, &tty) < 0 || get_bool(r, p, "Stdin", 1, &stdin_open) < 0 ||
-	    get_bool(r, p, "Sync", 0, &sync) < 0)
+	if (api_find_target(f, p, r, &g, &k) < 0 || (cmd = api_need(r, p, "Command")) == NULL ||
+	    api_get_bool(r, p, "TTY", 0, &tty) < 0 || api_get_bool(r, p, "Stdin", 1, &stdin_open) < 0 ||
+	    api_get_bool(r, p, "Sync", 0, &sync) < 0)
 		return;
 	if (sync && tty) {
 		api_error(r, 400, "InvalidParameter", "Sync=true requires TTY=false.");
@@ -419,7 +465,7 @@ exec_container_command(struct fleet *f, const struct params *p, struct api_resul
 			  k->state);
 		return;
 	}
-	if ((r->argv = json_string_array(r, "Command", cmd, EXEC_MAX_ARGS, EXEC_MAX_ARG_LEN)) == NULL)
+	if ((r->argv = api_json_strings(r, "Command", cmd, EXEC_MAX_ARGS, EXEC_MAX_ARG_LEN)) == NULL)
 		return;
 	if (r->argv[0] == NULL) {
 		api_error(r, 400, "InvalidParameter", "The parameter \"Command\" must not be empty.");
@@ -445,11 +491,11 @@ api_exec_reply(struct api_result *r, const char *ws_uri, const char *http_url,
 	cJSON_AddStringToObject(o, "HttpUrl", http_url ? http_url : "");
 	if (sync_response != NULL)
 		cJSON_AddStringToObject(o, "SyncResponse", sync_response);
-	reply(r, o);
+	api_reply(r, o);
 }
 
-static int
-get_uint(struct api_result *r, const struct params *p, const char *name, long max, long *out)
+int
+api_get_uint(struct api_result *r, const struct params *p, const char *name, long max, long *out)
 {
 	const char *v = params_get(p, name);
 	char *end;
@@ -464,49 +510,6 @@ get_uint(struct api_result *r, const struct params *p, const char *name, long ma
 		return -1;
 	}
 	return 0;
-}
-
-static void
-describe_container_log(struct fleet *f, const struct params *p, long now, struct api_result *r)
-{
-	struct fleet_group *g;
-	struct fleet_container *k;
-	long tail, limit_bytes, since;
-	int stamps;
-	size_t first;
-	struct buf out;
-	cJSON *o;
-
-	if (find_target(f, p, r, &g, &k) < 0 || get_uint(r, p, "Tail", LOG_TAIL_MAX, &tail) < 0 ||
-	    get_uint(r, p, "LimitBytes", 0, &limit_bytes) < 0 ||
-	    get_uint(r, p, "SinceSeconds", 0, &since) < 0 || get_bool(r, p, "Timestamps", 0, &stamps) < 0)
-		return;
-	first = 0;
-	if (tail >= 0 && (size_t)tail < k->log_count)
-		first = k->log_count - (size_t)tail;
-	buf_init(&out);
-	for (size_t i = first; i < k->log_count; i++) {
-		const struct log_line *l = &k->log[(k->log_start + i) % k->log_cap];
-
-		if (since >= 0 && l->time < now - since)
-			continue;
-		if (stamps) {
-			char ts[21];
-
-			fm_iso8601(l->time, ts);
-			buf_printf(&out, "%s ", ts);
-		}
-		buf_puts(&out, l->text);
-		buf_putc(&out, '\n');
-	}
-	/* LimitBytes keeps the newest bytes, as a tail would. */
-	if (limit_bytes >= 0 && out.len > (size_t)limit_bytes)
-		buf_consume(&out, out.len - (size_t)limit_bytes);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "ContainerName", k->name);
-	cJSON_AddStringToObject(o, "Content", out.data ? out.data : "");
-	buf_free(&out);
-	reply(r, o);
 }
 
 void
@@ -524,7 +527,11 @@ api_dispatch(struct fleet *f, const char *action, const struct params *params, l
 	else if (strcmp(action, "ExecContainerCommand") == 0)
 		exec_container_command(f, params, r);
 	else if (strcmp(action, "DescribeContainerLog") == 0)
-		describe_container_log(f, params, now, r);
+		api_describe_container_log(f, params, now, r);
+	else if (strcmp(action, "DescribeContainerGroupMetric") == 0)
+		api_describe_group_metric(f, params, now, r);
+	else if (strcmp(action, "DescribeMultiContainerGroupMetric") == 0)
+		api_describe_multi_metric(f, params, now, r);
 	else
 		api_error(r, 404, "InvalidAction.NotFound",
 			  "Specified api \"%s\" is not found, please check your url and method.", action);

@@ -3,7 +3,13 @@
  * Backpressure: a session holds at most one frame read from its process.
  * Until the WebSocket has taken it, the process's fds are not read, so a
  * slow client stops the process (its pty fills) instead of growing a
- * buffer here. */
+ * buffer here.
+ *
+ * A socket that closes or drops does not end the process, as on a real ECI
+ * (containerd under it: the shim keeps the pty master open, so no SIGHUP).
+ * The session is detached: stdin without a TTY is closed (the process sees
+ * EOF), output is read and thrown away, and it is freed once the process
+ * has been reaped. Only fleetsim's own shutdown kills it. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,7 +19,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <openssl/rand.h>
 
 #include "fleetmux/channel.h"
 #include "sim.h"
@@ -39,6 +44,8 @@ struct exec_session {
 	int rx_paused;
 	int status_sent;
 	int close_sent;
+	int detached;             /* its socket went away; the process runs on */
+	int released;             /* handles closing: only the reaping is left */
 	int handles;              /* uv handles not yet closed */
 	uv_timer_t drop_timer, sync_timer, linger_timer;
 	struct exec_session *next;
@@ -47,76 +54,7 @@ struct exec_session {
 static void session_pump(struct exec_session *x);
 static void exec_poll_cb(uv_poll_t *h, int status, int events);
 static void session_maybe_free(struct exec_session *x);
-
-void
-exec_ticket_free(struct exec_ticket *t)
-{
-	if (t == NULL)
-		return;
-	strv_free(t->argv);
-	free(t);
-}
-
-static void
-tickets_expire(struct sim *s)
-{
-	long now = sim_now();
-
-	for (struct exec_ticket **pp = &s->tickets; *pp;) {
-		if ((*pp)->expires < now - 60) {
-			struct exec_ticket *t = *pp;
-
-			*pp = t->next;
-			exec_ticket_free(t);
-		} else {
-			pp = &(*pp)->next;
-		}
-	}
-}
-
-const char *
-exec_ticket_new(struct sim *s, struct api_result *r)
-{
-	struct exec_ticket *t = xcalloc(1, sizeof *t);
-	unsigned char rnd[16];
-
-	tickets_expire(s);
-	RAND_bytes(rnd, sizeof rnd);
-	for (size_t i = 0; i < sizeof rnd; i++)
-		snprintf(t->token + 2 * i, 3, "%02x", rnd[i]);
-	t->group = r->group;
-	t->container = r->container;
-	t->argv = r->argv;
-	r->argv = NULL;
-	t->tty = r->tty;
-	t->stdin_open = r->stdin_open;
-	t->expires = sim_now() + s->opt.token_ttl;
-	t->next = s->tickets;
-	s->tickets = t;
-	return t->token;
-}
-
-/* Tickets are single-use: taking one removes it. Expired ones stay listed
- * for a while so that the refusal says "expired", not "unknown". */
-struct exec_ticket *
-exec_ticket_take(struct sim *s, const char *token, const char **why)
-{
-	for (struct exec_ticket **pp = &s->tickets; *pp; pp = &(*pp)->next) {
-		struct exec_ticket *t = *pp;
-
-		if (strcmp(t->token, token) != 0)
-			continue;
-		*pp = t->next;
-		if (t->expires < sim_now()) {
-			exec_ticket_free(t);
-			*why = "exec token expired";
-			return NULL;
-		}
-		return t;
-	}
-	*why = "exec token unknown or already used";
-	return NULL;
-}
+static void session_release_handles(struct exec_session *x);
 
 static void
 handle_closed(uv_handle_t *h)
@@ -171,8 +109,8 @@ session_maybe_free(struct exec_session *x)
 	free(x);
 }
 
-/* Stop reading and kill the process; what remains is freed as handles close
- * and the process is reaped. */
+/* Stop reading and stop the timers; the process is left alone. What
+ * remains is freed as handles close and the process is reaped. */
 static void
 session_teardown(struct exec_session *x)
 {
@@ -184,6 +122,12 @@ session_teardown(struct exec_session *x)
 		uv_timer_stop(&x->sync_timer);
 	if (uv_is_active((uv_handle_t *)&x->linger_timer))
 		uv_timer_stop(&x->linger_timer);
+}
+
+/* The middle process turns SIGTERM into SIGKILL for the command's group. */
+static void
+session_kill(struct exec_session *x)
+{
 	if (x->pid > 0 && !x->exited)
 		kill(x->pid, SIGTERM);
 }
@@ -258,6 +202,8 @@ static void sync_finish(struct exec_session *x);
 static void
 session_pump(struct exec_session *x)
 {
+	int drained = 0;
+
 	for (int i = 1; i <= 2 && x->out_len == 0; i++) {
 		ssize_t n;
 
@@ -269,6 +215,13 @@ session_pump(struct exec_session *x)
 				if (x->sync_out.len < SIM_SYNC_MAX_OUTPUT)
 					buf_append(&x->sync_out, x->out + LWS_PRE + 1, (size_t)n);
 				i--; /* keep reading this fd */
+				continue;
+			}
+			/* Nobody to send it to. A few reads per wakeup, so that a
+			 * process that writes without end cannot hold the loop. */
+			if (x->detached) {
+				if (++drained < SIM_DRAIN_READS)
+					i--;
 				continue;
 			}
 			x->out[LWS_PRE] = (unsigned char)i;
@@ -286,6 +239,10 @@ session_pump(struct exec_session *x)
 		if (x->sync) {
 			sync_finish(x);
 			return; /* its descriptors are closed and it may be freed */
+		}
+		if (x->detached) {
+			session_release_handles(x);
+			return; /* freed once its handles have closed */
 		}
 		if (x->wsi != NULL)
 			lws_callback_on_writable(x->wsi);
@@ -332,15 +289,37 @@ process_exited(void *arg, pid_t pid, int status)
 	struct exec_session *x = arg;
 
 	x->pid = 0;
-	uv_timer_start(&x->linger_timer, linger_over, SIM_LINGER_MS, 0);
 	x->exited = 1;
 	x->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	if (x->wsi == NULL && !x->sync) {
+	if (x->released) {
 		session_maybe_free(x);
 		return;
 	}
+	/* Attached or detached, its output is read to the end (or the linger
+	 * timer) before the session ends. */
+	uv_timer_start(&x->linger_timer, linger_over, SIM_LINGER_MS, 0);
 	session_pump(x);
 	session_maybe_free(x);
+}
+
+/* The socket closed or dropped while the process runs: leave it running,
+ * as containerd does. Without a TTY its stdin closes (kubectl cp's tar
+ * ends that way); a pty master stays open, so it gets no SIGHUP. */
+static void
+session_detach(struct exec_session *x)
+{
+	x->wsi = NULL;
+	x->detached = 1;
+	x->out_len = 0;
+	buf_reset(&x->in);
+	buf_reset(&x->rx);
+	if (uv_is_active((uv_handle_t *)&x->drop_timer))
+		uv_timer_stop(&x->drop_timer);
+	if (!x->tty)
+		close_fd(x, 0);
+	if (x->sim->opt.verbose > 0)
+		sim_log(x->sim, "exec socket gone; process %d runs on", (int)x->pid);
+	poll_update(x);
 }
 
 static void
@@ -398,6 +377,7 @@ session_new(struct sim *s, struct exec_ticket *t, int sync, int stdin_open, char
 static void
 session_release_handles(struct exec_session *x)
 {
+	x->released = 1;
 	session_teardown(x);
 	if (!uv_is_closing((uv_handle_t *)&x->drop_timer))
 		uv_close((uv_handle_t *)&x->drop_timer, handle_closed);
@@ -564,6 +544,11 @@ exec_ws_callback(struct sim *s, struct lws *wsi, enum lws_callback_reasons reaso
 		c->ticket = NULL;
 		if (x != NULL) {
 			c->session = NULL;
+			/* At shutdown the process is being killed: nothing to run on. */
+			if (!x->exited && !s->stopping) {
+				session_detach(x);
+				return 0;
+			}
 			x->wsi = NULL;
 			session_release_handles(x);
 			session_maybe_free(x);
@@ -634,16 +619,23 @@ exec_sync_detach(struct conn *c)
 	x->http = NULL;
 	x->wsi = NULL;
 	x->sync = 0;
+	session_kill(x); /* as before: a Sync exec has no life of its own */
 	session_release_handles(x);
 	session_maybe_free(x);
 }
 
-/* Shutting down: close every WebSocket as "going away". */
+/* Shutting down: kill every process an exec started, detached ones too,
+ * and close every WebSocket as "going away". Detached sessions have no
+ * socket whose closing would release their handles: release them here. */
 void
 exec_close_all(struct sim *s)
 {
 	for (struct exec_session *x = s->sessions; x != NULL; x = x->next) {
-		session_teardown(x);
+		session_kill(x);
+		if (x->detached)
+			session_release_handles(x);
+		else
+			session_teardown(x);
 		if (x->wsi != NULL && !x->sync)
 			lws_set_timeout(x->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
 	}

@@ -7,13 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleetmux/logs.h"
+#include "fleetmux/simmetric.h"
+
 #define FLEET_MAX_FILE (64u << 20)
-#define FLEET_LOG_LINES 5000
 
 static const char *group_statuses[] = {
     "Pending",    "Running",  "Succeeded",   "Failed",  "Scheduling",
     "ScheduleFailed", "Restarting", "Updating", "Terminating", "Expired", NULL};
 static const char *container_states[] = {"Waiting", "Running", "Terminated", NULL};
+static const char *restart_policies[] = {"Always", "OnFailure", "Never", NULL};
+/* When the fleet file's log lines were written: 2026-11-01T00:00:00Z. */
+#define FLEET_LOG_TIME (1793520000LL * FM_NS_PER_SEC)
 
 static int
 one_of(const char *s, const char **set)
@@ -121,12 +126,71 @@ push_path(struct ctx *c, size_t *saved, const char *name, int index)
 		snprintf(c->path + len, sizeof c->path - len, "%s%s", len ? "." : "", name);
 }
 
+/* "log": ["line", ...] into a log, every line written at FLEET_LOG_TIME. */
+static int
+get_log(const struct ctx *c, const cJSON *o, const char *field, struct fleet_log *out)
+{
+	const cJSON *log = cJSON_GetObjectItemCaseSensitive(o, field), *e;
+
+	if (log == NULL)
+		return 0;
+	if (!cJSON_IsArray(log))
+		return bad(c, field, "must be an array of strings");
+	cJSON_ArrayForEach(e, log) {
+		if (!cJSON_IsString(e))
+			return bad(c, field, "must be an array of strings");
+		fleet_log_append(out, FLEET_LOG_TIME, e->valuestring, strlen(e->valuestring));
+		fleet_log_append(out, FLEET_LOG_TIME, "\n", 1);
+	}
+	return 0;
+}
+
+static int64_t
+time_or(const char *rfc3339, int64_t def)
+{
+	int64_t t;
+
+	return fm_time_parse(rfc3339, strlen(rfc3339), &t) == 0 ? t : def;
+}
+
+/* The events a container in the file's state would have left. One whose
+ * main process fleetsim starts gets its own as it starts (life.c). */
+static void
+initial_events(struct fleet_group *g, const struct fleet_container *k)
+{
+	int64_t at = time_or(k->start_time, time_or(g->created, FLEET_LOG_TIME));
+
+	if (k->command != NULL && strcmp(k->state, "Running") == 0 && strcmp(g->status, "Running") == 0)
+		return;
+	if (strcmp(k->state, "Waiting") == 0) {
+		if (strcmp(k->reason, "ImagePulling") == 0)
+			fleet_event(g, at, "Normal", "Pulling", "Pulling image \"%s\"", k->image);
+		else if (*k->reason)
+			fleet_event(g, at, "Normal", k->reason, "Container %s is waiting: %s", k->name,
+				    k->reason);
+		return;
+	}
+	fleet_event(g, at, "Normal", "Pulled", "Container image \"%s\" already present on machine",
+		    k->image);
+	fleet_event(g, at, "Normal", "Created", "Created container %s", k->name);
+	fleet_event(g, at, "Normal", "Started", "Started container %s", k->name);
+	if (strcmp(k->state, "Terminated") == 0) {
+		if (strcmp(k->reason, "OOMKilled") == 0)
+			fleet_event(g, at, "Warning", "OOMKilling",
+				    "Memory cgroup out of memory: killed the main process of container %s",
+				    k->name);
+		else
+			fleet_event(g, at, "Warning", "Failed", "Container %s exited with code %d%s%s%s",
+				    k->name, k->exit_code, *k->reason ? " (" : "", k->reason,
+				    *k->reason ? ")" : "");
+	}
+}
+
 static int
 parse_container(struct ctx *c, const cJSON *o, struct fleet_container *k, const char *group_status)
 {
 	double rc;
 	int r;
-	const cJSON *log, *e;
 
 	if (!cJSON_IsObject(o))
 		return bad(c, NULL, "must be an object");
@@ -153,6 +217,8 @@ parse_container(struct ctx *c, const cJSON *o, struct fleet_container *k, const 
 	if (rc < 0)
 		return bad(c, "restart_count", "must be 0 or more");
 	k->restart_count = (int)rc;
+	if (!(k->cpu >= 0 && k->cpu <= 1024) || !(k->memory >= 0 && k->memory <= 65536))
+		return bad(c, NULL, "cpu must be 0 to 1024 cores and memory 0 to 65536 GiB");
 	{
 		double ec;
 
@@ -160,16 +226,17 @@ parse_container(struct ctx *c, const cJSON *o, struct fleet_container *k, const 
 			return r;
 		k->exit_code = (int)ec;
 	}
-	log = cJSON_GetObjectItemCaseSensitive(o, "log");
-	if (log != NULL) {
-		if (!cJSON_IsArray(log))
-			return bad(c, "log", "must be an array of strings");
-		cJSON_ArrayForEach(e, log) {
-			if (!cJSON_IsString(e))
-				return bad(c, "log", "must be an array of strings");
-			fleet_log_append(k, 1793520000, e->valuestring, strlen(e->valuestring));
-			fleet_log_append(k, 1793520000, "\n", 1);
-		}
+	k->finish_time = xstrdup(strcmp(k->state, "Terminated") == 0 ? k->start_time : "");
+	if ((r = get_log(c, o, "log", &k->log)) < 0 || (r = get_log(c, o, "previous_log", &k->prev_log)) < 0)
+		return r;
+	/* A container that has restarted had an instance before: it ended
+	 * in error, as far as the file says. */
+	if (k->restart_count > 0 || k->prev_log.count > 0) {
+		k->has_prev = 1;
+		k->prev.exit_code = 1;
+		k->prev.reason = xstrdup("Error");
+		k->prev.start_time = xstrdup(k->start_time);
+		k->prev.finish_time = xstrdup(k->start_time);
 	}
 	return 0;
 }
@@ -180,6 +247,7 @@ parse_group(struct ctx *c, const cJSON *o, struct fleet_group *g, const struct f
 	const cJSON *cs, *e;
 	int r;
 	size_t i = 0, saved;
+	double backoff;
 
 	if (!cJSON_IsObject(o))
 		return bad(c, NULL, "must be an object");
@@ -192,11 +260,20 @@ parse_group(struct ctx *c, const cJSON *o, struct fleet_group *g, const struct f
 	    (r = get_str(c, o, "intranet_ip", "", &g->intranet_ip)) < 0 ||
 	    (r = get_str(c, o, "internet_ip", "", &g->internet_ip)) < 0 ||
 	    (r = get_str(c, o, "instance_type", "", &g->instance_type)) < 0 ||
+	    (r = get_str(c, o, "restart_policy", "Always", &g->restart_policy)) < 0 ||
+	    (r = get_num(c, o, "restart_backoff", 10, &backoff)) < 0 ||
 	    (r = get_num(c, o, "cpu", 2, &g->cpu)) < 0 || (r = get_num(c, o, "memory", 4, &g->memory)) < 0 ||
 	    (r = get_map(c, o, "tags", &g->tags)) < 0)
 		return r;
 	if (!one_of(g->status, group_statuses))
 		return bad(c, "status", "is not an ECI status (Pending, Running, Succeeded, Failed, ...)");
+	if (!one_of(g->restart_policy, restart_policies))
+		return bad(c, "restart_policy", "must be Always, OnFailure or Never");
+	if (backoff < 1 || backoff > 300)
+		return bad(c, "restart_backoff", "must be 1 to 300 seconds");
+	g->restart_backoff = (int)backoff;
+	if (!(g->cpu >= 0 && g->cpu <= 1024) || !(g->memory >= 0 && g->memory <= 65536))
+		return bad(c, NULL, "cpu must be 0 to 1024 cores and memory 0 to 65536 GiB");
 	cs = cJSON_GetObjectItemCaseSensitive(o, "containers");
 	if (!cJSON_IsArray(cs) || cJSON_GetArraySize(cs) == 0)
 		return bad(c, "containers", "must be a non-empty array");
@@ -211,6 +288,7 @@ parse_group(struct ctx *c, const cJSON *o, struct fleet_group *g, const struct f
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(g->containers[j].name, g->containers[i].name) == 0)
 				return bad(c, "containers", "has two containers of one name");
+		initial_events(g, &g->containers[i]);
 		i++;
 	}
 	return 0;
@@ -261,6 +339,8 @@ generate_groups(struct ctx *c, const cJSON *o, struct fleet *f, const struct fle
 		g->intranet_ip = xasprintf("10.%d.%d.%d", (i >> 16) & 255, (i >> 8) & 255, i & 255);
 		g->internet_ip = xstrdup("");
 		g->instance_type = xstrdup("");
+		g->restart_policy = xstrdup("Always");
+		g->restart_backoff = 10;
 		g->cpu = 1;
 		g->memory = 2;
 		params_add(&g->tags, "generated", prefix);
@@ -274,6 +354,7 @@ generate_groups(struct ctx *c, const cJSON *o, struct fleet *f, const struct fle
 		k->reason = xstrdup("");
 		k->workdir = xstrdup("/");
 		k->start_time = xstrdup("2026-11-01T08:00:00Z");
+		k->finish_time = xstrdup("");
 		k->cpu = 1;
 		k->memory = 2;
 	}
@@ -409,13 +490,24 @@ fleet_free(struct fleet *f)
 			free(k->reason);
 			free(k->workdir);
 			free(k->start_time);
+			free(k->finish_time);
 			strv_free(k->command);
 			params_free(&k->env);
-			for (size_t l = 0; l < k->log_count; l++)
-				free(k->log[(k->log_start + l) % k->log_cap].text);
-			free(k->log);
-			free(k->log_partial);
+			fleet_log_free(&k->log);
+			fleet_log_free(&k->prev_log);
+			free(k->prev.reason);
+			free(k->prev.start_time);
+			free(k->prev.finish_time);
 		}
+		for (size_t j = 0; j < g->nevents; j++) {
+			free(g->events[j].type);
+			free(g->events[j].reason);
+			free(g->events[j].message);
+			free(g->events[j].name);
+		}
+		free(g->events);
+		free(g->restart_policy);
+		metric_history_free(g->metrics);
 		free(g->containers);
 		free(g->id);
 		free(g->name);
@@ -463,44 +555,4 @@ fleet_container(struct fleet_group *g, const char *name)
 		if (strcmp(g->containers[i].name, name) == 0)
 			return &g->containers[i];
 	return NULL;
-}
-
-static void
-log_push_line(struct fleet_container *c, long now, char *text)
-{
-	if (c->log_cap == 0) {
-		c->log_cap = FLEET_LOG_LINES;
-		c->log = xcalloc(c->log_cap, sizeof *c->log);
-	}
-	if (c->log_count == c->log_cap) {
-		free(c->log[c->log_start].text);
-		c->log_start = (c->log_start + 1) % c->log_cap;
-		c->log_count--;
-	}
-	c->log[(c->log_start + c->log_count) % c->log_cap] = (struct log_line){now, text};
-	c->log_count++;
-}
-
-void
-fleet_log_append(struct fleet_container *c, long now, const char *text, size_t len)
-{
-	struct buf line;
-
-	buf_init(&line);
-	if (c->log_partial != NULL)
-		buf_puts(&line, c->log_partial);
-	free(c->log_partial);
-	c->log_partial = NULL;
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] == '\n') {
-			log_push_line(c, now, buf_steal(&line));
-			continue;
-		}
-		/* A runaway line without newlines is cut, not kept forever. */
-		if (line.len < 16384)
-			buf_putc(&line, text[i]);
-	}
-	if (line.len > 0)
-		c->log_partial = buf_steal(&line);
-	buf_free(&line);
 }

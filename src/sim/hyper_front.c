@@ -4,6 +4,7 @@
  * Each accepted request gets its own engine connection; plain requests are
  * sent with "Connection: close" so that no second request rides an already
  * checked connection. */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 
 #include "fleetmux/docker.h"
+#include "fleetmux/http_head.h"
 #include "sim.h"
 
 #define FRONT_MAX_HEAD (64 * 1024)
@@ -136,57 +138,27 @@ send_to(struct front_conn *c, uv_stream_t *to, uv_stream_t *from, const char *p,
 static void
 reply_error(struct front_conn *c, int status, const char *reason, const char *message)
 {
-	char body[512], all[1024];
-	int blen = snprintf(body, sizeof body, "{\"message\":\"%s\"}", message);
-	int n = snprintf(all, sizeof all,
-			 "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-			 "Connection: close\r\n\r\n%s",
-			 status, reason, blen, body);
+	cJSON *o = cJSON_CreateObject();
+	char *body, all[1024];
+	int n;
+
+	/* The engine's error shape; the message may hold quotes or newlines. */
+	cJSON_AddStringToObject(o, "message", message);
+	body = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	n = snprintf(all, sizeof all,
+		     "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+		     "Connection: close\r\n\r\n%s",
+		     status, reason, strlen(body), body);
+	free(body);
+	if (n < 0 || (size_t)n >= sizeof all)
+		n = snprintf(all, sizeof all, "HTTP/1.1 %d %s\r\nContent-Length: 0\r\n"
+					      "Connection: close\r\n\r\n", status, reason);
 
 	uv_read_stop((uv_stream_t *)&c->client);
 	c->spliced = -1;
 	/* Close once the answer is out. */
 	send_to(c, (uv_stream_t *)&c->client, NULL, all, (size_t)n, 1);
-}
-
-/* Parse the head: request line and headers into params (names as sent). */
-static int
-parse_head(const char *head, size_t len, struct buf *method, struct buf *target,
-	   struct params *headers)
-{
-	const char *p = head, *end = head + len, *eol;
-
-	eol = memchr(p, '\r', (size_t)(end - p));
-	if (eol == NULL)
-		return -1;
-	{
-		const char *sp1 = memchr(p, ' ', (size_t)(eol - p)), *sp2;
-
-		if (sp1 == NULL)
-			return -1;
-		sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
-		if (sp2 == NULL)
-			return -1;
-		buf_append(method, p, (size_t)(sp1 - p));
-		buf_append(target, sp1 + 1, (size_t)(sp2 - sp1 - 1));
-	}
-	p = eol + 2;
-	while (p < end && !(p[0] == '\r' && p[1] == '\n')) {
-		const char *colon, *v;
-
-		eol = memchr(p, '\r', (size_t)(end - p));
-		if (eol == NULL)
-			return -1;
-		colon = memchr(p, ':', (size_t)(eol - p));
-		if (colon != NULL) {
-			v = colon + 1;
-			while (v < eol && *v == ' ')
-				v++;
-			params_addn(headers, p, (size_t)(colon - p), v, (size_t)(eol - v));
-		}
-		p = eol + 2;
-	}
-	return 0;
 }
 
 static void
@@ -237,25 +209,20 @@ engine_connected(uv_connect_t *req, int status)
 
 /* Check the whole request; on success rewrite it for the engine. */
 static void
-check_request(struct front_conn *c, size_t head_len, size_t body_len)
+check_request(struct front_conn *c, const struct http_head *h, size_t body_len)
 {
 	struct hyper_front *f = c->f;
-	struct buf method, target, rebuilt;
-	struct params headers, want;
+	const struct params *hd = &h->headers;
+	size_t head_len = h->len;
+	struct buf rebuilt;
+	struct params want;
 	const char *auth, *date, *q;
 	char *path;
 	int upgrade;
 
-	buf_init(&method);
-	buf_init(&target);
-	params_init(&headers);
 	params_init(&want);
-	if (parse_head(c->in.data, head_len, &method, &target, &headers) < 0) {
-		reply_error(c, 400, "Bad Request", "malformed request");
-		goto out;
-	}
-	auth = params_get_nocase(&headers, "Authorization");
-	date = params_get_nocase(&headers, "X-Hyper-Date");
+	auth = params_get_nocase(hd, "Authorization");
+	date = params_get_nocase(hd, "X-Hyper-Date");
 	if (auth == NULL || date == NULL || strncmp(auth, "HYPER-HMAC-SHA256 ", 18) != 0) {
 		reply_error(c, 401, "Unauthorized", "HYPER-HMAC-SHA256 Authorization and X-Hyper-Date required");
 		goto out;
@@ -275,18 +242,18 @@ check_request(struct front_conn *c, size_t head_len, size_t body_len)
 		}
 	}
 	/* Sign what was received with the known key; the signatures must match. */
-	q = strchr(target.data, '?');
-	path = xstrndup(target.data, q ? (size_t)(q - target.data) : target.len);
-	for (size_t i = 0; i < headers.n; i++) {
-		const char *k = headers.v[i].key;
+	q = strchr(h->target, '?');
+	path = xstrndup(h->target, q ? (size_t)(q - h->target) : strlen(h->target));
+	for (size_t i = 0; i < hd->n; i++) {
+		const char *k = hd->v[i].key;
 
 		if (strcasecmp(k, "Content-Type") == 0 || strcasecmp(k, "Content-Md5") == 0 ||
 		    strncasecmp(k, "X-Hyper-", 8) == 0)
 			if (strcasecmp(k, "X-Hyper-Date") != 0 && strcasecmp(k, "X-Hyper-Content-Sha256") != 0)
-				params_add(&want, k, headers.v[i].value);
+				params_add(&want, k, hd->v[i].value);
 	}
-	hyper_sign(&want, method.data, path, q ? q + 1 : NULL, c->in.data + head_len, body_len,
-		   params_get_nocase(&headers, "Host") ? params_get_nocase(&headers, "Host") : "",
+	hyper_sign(&want, h->method, path, q ? q + 1 : NULL, c->in.data + head_len, body_len,
+		   params_get_nocase(hd, "Host") ? params_get_nocase(hd, "Host") : "",
 		   f->access_key, f->secret_key, f->region, date);
 	free(path);
 	{
@@ -304,13 +271,13 @@ check_request(struct front_conn *c, size_t head_len, size_t body_len)
 		}
 	}
 	/* Accepted: rebuild the head for the engine. */
-	upgrade = params_get_nocase(&headers, "Upgrade") != NULL;
+	upgrade = params_get_nocase(hd, "Upgrade") != NULL;
 	c->upgrade = upgrade;
 	buf_init(&rebuilt);
-	buf_printf(&rebuilt, "%s %s HTTP/1.1\r\n", method.data, target.data);
-	for (size_t i = 0; i < headers.n; i++)
-		if (upgrade || strcasecmp(headers.v[i].key, "Connection") != 0)
-			buf_printf(&rebuilt, "%s: %s\r\n", headers.v[i].key, headers.v[i].value);
+	buf_printf(&rebuilt, "%s %s HTTP/1.1\r\n", h->method, h->target);
+	for (size_t i = 0; i < hd->n; i++)
+		if (upgrade || strcasecmp(hd->v[i].key, "Connection") != 0)
+			buf_printf(&rebuilt, "%s: %s\r\n", hd->v[i].key, hd->v[i].value);
 	if (!upgrade)
 		buf_puts(&rebuilt, "Connection: close\r\n");
 	buf_puts(&rebuilt, "\r\n");
@@ -327,9 +294,6 @@ check_request(struct front_conn *c, size_t head_len, size_t body_len)
 		uv_pipe_connect(req, &c->engine, f->engine_path, engine_connected);
 	}
 out:
-	buf_free(&method);
-	buf_free(&target);
-	params_free(&headers);
 	params_free(&want);
 }
 
@@ -367,34 +331,29 @@ on_client_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 	buf_append(&c->in, b->base, (size_t)n);
 	free(b->base);
 	{
-		const char *end = NULL;
-		size_t head_len, body_len = 0;
+		struct http_head h;
+		const char *cl;
+		size_t body_len = 0;
+		int rc = http_head_parse(c->in.data, c->in.len, FRONT_MAX_HEAD, 1, &h);
 
-		for (size_t i = 0; i + 3 < c->in.len; i++)
-			if (memcmp(c->in.data + i, "\r\n\r\n", 4) == 0) {
-				end = c->in.data + i + 4;
-				break;
-			}
-		if (end == NULL) {
+		if (rc == 0)
+			return;
+		if (rc < 0) {
 			if (c->in.len > FRONT_MAX_HEAD)
 				reply_error(c, 431, "Request Header Fields Too Large", "headers too large");
+			else
+				reply_error(c, 400, "Bad Request", "malformed request");
 			return;
 		}
-		head_len = (size_t)(end - c->in.data);
-		{
-			const char *cl = strcasestr(c->in.data, "\r\nContent-Length:");
-
-			if (cl != NULL && cl < end)
-				body_len = (size_t)strtoul(cl + 17, NULL, 10);
-		}
-		if (body_len > FRONT_MAX_BODY) {
+		if ((cl = params_get_nocase(&h.headers, "Content-Length")) != NULL)
+			body_len = (size_t)strtoul(cl, NULL, 10);
+		if (body_len > FRONT_MAX_BODY)
 			reply_error(c, 413, "Payload Too Large", "body too large");
-			return;
-		}
-		if (c->in.len < head_len + body_len)
-			return; /* the body is still coming */
-		uv_read_stop(s);
-		check_request(c, head_len, body_len);
+		else if (c->in.len >= h.len + body_len) {
+			uv_read_stop(s);
+			check_request(c, &h, body_len);
+		} /* else the body is still coming */
+		http_head_free(&h);
 	}
 }
 

@@ -9,41 +9,59 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fleetmux/cliopt.h"
+#include "fleetmux/datadir.h"
+#include "fleetmux/version.h"
 #include "sim.h"
 
-#ifndef FLEETSIM_DEFAULT_FLEET
-#define FLEETSIM_DEFAULT_FLEET "tests/fixtures/demo-fleet.json"
-#endif
+
+/* Every option, once: getopt_long's table and --help are made from it. */
+static const struct cliopt options[] = {
+    {"listen", 'l', 0, "HOST:PORT", 1, 0, "where to listen (default 127.0.0.1:0, a free port)"},
+    {"fleet", 'f', 0, "FILE", 1, 0,
+     "the fleet (JSON); default: $FLEETSIM_FLEET, else the demo\nfleet (installed with fleetsim, "
+     "or the source tree's)"},
+    {"access-key-id", 'i', 0, "ID", 1, 0, "the key callers sign with (default: fleetsim)"},
+    {"access-key-secret", 's', 0, "SECRET", 1, 0, "its secret (default: fleetsim-secret)"},
+    {"security-token", 'T', 0, "TOKEN", 1, 0, "require this STS token with the key"},
+    {"latency", 'L', 0, "MS", 1, 0, "delay every API answer"},
+    {"throttle-rate", 't', 0, "R", 1, 0, "answer Throttling.User to this share of calls (0..1)"},
+    {"fail-rate", 'F', 0, "R", 1, 0, "answer HTTP 500 to this share of calls (0..1)"},
+    {"drop-after", 'd', 0, "SECS", 1, 0,
+     "drop each exec socket after a random time up to SECS\n(its process runs on, as below)"},
+    {"token-ttl", 'k', 0, "SECS", 1, 0, "how long a WebSocketUri stays valid (default 30)"},
+    {"seed", 'S', 0, "N", 1, 0, "seed for the fault injector"},
+    {"hyper-front", 'H', 0, "unix:///PATH", 1, 0,
+     "also serve Hyper.sh's signed API (HYPER-HMAC-SHA256, the\nsame key and secret, region "
+     "us-west-1) in front of the\nDocker engine at PATH"},
+    {"hyper-port", 'p', 0, "PORT", 1, 0, "the Hyper front's port (default: a free one)"},
+    {"tls-cert", 'C', 0, "FILE", 1, 0, "serve HTTPS and WSS with this certificate (PEM) ..."},
+    {"tls-key", 'K', 0, "FILE", 1, 0, "... and its key (PEM); the two go together"},
+    {"quiet", 'q', 0, NULL, 1, 0, "log nothing on stderr"},
+    {"verbose", 'v', 0, NULL, 1, 0, "log more: libwebsockets' notices, exec sockets that go"},
+    {"version", 'V', 'V', NULL, 1, 0, "print the version and exit"},
+    {"help", 'h', 'h', NULL, 1, 0, "print this help and exit"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+#define MAX_OPTIONS (sizeof options / sizeof options[0])
 
 static void
 usage(FILE *f)
 {
-	fputs("usage: fleetsim [--listen HOST:PORT] [--fleet FILE]\n"
-	      "                [--access-key-id ID --access-key-secret SECRET] [--security-token T]\n"
-	      "                [--latency MS] [--throttle-rate R] [--fail-rate R]\n"
-	      "                [--drop-after SECS] [--token-ttl SECS] [--seed N] [--quiet|--verbose]\n"
-	      "                [--tls-cert FILE --tls-key FILE]\n"
-	      "\n"
-	      "Serves the ECI OpenAPI (2018-08-08) and its exec WebSocket on one loopback port.\n"
-	      "  --listen HOST:PORT   where to listen (default 127.0.0.1:0, a free port)\n"
-	      "  --fleet FILE         the fleet (JSON); default: the demo fleet\n"
-	      "  --access-key-id ID   the key callers sign with (default: fleetsim)\n"
-	      "  --access-key-secret S  its secret (default: fleetsim-secret)\n"
-	      "  --security-token T   require this STS token with the key\n"
-	      "  --latency MS         delay every API answer\n"
-	      "  --throttle-rate R    answer Throttling.User to this share of calls (0..1)\n"
-	      "  --fail-rate R        answer HTTP 500 to this share of calls (0..1)\n"
-	      "  --drop-after SECS    drop each exec socket after a random time up to SECS\n"
-	      "  --token-ttl SECS     how long a WebSocketUri stays valid (default 30)\n"
-	      "  --seed N             seed for the fault injector\n"
-	      "  --hyper-front unix:///var/run/docker.sock\n"
-	      "                       also serve Hyper.sh's signed API (HYPER-HMAC-SHA256, the\n"
-	      "                       same key and secret, region us-west-1) in front of that\n"
-	      "                       engine, on --hyper-port (default: a free port)\n"
-	      "  --tls-cert FILE --tls-key FILE\n"
-	      "                       serve HTTPS and WSS with this certificate and key (PEM)\n"
-	      "On start it prints one line: the endpoint and the credentials it accepts.\n",
-	      f);
+	struct buf b;
+
+	buf_init(&b);
+	cliopt_synopsis(options, 1, "usage: fleetsim", NULL, 80, &b);
+	buf_puts(&b, "\nServes the ECI OpenAPI (2018-08-08) and its exec WebSocket on one loopback "
+		     "port.\n\n");
+	cliopt_help(options, 1, 0, &b);
+	buf_puts(&b, "\nOn start it prints one line: the endpoint and the credentials it accepts.\n"
+		     "Closing or dropping an exec socket leaves its process running, as on a real\n"
+		     "ECI (without a TTY its stdin reaches EOF): clients must end what they start.\n"
+		     "SIGINT and SIGTERM stop every process fleetsim started.\n");
+	fputs(b.data, f);
+	buf_free(&b);
 }
 
 static int
@@ -86,31 +104,14 @@ parse_int(const char *name, const char *v, long max, int *out)
 static int
 parse_args(int argc, char **argv, struct sim_options *o)
 {
-	static const struct option longs[] = {
-	    {"listen", required_argument, NULL, 'l'},
-	    {"fleet", required_argument, NULL, 'f'},
-	    {"access-key-id", required_argument, NULL, 'i'},
-	    {"access-key-secret", required_argument, NULL, 's'},
-	    {"security-token", required_argument, NULL, 'T'},
-	    {"latency", required_argument, NULL, 'L'},
-	    {"throttle-rate", required_argument, NULL, 't'},
-	    {"fail-rate", required_argument, NULL, 'F'},
-	    {"drop-after", required_argument, NULL, 'd'},
-	    {"token-ttl", required_argument, NULL, 'k'},
-	    {"seed", required_argument, NULL, 'S'},
-	    {"hyper-front", required_argument, NULL, 'H'},
-	    {"tls-cert", required_argument, NULL, 'C'},
-	    {"tls-key", required_argument, NULL, 'K'},
-	    {"hyper-port", required_argument, NULL, 'p'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
+	struct option longs[MAX_OPTIONS];
+	struct buf shorts;
 	static char host[256];
-	int ch, seed = 0;
+	int ch, seed = 0, port_given = 0, rc = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+	buf_init(&shorts);
+	cliopt_getopt(options, 1, longs, MAX_OPTIONS, "", &shorts);
+	while (rc == 0 && (ch = getopt_long(argc, argv, shorts.data, longs, NULL)) != -1) {
 		switch (ch) {
 		case 'l': {
 			const char *colon = strrchr(optarg, ':');
@@ -118,7 +119,8 @@ parse_args(int argc, char **argv, struct sim_options *o)
 			if (colon == NULL || colon == optarg || (size_t)(colon - optarg) >= sizeof host ||
 			    parse_int("--listen port", colon + 1, 65535, &o->port) < 0) {
 				fprintf(stderr, "fleetsim: --listen wants HOST:PORT, e.g. 127.0.0.1:8080\n");
-				return -1;
+				rc = -1;
+				break;
 			}
 			memcpy(host, optarg, (size_t)(colon - optarg));
 			host[colon - optarg] = '\0';
@@ -133,50 +135,61 @@ parse_args(int argc, char **argv, struct sim_options *o)
 		case 'T': o->token = optarg; break;
 		case 'L':
 			if (parse_int("--latency", optarg, 60000, &o->latency_ms) < 0)
-				return -1;
+				rc = -1;
 			break;
 		case 't':
 			if (parse_rate("--throttle-rate", optarg, &o->throttle_rate) < 0)
-				return -1;
+				rc = -1;
 			break;
 		case 'F':
 			if (parse_rate("--fail-rate", optarg, &o->fail_rate) < 0)
-				return -1;
+				rc = -1;
 			break;
 		case 'd':
 			if (parse_int("--drop-after", optarg, 86400, &o->drop_after) < 0)
-				return -1;
+				rc = -1;
 			break;
 		case 'k':
 			if (parse_int("--token-ttl", optarg, 86400, &o->token_ttl) < 0 || o->token_ttl < 1) {
 				fprintf(stderr, "fleetsim: --token-ttl must be at least 1\n");
-				return -1;
+				rc = -1;
 			}
 			break;
 		case 'S':
 			if (parse_int("--seed", optarg, 2147483647L, &seed) < 0)
-				return -1;
+				rc = -1;
 			o->seed = (uint64_t)seed;
 			break;
 		case 'H':
 			if (strncmp(optarg, "unix://", 7) != 0) {
 				fprintf(stderr, "fleetsim: --hyper-front wants unix:///path/to/docker.sock\n");
-				return -1;
+				rc = -1;
 			}
 			o->hyper_front = optarg + 7;
 			break;
 		case 'p':
 			if (parse_int("--hyper-port", optarg, 65535, &o->hyper_port) < 0)
-				return -1;
+				rc = -1;
+			port_given = 1;
 			break;
 		case 'q': o->verbose = -1; break;
 		case 'v': o->verbose = 1; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
+		case 'V': printf("fleetsim %s\n", FLEETMUX_VERSION); buf_free(&shorts); exit(0);
+		case 'h': usage(stdout); buf_free(&shorts); exit(0);
+		default: usage(stderr); rc = -1; break;
 		}
 	}
+	/* Whatever ended the loop, the table is done with. */
+	buf_free(&shorts);
+	if (rc < 0)
+		return rc;
 	if (optind < argc) {
 		fprintf(stderr, "fleetsim: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	/* A port for a front that is not served would be silently unused. */
+	if (port_given && o->hyper_front == NULL) {
+		fprintf(stderr, "fleetsim: --hyper-port goes with --hyper-front\n");
 		return -1;
 	}
 	if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
@@ -196,7 +209,8 @@ on_stop(uv_signal_t *h, int signum)
 	/* A second signal while stopping changes nothing: stopping is bounded. */
 	if (s->stopping++)
 		return;
-	sim_log(s, "stopping on signal %d: closing %zu sessions", signum, s->nsessions);
+	sim_log(s, "stopping on signal %d: closing %zu %s", signum, s->nsessions,
+		fm_plural((long long)s->nsessions, "session", "sessions"));
 	exec_close_all(s);
 	if (s->hyper_on)
 		hyper_front_stop(&s->hyper);
@@ -283,6 +297,7 @@ main(int argc, char **argv)
 	struct sim s;
 	uv_loop_t loop;
 	const char *fleet_path;
+	char *demo_fleet = NULL;
 
 	memset(&s, 0, sizeof s);
 	s.opt.listen_host = "127.0.0.1";
@@ -296,17 +311,28 @@ main(int argc, char **argv)
 	proc_set_argv(argc, argv);
 	s.rng = s.opt.seed ? s.opt.seed * 0x9E3779B97F4A7C15ull : 0x9E3779B97F4A7C15ull;
 	fleet_path = s.opt.fleet_path ? s.opt.fleet_path : getenv("FLEETSIM_FLEET");
-	if (fleet_path == NULL)
-		fleet_path = access(FLEETSIM_DEFAULT_FLEET, R_OK) == 0 ? FLEETSIM_DEFAULT_FLEET
-#ifdef FLEETSIM_SHARED_FLEET
-								: FLEETSIM_SHARED_FLEET;
-#else
-								: FLEETSIM_DEFAULT_FLEET;
-#endif
+	if (fleet_path == NULL) {
+		struct buf tried;
+
+		/* The demo fleet, beside the program (installed or in the
+		 * source tree), whatever the current directory. */
+		buf_init(&tried);
+		fleet_path = demo_fleet = datadir_find("demo-fleet.json", "tests/fixtures/demo-fleet.json",
+						       &tried);
+		if (fleet_path == NULL) {
+			fprintf(stderr, "fleetsim: no demo fleet beside the program (looked in %s); "
+					"give one with --fleet FILE\n", tried.data);
+			buf_free(&tried);
+			return 1;
+		}
+		buf_free(&tried);
+	}
 	if (fleet_load(&s.fleet, fleet_path) < 0) {
 		fprintf(stderr, "fleetsim: %s\n", fm_error_message());
+		free(demo_fleet);
 		return 1;
 	}
+	free(demo_fleet);
 	sim_auth_init(&s.auth, s.opt.key_id, s.opt.secret, s.opt.token);
 	make_home(&s);
 	signal(SIGPIPE, SIG_IGN);

@@ -1,8 +1,6 @@
-/* proc.c: fleetsim's containers are real processes. Each container gets a
- * holder process that is PID 1 of its own PID, UTS and mount namespaces (so
- * `hostname` says the group's name and `ps` shows only the container's own
- * processes); execs join those namespaces. Without the privilege for
- * namespaces, processes run plainly and the log says so once. */
+/* proc.c: fleetsim's processes: children watched and reaped, and execs,
+ * which join a container's namespaces (its holder's: holder.c) through a
+ * middle process, on a pseudo-terminal or pipes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
@@ -12,14 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "sim.h"
-
-#define HOLDER_STACK (256 * 1024)
 
 void
 proc_watch(struct sim *s, pid_t pid, child_exit_cb cb, void *arg)
@@ -70,8 +65,8 @@ proc_reap(struct sim *s)
 
 /* A forked child starts from fleetsim's state: give it default signals and
  * an unblocked mask, and let it die with its parent. */
-static void
-child_reset(int die_with_parent)
+void
+proc_child_reset(int die_with_parent)
 {
 	sigset_t none;
 
@@ -82,19 +77,6 @@ child_reset(int die_with_parent)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* fleetsim's own argv memory, which the holder rewrites in its copy. */
-static char *argv_area;
-static size_t argv_len;
-
-void
-proc_set_argv(int argc, char **argv)
-{
-	if (argc < 1)
-		return;
-	argv_area = argv[0];
-	argv_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) - argv[0]);
 }
 
 /* Containers get a home of their own: the host user's dotfiles (a slow
@@ -116,12 +98,16 @@ child_env(struct fleet_group *g, struct fleet_container *c, int tty)
 	setenv("HOSTNAME", g->name, 1);
 	if (tty)
 		setenv("TERM", "xterm-256color", 1);
+	/* UTF-8, as most images set it: without it a shell counts a character
+	 * such as é as two columns, and line editing goes wrong (a fleet
+	 * file's env can say otherwise) */
+	setenv("LANG", "C.UTF-8", 1);
 	for (size_t i = 0; i < c->env.n; i++)
 		setenv(c->env.v[i].key, c->env.v[i].value, 1);
 }
 
-static void
-child_exec(struct fleet_group *g, struct fleet_container *c, char **argv, int tty)
+void
+proc_child_exec(struct fleet_group *g, struct fleet_container *c, char **argv, int tty)
 {
 	child_env(g, c, tty);
 	if (chdir(c->workdir) < 0 && chdir("/") < 0)
@@ -129,173 +115,6 @@ child_exec(struct fleet_group *g, struct fleet_container *c, char **argv, int tt
 	execvp(argv[0], argv);
 	dprintf(2, "fleetsim: cannot run %s: %s\r\n", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
-}
-
-struct holder_args {
-	struct fleet_group *g;
-	struct fleet_container *c;
-	int log_fd;   /* write end of the log pipe, or -1 */
-	int ready_fd; /* written once the hostname and /proc are in place */
-};
-
-/* Start the main process with output to the log pipe. */
-static pid_t
-start_main(struct fleet_group *g, struct fleet_container *c, int log_fd)
-{
-	pid_t pid;
-
-	if (c->command == NULL || log_fd < 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		setsid();
-		dup2(null, 0);
-		dup2(log_fd, 1);
-		dup2(log_fd, 2);
-		close_range(3, ~0U, 0);
-		child_exec(g, c, c->command, 0);
-	}
-	return pid;
-}
-
-/* PID 1 of a container: set the hostname, mount its own /proc, start the
- * main process, and reap whatever is orphaned inside until killed. */
-static int
-holder_main(void *arg)
-{
-	struct holder_args *a = arg;
-
-	child_reset(1);
-	setsid(); /* no controlling terminal of fleetsim's */
-	prctl(PR_SET_NAME, "eci-init");
-	/* ps in the container reads the command line: make it say what it is. */
-	if (argv_area != NULL) {
-		memset(argv_area, 0, argv_len);
-		snprintf(argv_area, argv_len, "eci-init");
-	}
-	if (sethostname(a->g->name, strlen(a->g->name)) < 0)
-		dprintf(2, "fleetsim: %s: sethostname: %s\n", a->g->id, strerror(errno));
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		dprintf(2, "fleetsim: %s: own /proc not mounted: %s\n", a->g->id, strerror(errno));
-	/* Execs may join now: they will see the group's hostname. */
-	if (write(a->ready_fd, "", 1) < 0)
-		_exit(1);
-	close(a->ready_fd);
-	start_main(a->g, a->c, a->log_fd);
-	if (a->log_fd >= 0)
-		close(a->log_fd);
-	{
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, 0);
-		dup2(null, 1);
-		close_range(3, ~0U, 0);
-	}
-	/* Ignoring SIGCHLD makes the kernel reap every orphan that lands here. */
-	signal(SIGCHLD, SIG_IGN);
-	for (;;)
-		pause();
-	return 0;
-}
-
-static void
-holder_exited(void *arg, pid_t pid, int status)
-{
-	struct fleet_container *c = arg;
-
-	c->init_pid = 0;
-}
-
-static void
-log_readable(uv_poll_t *h, int status, int events)
-{
-	struct fleet_container *c = h->data;
-	char chunk[4096];
-	ssize_t n = read(c->log_fd, chunk, sizeof chunk);
-
-	if (n > 0) {
-		fleet_log_append(c, sim_now(), chunk, (size_t)n);
-		return;
-	}
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	uv_poll_stop(h);
-	uv_close((uv_handle_t *)h, (uv_close_cb)free);
-	close(c->log_fd);
-	c->log_fd = -1;
-	c->log_poll = NULL;
-}
-
-static int
-watch_log(struct sim *s, struct fleet_container *c, int rfd)
-{
-	uv_poll_t *h = xmalloc(sizeof *h);
-
-	fcntl(rfd, F_SETFL, fcntl(rfd, F_GETFL) | O_NONBLOCK);
-	fcntl(rfd, F_SETFD, FD_CLOEXEC);
-	c->log_fd = rfd;
-	uv_poll_init(s->loop, h, rfd);
-	h->data = c;
-	c->log_poll = h;
-	return uv_poll_start(h, UV_READABLE, log_readable);
-}
-
-int
-proc_container_start(struct sim *s, struct fleet_group *g, struct fleet_container *c)
-{
-	int logp[2] = {-1, -1}, ready[2];
-	struct holder_args a = {g, c, -1, -1};
-	char *stack;
-	pid_t pid;
-
-	if (c->init_pid > 0 || s->use_namespaces == 0) {
-		return 0;
-	}
-	if (c->command != NULL && c->log_fd < 0 && pipe(logp) == 0)
-		a.log_fd = logp[1];
-	if (pipe(ready) < 0)
-		return fm_error(FM_EIO, "pipe: %s", strerror(errno));
-	a.ready_fd = ready[1];
-	stack = xmalloc(HOLDER_STACK);
-	pid = clone(holder_main, stack + HOLDER_STACK,
-		    CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWNS | SIGCHLD, &a);
-	free(stack);
-	close(ready[1]);
-	if (pid > 0) {
-		/* A short local handshake: without it an exec could join the new
-		 * UTS namespace before it has the group's name. */
-		char b;
-
-		while (read(ready[0], &b, 1) < 0 && errno == EINTR)
-			;
-	}
-	close(ready[0]);
-	if (pid < 0) {
-		if (s->use_namespaces != 0)
-			sim_log(s, "namespaces unavailable (%s): containers share the host's "
-				   "hostname and process list", strerror(errno));
-		s->use_namespaces = 0;
-		/* Still run the main process, as a plain child. */
-		if (a.log_fd >= 0) {
-			pid = start_main(g, c, a.log_fd);
-			close(logp[1]);
-			if (pid > 0)
-				proc_watch(s, pid, NULL, NULL);
-			watch_log(s, c, logp[0]);
-		}
-		return 0;
-	}
-	s->use_namespaces = 1;
-	c->init_pid = pid;
-	proc_watch(s, pid, holder_exited, c);
-	if (a.log_fd >= 0) {
-		close(logp[1]);
-		watch_log(s, c, logp[0]);
-	}
-	return 0;
 }
 
 /* Enter the container's namespaces (in the middle process). */
@@ -324,11 +143,18 @@ join_container(struct fleet_container *c)
 
 static volatile pid_t middle_child;
 
+/* Reap the command before leaving: a zombie left to the host's init (its
+ * parent's PID namespace decides who inherits it) keeps the container's
+ * init from dying, since the kernel waits for every task of a PID
+ * namespace to be reaped, and a slow init makes fleetsim's stop time out. */
 static void
 middle_forward(int sig)
 {
-	if (middle_child > 0)
+	if (middle_child > 0) {
 		kill(-middle_child, SIGKILL);
+		while (waitpid(middle_child, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	_exit(128 + sig);
 }
 
@@ -348,7 +174,7 @@ middle_main(struct fleet_group *g, struct fleet_container *c, char **argv, int t
 		setsid();
 		if (tty)
 			ioctl(0, TIOCSCTTY, 0);
-		child_exec(g, c, argv, tty);
+		proc_child_exec(g, c, argv, tty);
 	}
 	if (pid < 0)
 		_exit(126);
@@ -396,7 +222,7 @@ proc_exec(struct sim *s, struct fleet_group *g, struct fleet_container *c, char 
 		return fm_error(FM_EIO, "fork: %s", strerror(e));
 	}
 	if (pid == 0) {
-		child_reset(1);
+		proc_child_reset(1);
 		if (tty) {
 			dup2(slave, 0);
 			dup2(slave, 1);
@@ -436,6 +262,7 @@ proc_stop_all(struct sim *s)
 {
 	int waited = 0;
 
+	metric_stop(s);
 	/* Middles forward SIGTERM as SIGKILL to their command's group; holders
 	 * take everything in their namespace with them. */
 	for (struct child *c = s->children; c != NULL; c = c->next)
@@ -449,4 +276,8 @@ proc_stop_all(struct sim *s)
 			for (struct child *c = s->children; c != NULL; c = c->next)
 				kill(c->pid, SIGKILL);
 	}
+	/* What was not reaped in time no longer reports to anyone. */
+	for (struct child *c = s->children; c != NULL; c = c->next)
+		c->cb = NULL;
+	life_free_all(s);
 }

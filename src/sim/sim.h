@@ -20,6 +20,9 @@
  * are all in. This bounds the wait when a background child keeps the pty
  * open instead. */
 #define SIM_LINGER_MS 2000
+/* Reads per wakeup from a detached exec (its socket gone), whose output is
+ * thrown away. */
+#define SIM_DRAIN_READS 16
 
 struct sim_options {
 	const char *listen_host;
@@ -62,6 +65,42 @@ struct exec_ticket {
 
 struct exec_session;
 
+/* What the sampler remembers of one process, to add up CPU time. */
+struct pid_cpu {
+	pid_t pid;
+	unsigned long long start;   /* its start time (ticks since boot): pids are reused */
+	int64_t cpu_ns;             /* user and system time at the last sample */
+};
+
+/* A container's run-time side (fleet_container.rt): its main process and
+ * what fleetsim measures of it. */
+struct sim_container {
+	struct sim *s;
+	struct fleet_group *g;
+	struct fleet_container *c;
+	int ctl_fd;                 /* to the holder: 's' start main, 'k' kill all */
+	int status_fd;              /* from the holder: main started, main exited */
+	uv_poll_t *status_poll;
+	uv_timer_t *restart;        /* the back-off before the next start */
+	int started;                /* its holder (or plain main process) was started */
+	int log_wfd;                /* without namespaces: the log pipe's write end */
+	pid_t main_pid;             /* 0 when none runs */
+	int oom;                    /* killed for its memory: the end is OOMKilled */
+	unsigned long long ns_ino;  /* its PID namespace, 0 unknown */
+	struct pid_cpu *pids;       /* processes seen at the last sample, by pid */
+	size_t npids;
+	int64_t cpu_ns;             /* CPU time of every process it had, added up */
+};
+
+/* What the holder tells fleetsim on the status pipe. */
+struct holder_msg {
+	int type;                   /* HOLDER_STARTED, HOLDER_EXITED */
+	int pid;
+	int status;                 /* waitpid's */
+};
+#define HOLDER_STARTED 1
+#define HOLDER_EXITED 2
+
 /* hyper_front.c: Hyper.sh's signed API in front of a real Docker engine. */
 struct hyper_front {
 	uv_loop_t *loop;
@@ -94,24 +133,58 @@ struct sim {
 	struct hyper_front hyper;
 	int hyper_on;
 	char home[64];            /* a clean HOME for containers, removed at exit */
+	uv_timer_t metric_timer;  /* the sampler's tick */
+	int metric_on;
+	long clock_ticks;         /* sysconf(_SC_CLK_TCK) */
+	long page_size;
 };
 
-/* proc.c: processes in containers' namespaces, and reaping them. */
+/* proc.c: fleetsim's children, and execs in containers' namespaces. */
 void proc_watch(struct sim *s, pid_t pid, child_exit_cb cb, void *arg);
 void proc_forget(struct sim *s, pid_t pid);
 void proc_reap(struct sim *s);
-/* Make sure the container has its namespace holder (and main process). */
-int proc_container_start(struct sim *s, struct fleet_group *g, struct fleet_container *c);
+/* A forked child: default signals, nothing blocked, dying with its parent
+ * when asked. */
+void proc_child_reset(int die_with_parent);
+/* Run argv in the container's environment and working directory (no return). */
+void proc_child_exec(struct fleet_group *g, struct fleet_container *c, char **argv, int tty);
 /* Start argv in the container. tty: fds[0] is the pty master (all three
  * the same); else fds are stdin (write end, or -1), stdout, stderr. */
 pid_t proc_exec(struct sim *s, struct fleet_group *g, struct fleet_container *c, char **argv,
 		int tty, int stdin_open, int fds[3]);
-/* Where fleetsim's argv lives, so that a container's init can show its own. */
-void proc_set_argv(int argc, char **argv);
 /* The HOME containers' processes get. */
 void proc_set_home(const char *dir);
 /* Stop every container's processes and wait for them. */
 void proc_stop_all(struct sim *s);
+
+/* holder.c: each container's init, and its main process. */
+/* Make sure the container has its namespace holder (and main process). */
+int proc_container_start(struct sim *s, struct fleet_group *g, struct fleet_container *c);
+/* proc_watch's callback for a holder (proc_stop_all kills holders first). */
+void holder_exited(void *arg, pid_t pid, int status);
+/* Where fleetsim's argv lives, so that a container's init can show its own. */
+void proc_set_argv(int argc, char **argv);
+/* Start the container's main process again (after a restart's back-off). */
+int proc_main_start(struct sim *s, struct sim_container *rt);
+/* Kill every process of the container (the OOM killer's verdict). */
+void proc_kill_container(struct sim *s, struct sim_container *rt);
+/* Read what the main process wrote and is still in the log pipe. */
+void proc_drain_log(struct fleet_container *c);
+/* The container's run-time side, made on first use. */
+struct sim_container *proc_rt(struct sim *s, struct fleet_group *g, struct fleet_container *c);
+
+/* life.c: a container's life: its main process ends, it is restarted after
+ * a back-off (or not: RestartPolicy), and events say so. */
+void life_main_started(struct sim_container *rt, pid_t pid);
+void life_main_exited(struct sim_container *rt, int status);
+/* Free the run-time sides and their timers (at exit). */
+void life_free_all(struct sim *s);
+
+/* metric.c: the sampler: every second, the CPU time and memory of each
+ * container's processes from /proc, into its group's history; a container
+ * over its memory limit is killed as the OOM killer would. */
+void metric_start(struct sim *s);
+void metric_stop(struct sim *s);
 
 /* exec.c: tickets, exec sessions on WebSockets, and Sync execs. */
 struct conn;

@@ -38,7 +38,17 @@ scrollback_free(struct scrollback *s)
 }
 
 void
-scrollback_push(struct scrollback *s, char *text, struct sb_run *runs, uint16_t nruns)
+scrollback_clear(struct scrollback *s)
+{
+	for (size_t i = 0; i < s->count; i++)
+		line_free(&s->lines[(s->start + i) % s->cap]);
+	s->start = s->count = 0;
+	s->bytes = 0;
+}
+
+void
+scrollback_push(struct scrollback *s, char *text, struct sb_run *runs, uint16_t nruns,
+		uint16_t wrap_cols)
 {
 	struct sb_line *l;
 
@@ -52,6 +62,7 @@ scrollback_push(struct scrollback *s, char *text, struct sb_run *runs, uint16_t 
 	l->text = text;
 	l->runs = runs;
 	l->nruns = nruns;
+	l->wrap_cols = wrap_cols;
 	s->count++;
 	s->bytes += line_bytes(l);
 }
@@ -62,6 +73,29 @@ scrollback_get(const struct scrollback *s, size_t i)
 	if (i >= s->count)
 		return NULL;
 	return &s->lines[(s->start + i) % s->cap];
+}
+
+struct sb_line *
+scrollback_newest(struct scrollback *s, size_t i)
+{
+	if (i >= s->count)
+		return NULL;
+	return &s->lines[(s->start + s->count - 1 - i) % s->cap];
+}
+
+struct sb_line *
+scrollback_take(struct scrollback *s, size_t *n)
+{
+	struct sb_line *all = xcalloc(s->count ? s->count : 1, sizeof *all);
+
+	for (size_t i = 0; i < s->count; i++) {
+		all[i] = s->lines[(s->start + i) % s->cap];
+		memset(&s->lines[(s->start + i) % s->cap], 0, sizeof *all);
+	}
+	*n = s->count;
+	s->start = s->count = 0;
+	s->bytes = 0;
+	return all;
 }
 
 int

@@ -6,12 +6,18 @@
 #include <openssl/evp.h>
 #include <time.h>
 
-#include "fleetmux/app.h"
+#include "fleetmux/fit.h"
+#include "tui.h"
 
 static int
-badge_pair(const struct app *a, const struct pane *p)
+badge_pair(const struct app *a, const struct slot *s)
 {
-	switch (p->state) {
+	if (s->badge[0]) {
+		short tone[] = {a->theme.badge_live, a->theme.badge_wait, a->theme.badge_bad};
+
+		return alloc_pair(tone[s->badge_tone >= 0 && s->badge_tone <= 2 ? s->badge_tone : 2], -1);
+	}
+	switch (s->pane->state) {
 	case SESSION_OPEN: return alloc_pair(a->theme.badge_live, -1);
 	case SESSION_CONNECTING:
 	case SESSION_RECONNECTING: return alloc_pair(a->theme.badge_wait, -1);
@@ -32,75 +38,173 @@ hline_to(int y, int x, int end)
 		mvadd_wch(y, x, WACS_HLINE);
 }
 
+/* Part i of a title, in got columns: the name keeps its end (the
+ * container), the application's title its start; "…" says what went. */
+static int
+put_part(const char *text, int want, int got, int keep_end)
+{
+	char cut[512];
+	const char *trail;
+	size_t n;
+
+	if (got <= 0)
+		return 0;
+	if (got >= want)
+		return put(text, got);
+	/* The part's spaces and brackets stay where they were: cut what is
+	 * between ("[failed: the conta…]"). */
+	n = strlen(text);
+	trail = n > 1 && (text[n - 1] == ' ' || text[n - 1] == ']') ? text + n - 1 : "";
+	{
+		char inner[512];
+		int lead = text[0] == ' ' || text[0] == '[';
+
+		snprintf(inner, sizeof inner, "%.*s", (int)(n - lead - (trail[0] != '\0')), text + lead);
+		fit_cut(inner, got - lead - (trail[0] != '\0'), keep_end, cut + lead, sizeof cut - 2);
+		if (lead)
+			cut[0] = text[0];
+		snprintf(cut + strlen(cut), sizeof cut - strlen(cut), "%s", trail);
+	}
+	return put(cut, got);
+}
+
+void
+slot_badge(const struct slot *s, char *out, size_t size)
+{
+	if (s->badge[0])
+		snprintf(out, size, "%s", s->badge);
+	else
+		pane_badge(s->pane, out, size);
+}
+
+/* "─ 1* region/group/container [log] [live] ⇶B ●REC ♪ title [copy N/M] (zoomed)":
+ * when the pane is narrow, the name is cut (fit_title), never the badge
+ * or the marks after it. */
 static void
 draw_title(struct app *a, int i, const struct rect *r)
 {
-	struct pane *p = a->panes[i];
+	struct slot *s = a->slots[i];
+	struct pane *p = s->pane;
 	int focused = !a->sidebar_focus && a->focus == i;
 	int x = r->x, end = r->x + r->w, y = r->y;
-	char text[400], badge[200];
+	char part[TITLE_PARTS][400], badge[200];
+	int want[TITLE_PARTS], got[TITLE_PARTS];
 	attr_t at = focused ? A_BOLD : A_DIM;
 	int pair = alloc_pair(focused ? a->theme.border_focus : a->theme.border, -1);
+	int bcast = alloc_pair(a->theme.broadcast_fg, a->theme.broadcast_bg);
+	int yellow = alloc_pair(COLOR_YELLOW, -1), red = alloc_pair(COLOR_RED, -1);
+
+	memset(part, 0, sizeof part);
+	snprintf(part[TITLE_NUMBER], sizeof part[0], "─ %d%s ", s->number, s->marked ? "*" : "");
+	snprintf(part[TITLE_NAME], sizeof part[0], "%s/%s/%s ", s->region, s->group_name,
+		 s->container);
+	if (s->log)
+		snprintf(part[TITLE_KIND], sizeof part[0], "[log] ");
+	slot_badge(s, badge, sizeof badge);
+	snprintf(part[TITLE_BADGE], sizeof part[0], "[%s]", badge);
+	if (a->broadcast && focus_reaches(a, i))
+		snprintf(part[TITLE_BROADCAST], sizeof part[0], " ⇶B ");
+	if (p->rec != NULL)
+		snprintf(part[TITLE_REC], sizeof part[0], " ●REC");
+	if (p->bell)
+		snprintf(part[TITLE_BELL], sizeof part[0], " ♪");
+	if (p->title[0])
+		snprintf(part[TITLE_APP], sizeof part[0], " %s ", p->title);
+	if (p->copy.active)
+		snprintf(part[TITLE_COPY], sizeof part[0], " [copy %ld/%zu]",
+			 p->copy.top + p->copy.cy + 1, p->sb.count + (size_t)p->rows);
+	if (a->zoomed == i)
+		snprintf(part[TITLE_ZOOM], sizeof part[0], " (zoomed)");
+	for (int k = 0; k < TITLE_PARTS; k++)
+		want[k] = fit_columns(part[k]);
+	fit_title(r->w, want, got);
 
 	move(y, x);
 	attron(at | COLOR_PAIR(pair));
-	x += put("─", end - x);
-	if (a->numbers_shown)
-		attron(A_REVERSE);
-	snprintf(text, sizeof text, " %d%s ", p->number, p->marked ? "*" : "");
-	x += put(text, end - x);
-	if (a->numbers_shown)
-		attroff(A_REVERSE);
-	snprintf(text, sizeof text, "%s/%s/%s ", p->region, p->group_name, p->container);
-	x += put(text, end - x);
+	if (got[TITLE_NUMBER] > 0) {
+		x += put("─", got[TITLE_NUMBER]);
+		if (a->numbers_shown)
+			attron(A_REVERSE);
+		x += put_part(part[TITLE_NUMBER] + strlen("─"), want[TITLE_NUMBER] - 1,
+			      got[TITLE_NUMBER] - 1, 0);
+		if (a->numbers_shown)
+			attroff(A_REVERSE);
+	}
+	x += put_part(part[TITLE_NAME], want[TITLE_NAME], got[TITLE_NAME], 1);
+	x += put_part(part[TITLE_KIND], want[TITLE_KIND], got[TITLE_KIND], 0);
 	attroff(at | COLOR_PAIR(pair));
-	pane_badge(p, badge, sizeof badge);
-	attron(COLOR_PAIR(badge_pair(a, p)) | A_BOLD);
-	snprintf(text, sizeof text, "[%s]", badge);
-	x += put(text, end - x);
-	attroff(COLOR_PAIR(badge_pair(a, p)) | A_BOLD);
-	if (a->broadcast && app_receives_input(a, i) && x + 4 < end) {
-		attron(COLOR_PAIR(alloc_pair(a->theme.broadcast_fg, a->theme.broadcast_bg)) | A_BOLD);
-		x += put(" ⇶B ", end - x);
-		attroff(COLOR_PAIR(alloc_pair(a->theme.broadcast_fg, a->theme.broadcast_bg)) | A_BOLD);
-	}
-	if (p->rec != NULL && x + 5 < end) {
-		attron(COLOR_PAIR(alloc_pair(COLOR_RED, -1)) | A_BOLD);
-		x += put(" ●REC", end - x);
-		attroff(COLOR_PAIR(alloc_pair(COLOR_RED, -1)) | A_BOLD);
-	}
-	if (p->bell && x < end) {
-		attron(COLOR_PAIR(alloc_pair(COLOR_YELLOW, -1)) | A_BOLD);
-		x += put(" ♪", end - x);
-		attroff(COLOR_PAIR(alloc_pair(COLOR_YELLOW, -1)) | A_BOLD);
-	}
-	if (p->title[0] && x + 2 < end) {
-		snprintf(text, sizeof text, " %s ", p->title);
-		attron(A_DIM);
-		x += put(text, end - x);
-		attroff(A_DIM);
-	}
-	if (p->copy.active && x + 12 < end) {
-		snprintf(text, sizeof text, " [copy %ld/%zu]", p->copy.top + p->copy.cy + 1,
-			 p->sb.count + (size_t)p->rows);
-		attron(COLOR_PAIR(alloc_pair(COLOR_YELLOW, -1)) | A_BOLD);
-		x += put(text, end - x);
-		attroff(COLOR_PAIR(alloc_pair(COLOR_YELLOW, -1)) | A_BOLD);
-	}
-	if (a->zoomed == i && x + 2 < end)
-		x += put(" (zoomed)", end - x);
+	attron(COLOR_PAIR(badge_pair(a, s)) | A_BOLD);
+	x += put_part(part[TITLE_BADGE], want[TITLE_BADGE], got[TITLE_BADGE], 0);
+	attroff(COLOR_PAIR(badge_pair(a, s)) | A_BOLD);
+	attron(COLOR_PAIR(bcast) | A_BOLD);
+	x += put_part(part[TITLE_BROADCAST], want[TITLE_BROADCAST], got[TITLE_BROADCAST], 0);
+	attroff(COLOR_PAIR(bcast) | A_BOLD);
+	attron(COLOR_PAIR(red) | A_BOLD);
+	x += put_part(part[TITLE_REC], want[TITLE_REC], got[TITLE_REC], 0);
+	attroff(COLOR_PAIR(red) | A_BOLD);
+	attron(COLOR_PAIR(yellow) | A_BOLD);
+	x += put_part(part[TITLE_BELL], want[TITLE_BELL], got[TITLE_BELL], 0);
+	attroff(COLOR_PAIR(yellow) | A_BOLD);
+	attron(A_DIM);
+	x += put_part(part[TITLE_APP], want[TITLE_APP], got[TITLE_APP], 0);
+	attroff(A_DIM);
+	attron(COLOR_PAIR(yellow) | A_BOLD);
+	x += put_part(part[TITLE_COPY], want[TITLE_COPY], got[TITLE_COPY], 0);
+	attroff(COLOR_PAIR(yellow) | A_BOLD);
+	x += put_part(part[TITLE_ZOOM], want[TITLE_ZOOM], got[TITLE_ZOOM], 0);
 	attron(at | COLOR_PAIR(pair));
 	hline_to(y, x, end);
 	attroff(at | COLOR_PAIR(pair));
 }
 
-static void
+/* What the status line says after the counts: a prompt being typed (or a
+ * question waiting for y/n), copy mode's search, or the newest message
+ * while it is still shown (messages_shown: a few seconds). */
+enum status_kind { STATUS_NONE, STATUS_MESSAGE, STATUS_ERROR, STATUS_PROMPT };
+
+static enum status_kind
+status_text(struct app *a, char *out, size_t len)
+{
+	struct slot *focused = focus_slot(a);
+	const struct message *m = messages_shown(&a->messages, time(NULL));
+
+	if (a->prompt.active && a->prompt.one_key) {
+		snprintf(out, len, "%s", a->prompt.label);
+		return STATUS_PROMPT;
+	}
+	if (a->prompt.active) {
+		snprintf(out, len, "%s%s_", a->prompt.label, a->prompt.text);
+		if (a->prompt.hint[0]) /* what Tab found */
+			snprintf(out + strlen(out), len - strlen(out), "   %s", a->prompt.hint);
+		return STATUS_PROMPT;
+	}
+	if (focused != NULL && focused->pane->copy.prompt) {
+		snprintf(out, len, "search %s: %s_", focused->pane->copy.prompt > 0 ? "up" : "down",
+			 focused->pane->copy.search);
+		return STATUS_PROMPT;
+	}
+	out[0] = '\0';
+	if (m == NULL)
+		return STATUS_NONE;
+	snprintf(out, len, "%s", m->text);
+	return m->error ? STATUS_ERROR : STATUS_MESSAGE;
+}
+
+/* The status line (fit_status): the loud part (the pending prefix,
+ * broadcast, recording), the counts, the prompt or message, and the
+ * focused pane and clock at the right edge, which stay whole. Returns the
+ * column of an open prompt's cursor, or -1. */
+static int
 draw_status(struct app *a)
 {
 	long groups, running, pending, failed;
-	char left[512], right[256], names[128], bcast[32];
+	char counts[512], right[256], names[128], prefix[48], bcast[48], text[512], cut[512], who[160];
+	struct slot *focused = focus_slot(a);
 	attr_t status_at;
-	int y = a->rows - 1, x, used;
+	int y = a->rows - 1, x = 0, cursor_x = -1, wpre, wb, wtext, wright;
+	int bcast_pair = alloc_pair(a->theme.broadcast_fg, a->theme.broadcast_bg);
+	enum status_kind kind;
+	struct status_fit f;
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -118,8 +222,8 @@ draw_status(struct app *a)
 		int n = 0, rec = 0;
 
 		for (int i = 0; i < a->npanes; i++) {
-			n += app_receives_input(a, i);
-			rec += a->panes[i]->rec != NULL;
+			n += focus_reaches(a, i);
+			rec += a->slots[i]->pane->rec != NULL;
 		}
 		bcast[0] = '\0';
 		if (a->broadcast)
@@ -127,60 +231,82 @@ draw_status(struct app *a)
 		if (rec > 0)
 			snprintf(bcast + strlen(bcast), sizeof bcast - strlen(bcast), "REC %d ", rec);
 	}
-	snprintf(left, sizeof left, " %s%s │ %zu regions%s │ %ld groups: %ld running %ld pending %ld failed │ ",
-		 a->prefix_pending ? "[C-b] " : "", names, a->sb.nregions,
-		 a->regions_pending > 0 ? " (listing…)" : "", groups, running, pending, failed);
-	if (a->npanes > 0 && !a->sidebar_focus) {
-		struct pane *p = a->panes[a->focus];
+	prefix[0] = '\0';
+	if (a->prefix_pending) {
+		char k[32];
 
-		snprintf(right, sizeof right, " %d:%s/%s │ %02d:%02d ", p->number, p->group_name,
-			 p->container, tm.tm_hour, tm.tm_min);
+		keymap_key_name(a->opt.prefix, k, sizeof k);
+		snprintf(prefix, sizeof prefix, " [%s]", k);
+	}
+	snprintf(counts, sizeof counts, " %s │ %zu regions%s │ %ld groups: %ld running %ld pending %ld failed │ ",
+		 names, a->sb.nregions, a->listing.pending > 0 ? " (listing…)" : "", groups, running,
+		 pending, failed);
+	if (focused != NULL) {
+		char name[400];
+
+		snprintf(name, sizeof name, "%s/%s", focused->group_name, focused->container);
+		/* A long name leaves the rest of the line some room. */
+		fit_cut(name, a->cols / 4 < 8 ? 8 : a->cols / 4 > 30 ? 30 : a->cols / 4, 1, who,
+			sizeof who);
+		snprintf(right, sizeof right, "│ %d:%s │ %02d:%02d ", focused->number, who, tm.tm_hour,
+			 tm.tm_min);
 	} else {
-		snprintf(right, sizeof right, " sidebar │ %02d:%02d ", tm.tm_hour, tm.tm_min);
+		snprintf(right, sizeof right, "│ sidebar │ %02d:%02d ", tm.tm_hour, tm.tm_min);
 	}
-	move(y, 0);
-	used = 0;
-	if (bcast[0]) {
-		/* Loud: typing goes to many places. */
-		attron(COLOR_PAIR(alloc_pair(a->theme.broadcast_fg, a->theme.broadcast_bg)) | A_BOLD);
-		used += put(bcast, a->cols);
-		attroff(COLOR_PAIR(alloc_pair(a->theme.broadcast_fg, a->theme.broadcast_bg)) | A_BOLD);
-	}
+	kind = status_text(a, text, sizeof text);
+	wpre = fit_columns(prefix);
+	wb = fit_columns(bcast);
+	wtext = fit_columns(text);
+	wright = fit_columns(right);
+	/* A question must be read whole: the right part gives way to it. */
+	if (kind == STATUS_PROMPT && wpre + wb + wtext + wright > a->cols)
+		wright = a->cols + 1;
+	fit_status(a->cols, wpre + wb, fit_columns(counts), wtext, wright, &f);
+
 	status_at = a->theme.status_fg == -2 ? A_REVERSE
 					     : COLOR_PAIR(alloc_pair(a->theme.status_fg, a->theme.status_bg));
+	move(y, 0);
+	attron(status_at | A_BOLD);
+	x += put(prefix, f.loud);
+	attroff(status_at | A_BOLD);
+	if (bcast[0] && x < f.loud) {
+		/* Loud: typing goes to many places. */
+		attron(COLOR_PAIR(bcast_pair) | A_BOLD);
+		x += put(bcast, f.loud - x);
+		attroff(COLOR_PAIR(bcast_pair) | A_BOLD);
+	}
 	attron(status_at);
-	used += put(left, a->cols - used);
-	if (a->run_prompt) {
-		snprintf(a->message, sizeof a->message, "run on %zu marked containers: %s_",
-			 sidebar_count_marked(&a->sb), a->run_cmd);
-		a->message_error = 0;
+	if (f.counts < fit_columns(counts) && f.counts > 4) {
+		/* Cut, and still apart from what follows. */
+		fit_cut(counts, f.counts - 3, 0, cut, sizeof cut);
+		snprintf(cut + strlen(cut), sizeof cut - strlen(cut), " │ ");
+	} else {
+		fit_cut(counts, f.counts, 0, cut, sizeof cut);
 	}
-	if (!a->sidebar_focus && a->npanes > 0 && a->panes[a->focus]->copy.prompt) {
-		struct pane *p = a->panes[a->focus];
-
-		snprintf(a->message, sizeof a->message, "search %s: %s_",
-			 p->copy.prompt > 0 ? "up" : "down", p->copy.search);
-		a->message_error = 0;
-	}
-	if (a->message[0] && used < a->cols) {
-		int room = a->cols - used - (int)strlen(right);
-
-		if (room > 0) {
-			if (a->message_error)
-				attron(COLOR_PAIR(alloc_pair(a->theme.badge_bad, -1)));
-			used += put(a->message, room);
-			if (a->message_error)
-				attroff(COLOR_PAIR(alloc_pair(a->theme.badge_bad, -1)));
-			attron(status_at);
+	x += put(cut, f.counts);
+	if (f.message > 0) {
+		/* A prompt keeps its end, where the typing is. */
+		fit_cut(text, f.message, kind == STATUS_PROMPT, cut, sizeof cut);
+		if (kind == STATUS_ERROR)
+			attron(COLOR_PAIR(alloc_pair(a->theme.badge_bad, -1)));
+		if (kind == STATUS_PROMPT)
+			attron(A_BOLD);
+		x += put(cut, f.message);
+		if (kind == STATUS_PROMPT) {
+			attroff(A_BOLD);
+			/* On the "_", or after the question. */
+			cursor_x = a->prompt.active && !a->prompt.one_key ? x - 1 : x;
 		}
+		if (kind == STATUS_ERROR)
+			attroff(COLOR_PAIR(alloc_pair(a->theme.badge_bad, -1)));
+		attron(status_at);
 	}
-	for (x = used; x < a->cols; x++)
+	for (; x < f.right_x; x++)
 		addch(' ');
-	if ((int)strlen(right) < a->cols - used) {
-		move(y, a->cols - (int)strlen(right) + 2); /* "│" is 3 bytes, 1 column */
-		put(right, a->cols);
-	}
+	if (f.right > 0)
+		put(right, f.right);
 	attroff(status_at);
+	return a->prompt.active ? cursor_x : -1;
 }
 
 /* The focused pane's cursor shape goes to the outer terminal through its
@@ -200,8 +326,8 @@ set_cursor_style(struct app *a)
 
 	if (ss == NULL || ss == (char *)-1)
 		return;
-	if (!a->sidebar_focus && a->npanes > 0) {
-		struct pane *p = a->panes[a->focus];
+	if (focus_slot(a) != NULL) {
+		struct pane *p = focus_slot(a)->pane;
 		int shape = p->cursor_shape >= 0 && p->cursor_shape <= 3 ? p->cursor_shape : 1;
 
 		want = codes[shape][p->cursor_blink ? 1 : 0];
@@ -216,7 +342,7 @@ set_cursor_style(struct app *a)
 }
 
 void
-app_reset_cursor_style(struct app *a)
+draw_reset_cursor_style(struct app *a)
 {
 	const char *se = tigetstr("Se");
 
@@ -224,34 +350,68 @@ app_reset_cursor_style(struct app *a)
 		putp(se);
 }
 
-void
-app_draw(struct app *a)
+/* The empty screen's last line: where the keys are, as configured
+ * ("? lists every key, C-b : runs any by name, C-b d quits."); a part
+ * whose action is bound to no key is left out. */
+static void
+empty_hint(struct app *a, char *out, size_t len)
 {
-	int full = a->full_redraw;
+	static const struct {
+		enum action act;
+		const char *says;
+	} parts[] = {
+	    {ACT_LIST_KEYS, "lists every key"},
+	    {ACT_COMMAND_PROMPT, "runs any by name"},
+	    {ACT_QUIT, "quits"},
+	};
+	size_t o = 0;
+	char key[32];
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0] && o < len; i++) {
+		/* The help is a key of the sidebar's own, where this is read. */
+		keytable_hint(&a->sidebar_keys, -1, parts[i].act, key, sizeof key);
+		if (key[0] == '\0')
+			keytable_hint(&a->prefix_keys, a->opt.prefix, parts[i].act, key,
+				      sizeof key);
+		if (key[0] != '\0')
+			o += (size_t)snprintf(out + o, len - o, "%s%s %s", o > 0 ? ", " : "", key,
+					      parts[i].says);
+	}
+	if (o > 0 && o + 1 < len)
+		snprintf(out + o, len - o, ".");
+}
+
+void
+draw_frame(struct app *a)
+{
+	int full = a->full_redraw, sw = a->sidebar_width, prompt_x;
+	struct slot *focused = focus_slot(a);
 
 	a->full_redraw = 0;
 	if (full)
 		erase();
 	if (a->sidebar_visible) {
-		sidebar_draw(&a->sb, stdscr, 0, 0, APP_SIDEBAR_WIDTH, a->rows - 1, a->sidebar_focus,
-			     a->filtering);
+		sidebar_draw(&a->sb, stdscr, 0, 0, sw, a->rows - 1, a->sidebar_focus, a->filtering);
 		for (int y = 0; y < a->rows - 1; y++)
-			mvadd_wch(y, APP_SIDEBAR_WIDTH, WACS_VLINE);
+			mvadd_wch(y, sw, WACS_VLINE);
 	}
 	if (a->npanes == 0) {
-		int x = a->sidebar_visible ? APP_SIDEBAR_WIDTH + 3 : 2;
+		int x = a->sidebar_visible ? sw + 3 : 2;
+		char line[160];
 
 		if (full && x < a->cols) {
+			empty_hint(a, line, sizeof line);
 			move(a->rows / 2 - 1, x);
 			put("No panes yet. In the sidebar: Enter opens a container,", a->cols - x);
 			move(a->rows / 2, x);
 			put("Space marks, o opens the marked, / filters, Tab switches.", a->cols - x);
 			move(a->rows / 2 + 1, x);
-			put("C-b d quits.", a->cols - x);
+			put(line, a->cols - x);
 		}
 	}
 	for (int i = 0; i < a->npanes; i++) {
-		struct pane *p = a->panes[i];
+		struct pane *p = a->slots[i]->pane;
 		const struct rect *r = &a->rects[i];
 
 		if (a->zoomed >= 0 && a->zoomed != i)
@@ -260,26 +420,27 @@ app_draw(struct app *a)
 			draw_title(a, i, r);
 		pane_draw(p, stdscr, full);
 		/* A separator to the left of panes that have a neighbour there. */
-		if (full && r->x > (a->sidebar_visible ? APP_SIDEBAR_WIDTH + 1 : 0))
+		if (full && r->x > (a->sidebar_visible ? sw + 1 : 0))
 			for (int y = r->y; y < r->y + r->h; y++)
 				mvadd_wch(y, r->x - 1, WACS_VLINE);
 	}
-	for (int i = 0; i < a->npanes; i++)
-		if (a->panes[i]->refused) {
-			a->panes[i]->refused = 0;
-			flash();
-			snprintf(a->message, sizeof a->message,
-				 "pane %d is not live: input not sent (C-b R retries)", a->panes[i]->number);
-			a->message_error = 1;
-		}
-	draw_status(a);
-	if (!a->sidebar_focus && a->npanes > 0 && a->panes[a->focus]->copy.active) {
-		struct pane *p = a->panes[a->focus];
+	draw_pick(a);
+	if (a->overlay.kind != OVERLAY_NONE)
+		draw_overlay(a);
+	prompt_x = draw_status(a);
+	if (prompt_x >= 0) {
+		/* The prompt has the keys, over an overlay too: the cursor is there. */
+		move(a->rows - 1, prompt_x < a->cols ? prompt_x : a->cols - 1);
+		curs_set(1);
+	} else if (a->overlay.kind != OVERLAY_NONE) {
+		curs_set(0);
+	} else if (focused != NULL && focused->pane->copy.active) {
+		struct pane *p = focused->pane;
 
 		move(p->top + p->copy.cy, p->left + p->copy.cx);
 		curs_set(1);
-	} else if (!a->sidebar_focus && a->npanes > 0) {
-		struct pane *p = a->panes[a->focus];
+	} else if (focused != NULL) {
+		struct pane *p = focused->pane;
 
 		if (p->cursor_visible && p->cursor.row < p->rows && p->cursor.col < p->cols) {
 			move(p->top + p->cursor.row, p->left + p->cursor.col);

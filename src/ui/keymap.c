@@ -20,6 +20,7 @@ static const char *action_names[ACT_COUNT] = {
     [ACT_NEXT_LAYOUT] = "next-layout",
     [ACT_SWITCH_SIDE] = "switch-side",
     [ACT_SHOW_NUMBERS] = "show-numbers",
+    [ACT_CHOOSE_PANE] = "choose-pane",
     [ACT_QUIT] = "quit",
     [ACT_SEND_PREFIX] = "send-prefix",
     [ACT_SWAP_NEXT] = "swap-next",
@@ -32,6 +33,8 @@ static const char *action_names[ACT_COUNT] = {
     [ACT_COPY_MODE] = "copy-mode",
     [ACT_RUN] = "run",
     [ACT_PASTE] = "paste",
+    [ACT_LOG_PANE] = "log-pane",
+    [ACT_LOG_TIMESTAMPS] = "log-timestamps",
     [ACT_FOCUS_1] = "focus-1", [ACT_FOCUS_2] = "focus-2", [ACT_FOCUS_3] = "focus-3",
     [ACT_FOCUS_4] = "focus-4", [ACT_FOCUS_5] = "focus-5", [ACT_FOCUS_6] = "focus-6",
     [ACT_FOCUS_7] = "focus-7", [ACT_FOCUS_8] = "focus-8", [ACT_FOCUS_9] = "focus-9",
@@ -48,6 +51,13 @@ static const char *action_names[ACT_COUNT] = {
     [ACT_SB_BOTTOM] = "sidebar-bottom",
     [ACT_SB_PAGE_UP] = "sidebar-page-up",
     [ACT_SB_PAGE_DOWN] = "sidebar-page-down",
+    [ACT_SB_MARK_ALL] = "sidebar-mark-all",
+    [ACT_SB_LOGS] = "sidebar-logs",
+    [ACT_SIDEBAR_NARROWER] = "sidebar-narrower",
+    [ACT_SIDEBAR_WIDER] = "sidebar-wider",
+    [ACT_LIST_KEYS] = "list-keys",
+    [ACT_COMMAND_PROMPT] = "command-prompt",
+    [ACT_SHOW_MESSAGES] = "show-messages",
 };
 
 const char *
@@ -125,6 +135,26 @@ keymap_key_name(int key, char *out, size_t len)
 }
 
 void
+keytable_hint(const struct keytable *t, int prefix, enum action act, char *out, size_t len)
+{
+	char key[32], pre[32];
+
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].action == act) {
+			keymap_key_name(t->v[i].key, key, sizeof key);
+			if (prefix < 0) {
+				snprintf(out, len, "%s", key);
+			} else {
+				keymap_key_name(prefix, pre, sizeof pre);
+				snprintf(out, len, "%s %s", pre, key);
+			}
+			return;
+		}
+	if (len > 0)
+		out[0] = '\0';
+}
+
+void
 keytable_init(struct keytable *t)
 {
 	memset(t, 0, sizeof *t);
@@ -169,16 +199,20 @@ keytable_default_prefix(struct keytable *t)
 		enum action a;
 	} d[] = {
 	    {"Left", ACT_FOCUS_LEFT}, {"Right", ACT_FOCUS_RIGHT}, {"Up", ACT_FOCUS_UP},
-	    {"Down", ACT_FOCUS_DOWN}, {"h", ACT_FOCUS_LEFT},      {"l", ACT_FOCUS_RIGHT},
+	    {"Down", ACT_FOCUS_DOWN}, {"h", ACT_FOCUS_LEFT},      {"l", ACT_LOG_PANE},
 	    {"k", ACT_FOCUS_UP},      {"j", ACT_FOCUS_DOWN},      {"o", ACT_FOCUS_NEXT},
 	    {"z", ACT_ZOOM},          {"x", ACT_CLOSE_PANE},      {"Space", ACT_NEXT_LAYOUT},
 	    {"Tab", ACT_SWITCH_SIDE}, {"q", ACT_SHOW_NUMBERS},    {"d", ACT_QUIT},
+	    {"w", ACT_CHOOSE_PANE},
 	    {"C-b", ACT_SEND_PREFIX}, {"}", ACT_SWAP_NEXT},       {"{", ACT_SWAP_PREV},
 	    {"s", ACT_TOGGLE_SIDEBAR}, {"S", ACT_BROADCAST},      {"m", ACT_MARK_PANE}, {"r", ACT_RECORD}, {"R", ACT_RETRY}, {"[", ACT_COPY_MODE}, {"]", ACT_PASTE}, {"!", ACT_RUN},
+	    {"t", ACT_LOG_TIMESTAMPS},
 	    {"1", ACT_FOCUS_1},       {"2", ACT_FOCUS_2},
 	    {"3", ACT_FOCUS_3},       {"4", ACT_FOCUS_4},         {"5", ACT_FOCUS_5},
 	    {"6", ACT_FOCUS_6},       {"7", ACT_FOCUS_7},         {"8", ACT_FOCUS_8},
 	    {"9", ACT_FOCUS_9},
+	    {"<", ACT_SIDEBAR_NARROWER}, {">", ACT_SIDEBAR_WIDER},
+	    {"?", ACT_LIST_KEYS},     {":", ACT_COMMAND_PROMPT},  {"~", ACT_SHOW_MESSAGES},
 	};
 
 	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
@@ -196,9 +230,10 @@ keytable_default_sidebar(struct keytable *t)
 	    {"Up", ACT_SB_UP},         {"Enter", ACT_SB_OPEN},        {"Space", ACT_SB_MARK},
 	    {"o", ACT_SB_OPEN_MARKED}, {"/", ACT_SB_FILTER},          {"r", ACT_SB_REFRESH},
 	    {"Left", ACT_SB_COLLAPSE}, {"h", ACT_SB_COLLAPSE},        {"Right", ACT_SB_EXPAND},
-	    {"l", ACT_SB_EXPAND},      {"g", ACT_SB_TOP},             {"G", ACT_SB_BOTTOM},
+	    {"l", ACT_SB_LOGS},      {"g", ACT_SB_TOP},             {"G", ACT_SB_BOTTOM},
 	    {"Home", ACT_SB_TOP},      {"End", ACT_SB_BOTTOM},        {"PageUp", ACT_SB_PAGE_UP},
 	    {"PageDown", ACT_SB_PAGE_DOWN}, {"Tab", ACT_SWITCH_SIDE},
+	    {"a", ACT_SB_MARK_ALL},    {"?", ACT_LIST_KEYS},
 	};
 
 	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)

@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <wchar.h>
 
+static void remember_cursor(struct sidebar *s);
+
 void
 sidebar_init(struct sidebar *s)
 {
@@ -29,6 +31,7 @@ sidebar_add_provider(struct sidebar *s, const char *name)
 void
 sidebar_set_provider_error(struct sidebar *s, int prov, const char *error)
 {
+	remember_cursor(s);
 	free(s->provs[prov].error);
 	s->provs[prov].error = error ? xstrdup(error) : NULL;
 	s->dirty = 1;
@@ -60,7 +63,88 @@ sidebar_free(struct sidebar *s)
 		free(s->provs[i].error);
 	}
 	free(s->provs);
+	free(s->at.region);
+	free(s->at.group);
+	free(s->at.container);
 	memset(s, 0, sizeof *s);
+}
+
+/* --- the cursor's row, kept across changes of data --- */
+
+static void
+forget_cursor(struct sidebar *s)
+{
+	free(s->at.region);
+	free(s->at.group);
+	free(s->at.container);
+	s->at.region = s->at.group = s->at.container = NULL;
+	s->at.valid = 0;
+}
+
+/* Before the data changes under the rows: what the cursor is on, by name
+ * (indices move when groups come and go). */
+static void
+remember_cursor(struct sidebar *s)
+{
+	const struct sb_row *r;
+
+	if (s->at.valid || s->dirty || s->nrows == 0 || !s->user_moved)
+		return;
+	r = &s->rows[s->cursor];
+	s->at.valid = 1;
+	s->at.kind = r->kind;
+	s->at.prov = r->prov;
+	if (r->region >= 0)
+		s->at.region = xstrdup(s->regions[r->region].id);
+	if (r->group >= 0)
+		s->at.group = xstrdup(s->regions[r->region].groups[r->group].g.id);
+	if (r->container >= 0)
+		s->at.container =
+		    xstrdup(s->regions[r->region].groups[r->group].g.containers[r->container].name);
+}
+
+/* How close row r is to the remembered one: 4 the same, 3 its group, 2
+ * its region, 1 its provider, 0 none. */
+static int
+closeness(const struct sidebar *s, const struct sb_row *r)
+{
+	const struct sb_region *reg;
+	const struct sb_group *g;
+
+	if (r->prov != s->at.prov)
+		return 0;
+	if (r->kind == ROW_PROVIDER)
+		return s->at.kind == ROW_PROVIDER ? 4 : 1;
+	reg = &s->regions[r->region];
+	if (s->at.region == NULL || strcmp(reg->id, s->at.region) != 0 || r->kind == ROW_NOTE)
+		return 0;
+	if (r->kind == ROW_REGION)
+		return s->at.kind == ROW_REGION ? 4 : 2;
+	g = &reg->groups[r->group];
+	if (s->at.group == NULL || strcmp(g->g.id, s->at.group) != 0)
+		return 0;
+	if (r->kind == ROW_GROUP)
+		return s->at.kind == ROW_GROUP ? 4 : 3;
+	return s->at.container != NULL &&
+			   strcmp(g->g.containers[r->container].name, s->at.container) == 0
+		   ? 4
+		   : 0;
+}
+
+static void
+restore_cursor(struct sidebar *s)
+{
+	int best = 0;
+
+	for (size_t i = 0; i < s->nrows && best < 4; i++) {
+		int c = closeness(s, &s->rows[i]);
+
+		if (c > best) {
+			best = c;
+			s->cursor = (int)i;
+		}
+	}
+	forget_cursor(s);
 }
 
 struct sb_region *
@@ -71,6 +155,7 @@ sidebar_region(struct sidebar *s, int prov, const char *id, int create)
 			return &s->regions[i];
 	if (!create)
 		return NULL;
+	remember_cursor(s);
 	s->regions = xrealloc(s->regions, (s->nregions + 1) * sizeof *s->regions);
 	memset(&s->regions[s->nregions], 0, sizeof *s->regions);
 	s->regions[s->nregions].prov = prov;
@@ -80,17 +165,36 @@ sidebar_region(struct sidebar *s, int prov, const char *id, int create)
 	return &s->regions[s->nregions++];
 }
 
+/* A group listed again keeps its fold and the marks of the containers it
+ * still has. */
+static unsigned char *
+marks_again(const struct sb_group *old, const struct fm_group *g)
+{
+	unsigned char *m = xcalloc(g->ncontainers + 1, 1);
+
+	for (size_t k = 0; k < g->ncontainers; k++)
+		for (size_t o = 0; o < old->g.ncontainers; o++)
+			if (strcmp(old->g.containers[o].name, g->containers[k].name) == 0)
+				m[k] = old->marked[o];
+	return m;
+}
+
 void
 sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_group *g, size_t n)
 {
 	struct sb_region *r = sidebar_region(s, prov, region, 1);
 
+	remember_cursor(s);
 	for (size_t i = 0; i < n; i++) {
 		struct sb_group *dst = NULL;
+		unsigned char *marks = NULL;
+		int expanded = 0;
 
 		for (size_t j = 0; j < r->n; j++)
 			if (strcmp(r->groups[j].g.id, g[i].id) == 0) {
 				dst = &r->groups[j];
+				expanded = dst->expanded;
+				marks = marks_again(dst, &g[i]);
 				free_group(dst);
 				break;
 			}
@@ -103,7 +207,9 @@ sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_gr
 		}
 		memset(dst, 0, sizeof *dst);
 		dst->g = g[i];
-		dst->marked = xcalloc(g[i].ncontainers + 1, 1);
+		dst->marked = marks != NULL ? marks : xcalloc(g[i].ncontainers + 1, 1);
+		dst->expanded = expanded;
+		dst->seen = 1;
 	}
 	free(g);
 	s->dirty = 1;
@@ -116,18 +222,58 @@ sidebar_clear_region(struct sidebar *s, int prov, const char *region)
 
 	if (r == NULL)
 		return;
+	remember_cursor(s);
 	for (size_t j = 0; j < r->n; j++)
 		free_group(&r->groups[j]);
 	r->n = 0;
 	free(r->error);
 	r->error = NULL;
+	r->down = 0;
 	s->dirty = 1;
+}
+
+void
+sidebar_relist_begin(struct sidebar *s, int prov, const char *region)
+{
+	struct sb_region *r;
+
+	remember_cursor(s);
+	r = sidebar_region(s, prov, region, 1);
+	for (size_t j = 0; j < r->n; j++)
+		r->groups[j].seen = 0;
+	r->loading = 1;
+	s->dirty = 1;
+}
+
+void
+sidebar_relist_end(struct sidebar *s, int prov, const char *region, int ok)
+{
+	struct sb_region *r = sidebar_region(s, prov, region, 1);
+	size_t keep = 0;
+
+	r->loading = 0;
+	s->dirty = 1;
+	if (!ok)
+		return; /* what was listed stays, under the region's error */
+	remember_cursor(s);
+	for (size_t j = 0; j < r->n; j++) {
+		if (!r->groups[j].seen) {
+			free_group(&r->groups[j]);
+			continue;
+		}
+		r->groups[keep++] = r->groups[j];
+	}
+	r->n = keep;
+	free(r->error);
+	r->error = NULL;
+	r->down = 0;
 }
 
 void
 sidebar_set_filter(struct sidebar *s, const char *filter)
 {
 	snprintf(s->filter, sizeof s->filter, "%s", filter);
+	forget_cursor(s);
 	s->dirty = 1;
 	s->user_moved = 0;
 	s->cursor = 0;
@@ -195,6 +341,9 @@ sidebar_rebuild(struct sidebar *s)
 			if (r->prov != (int)p)
 				continue;
 			push_row(s, ROW_REGION, (int)p, (int)i, -1, -1);
+			r->shown = 0;
+			for (size_t j = 0; j < r->n; j++)
+				r->shown += sidebar_group_matches(&r->groups[j].g, s->filter);
 			if (!r->expanded && !filtering)
 				continue;
 			for (size_t j = 0; j < r->n; j++) {
@@ -212,6 +361,8 @@ sidebar_rebuild(struct sidebar *s)
 				s->nrows = before;
 		}
 	}
+	if (s->at.valid)
+		restore_cursor(s);
 	if (s->cursor >= (int)s->nrows)
 		s->cursor = (int)s->nrows - 1;
 	if (s->cursor < 0)
@@ -324,25 +475,63 @@ sidebar_expand(struct sidebar *s)
 	s->dirty = 1;
 }
 
+/* The groups under row r (a provider's, a region's, or one) that the
+ * filter shows, all marked or not: are they all marked already (for
+ * mark), or mark them (mark 1) or unmark them (mark 0)? Returns how many
+ * containers it went over. */
+static size_t
+mark_under(struct sidebar *s, const struct sb_row *r, int mark, int *all)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nregions; i++) {
+		struct sb_region *reg = &s->regions[i];
+
+		if (r != NULL && (reg->prov != r->prov || (r->kind != ROW_PROVIDER && (int)i != r->region)))
+			continue;
+		for (size_t j = 0; j < reg->n; j++) {
+			struct sb_group *g = &reg->groups[j];
+
+			if (r != NULL && r->group >= 0 && (int)j != r->group)
+				continue;
+			if (!sidebar_group_matches(&g->g, s->filter))
+				continue;
+			for (size_t k = 0; k < g->g.ncontainers; k++, n++) {
+				if (mark < 0)
+					*all &= g->marked[k];
+				else
+					g->marked[k] = (unsigned char)mark;
+			}
+		}
+	}
+	return n;
+}
+
 void
 sidebar_toggle_mark(struct sidebar *s)
 {
 	const struct sb_row *r = sidebar_current(s);
-	struct sb_group *g = row_group(s, r);
+	int all = 1;
 
-	if (g == NULL)
+	if (r == NULL || r->kind == ROW_NOTE)
 		return;
 	if (r->kind == ROW_CONTAINER) {
-		g->marked[r->container] ^= 1;
+		s->regions[r->region].groups[r->group].marked[r->container] ^= 1;
 	} else {
-		int all = 1;
-
-		for (size_t k = 0; k < g->g.ncontainers; k++)
-			all &= g->marked[k];
-		for (size_t k = 0; k < g->g.ncontainers; k++)
-			g->marked[k] = !all;
+		mark_under(s, r, -1, &all);
+		mark_under(s, r, !all, &all);
 	}
 	sidebar_move(s, 1);
+}
+
+size_t
+sidebar_mark_shown(struct sidebar *s)
+{
+	int all = 1;
+	size_t n = mark_under(s, NULL, -1, &all);
+
+	mark_under(s, NULL, !all, &all);
+	return all ? 0 : n;
 }
 
 size_t
@@ -371,16 +560,13 @@ sidebar_counts(const struct sidebar *s, long *groups, long *running, long *pendi
 	*groups = *running = *pending = *failed = 0;
 	for (size_t i = 0; i < s->nregions; i++)
 		for (size_t j = 0; j < s->regions[i].n; j++) {
-			const char *st = s->regions[i].groups[j].g.status;
-
 			(*groups)++;
-			if (strcasecmp(st, "Running") == 0)
-				(*running)++;
-			else if (strcasecmp(st, "Pending") == 0 || strcasecmp(st, "Scheduling") == 0 ||
-				 strcasecmp(st, "Restarting") == 0 || strcasecmp(st, "Updating") == 0)
-				(*pending)++;
-			else if (strcasecmp(st, "Failed") == 0 || strcasecmp(st, "ScheduleFailed") == 0)
-				(*failed)++;
+			switch (s->regions[i].groups[j].g.state) {
+			case FM_STATE_RUNNING: (*running)++; break;
+			case FM_STATE_PENDING: (*pending)++; break;
+			case FM_STATE_FAILED: (*failed)++; break;
+			default: break;
+			}
 		}
 }
 
@@ -419,204 +605,4 @@ sidebar_find_group(struct sidebar *s, int prov, const char *region, const char *
 		}
 	}
 	return NULL;
-}
-
-/* --- drawing --- */
-
-static const struct theme *
-theme_of(const struct sidebar *s)
-{
-	static struct theme def;
-	static int init;
-
-	if (s->theme != NULL)
-		return s->theme;
-	if (!init++)
-		theme_default(&def);
-	return &def;
-}
-
-static int
-status_pair_t(const struct theme *t, const char *st)
-{
-	if (strcasecmp(st, "Running") == 0)
-		return alloc_pair(t->sidebar_running, -1);
-	if (strcasecmp(st, "Failed") == 0 || strcasecmp(st, "ScheduleFailed") == 0 ||
-	    strcasecmp(st, "Terminated") == 0 || strcasecmp(st, "Expired") == 0 ||
-	    strcasecmp(st, "exited") == 0 || strcasecmp(st, "dead") == 0)
-		return alloc_pair(t->sidebar_failed, -1);
-	return alloc_pair(t->sidebar_pending, -1);
-}
-
-#define status_pair(st) status_pair_t(theme_of(s), (st))
-
-int
-ui_put_text(WINDOW *w, const char *text, int width)
-{
-	mbstate_t st;
-	const char *p = text;
-	int used = 0;
-
-	memset(&st, 0, sizeof st);
-	while (*p && used < width) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
-		int cw;
-
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			wc = L'?';
-			n = 1;
-			memset(&st, 0, sizeof st);
-		}
-		if (wc < 0x20 || wc == 0x7f)
-			wc = L'?';
-		cw = wcwidth(wc);
-		if (cw < 0)
-			cw = 1;
-		if (used + cw > width)
-			break;
-		waddnwstr(w, &wc, 1);
-		used += cw;
-		p += n;
-	}
-	return used;
-}
-
-static void
-draw_row(struct sidebar *s, WINDOW *w, const struct sb_row *r, int width)
-{
-	char line[512];
-	int used = 0;
-
-	switch (r->kind) {
-	case ROW_PROVIDER:
-		snprintf(line, sizeof line, "%s %s", s->provs[r->prov].expanded ? "▾" : "▸",
-			 s->provs[r->prov].name);
-		used = ui_put_text(w, line, width);
-		if (s->provs[r->prov].error && used + 2 < width) {
-			wattron(w, COLOR_PAIR(alloc_pair(theme_of(s)->sidebar_failed, -1)));
-			used += ui_put_text(w, " !", width - used);
-			wattroff(w, COLOR_PAIR(alloc_pair(theme_of(s)->sidebar_failed, -1)));
-		}
-		break;
-	case ROW_REGION: {
-		struct sb_region *reg = &s->regions[r->region];
-
-		snprintf(line, sizeof line, "  %s %s (%zu%s)", reg->expanded ? "▾" : "▸", reg->id, reg->n,
-			 reg->loading ? "…" : "");
-		used = ui_put_text(w, line, width);
-		if (reg->error && used < width) {
-			wattron(w, COLOR_PAIR(alloc_pair(theme_of(s)->sidebar_failed, -1)));
-			used += ui_put_text(w, " error", width - used);
-			wattroff(w, COLOR_PAIR(alloc_pair(theme_of(s)->sidebar_failed, -1)));
-		}
-		break;
-	}
-	case ROW_GROUP: {
-		struct sb_group *g = &s->regions[r->region].groups[r->group];
-		int marked = 0;
-
-		for (size_t k = 0; k < g->g.ncontainers; k++)
-			marked += g->marked[k];
-		used = ui_put_text(w, marked ? "   *" : "    ", width);
-		wattron(w, COLOR_PAIR(status_pair(g->g.status)));
-		used += ui_put_text(w, "● ", width - used);
-		wattroff(w, COLOR_PAIR(status_pair(g->g.status)));
-		used += ui_put_text(w, g->g.name, width - used);
-		snprintf(line, sizeof line, " %s %s", g->g.status, g->g.id);
-		wattron(w, A_DIM);
-		used += ui_put_text(w, line, width - used);
-		wattroff(w, A_DIM);
-		break;
-	}
-	case ROW_CONTAINER: {
-		struct sb_group *g = &s->regions[r->region].groups[r->group];
-		struct fm_container *c = &g->g.containers[r->container];
-
-		used = ui_put_text(w, g->marked[r->container] ? "     * " : "       ", width);
-		used += ui_put_text(w, c->name, width - used);
-		wattron(w, COLOR_PAIR(status_pair(c->state)));
-		snprintf(line, sizeof line, " %s", c->state);
-		used += ui_put_text(w, line, width - used);
-		wattroff(w, COLOR_PAIR(status_pair(c->state)));
-		snprintf(line, sizeof line, " %s ↻%d", c->image, c->restarts);
-		wattron(w, A_DIM);
-		used += ui_put_text(w, line, width - used);
-		wattroff(w, A_DIM);
-		break;
-	}
-	default:
-		break;
-	}
-	for (; used < width; used++)
-		waddch(w, ' ');
-}
-
-void
-sidebar_draw(struct sidebar *s, WINDOW *w, int x, int y, int width, int height, int focused,
-	     int filtering)
-{
-	int list_h = height - 1;
-
-	if (s->dirty)
-		sidebar_rebuild(s);
-	if (list_h < 1)
-		return;
-	if (s->cursor < s->scroll)
-		s->scroll = s->cursor;
-	if (s->cursor >= s->scroll + list_h)
-		s->scroll = s->cursor - list_h + 1;
-	for (int i = 0; i < list_h; i++) {
-		int idx = s->scroll + i;
-
-		wmove(w, y + i, x);
-		if (idx >= (int)s->nrows) {
-			for (int c = 0; c < width; c++)
-				waddch(w, ' ');
-			continue;
-		}
-		{
-			const struct theme *t = theme_of(s);
-			attr_t hl = A_BOLD;
-
-			if (focused)
-				hl = t->sidebar_cursor_fg == -2 ? A_REVERSE
-								: COLOR_PAIR(alloc_pair(t->sidebar_cursor_fg,
-											t->sidebar_cursor_bg));
-			if (idx == s->cursor)
-				wattron(w, hl);
-			draw_row(s, w, &s->rows[idx], width);
-			if (idx == s->cursor)
-				wattroff(w, hl);
-		}
-	}
-	/* The bottom line: the filter, or how to get one. */
-	wmove(w, y + list_h, x);
-	{
-		char line[256];
-		int used;
-
-		size_t marked = sidebar_count_marked(s), groups = 0;
-		int loading = 0;
-
-		for (size_t k = 0; k < s->nregions; k++) {
-			groups += s->regions[k].n;
-			loading |= s->regions[k].loading;
-		}
-		/* While listing, say so; after it, how many: an operator (and the
-		 * benchmark) can tell when the fleet is all there. */
-		if (filtering || s->filter[0])
-			snprintf(line, sizeof line, "/%s%s", s->filter, filtering ? "_" : "");
-		else if (marked > 0)
-			snprintf(line, sizeof line, "%zu marked  / filter", marked);
-		else if (loading)
-			snprintf(line, sizeof line, "listing… %zu groups", groups);
-		else
-			snprintf(line, sizeof line, "%zu groups  / filter", groups);
-		wattron(w, filtering ? A_BOLD : A_DIM);
-		used = ui_put_text(w, line, width);
-		wattroff(w, filtering ? A_BOLD : A_DIM);
-		for (; used < width; used++)
-			waddch(w, ' ');
-	}
 }

@@ -1,16 +1,14 @@
 /* theme.c: theme files. Pure parsing, plus a small search for the file. */
 #include "fleetmux/theme.h"
+#include "fleetmux/datadir.h"
+#include "fleetmux/ini.h"
 
-#include <ini.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#ifndef FLEETMUX_THEME_DIR
-#define FLEETMUX_THEME_DIR "/usr/local/share/fleetmux/themes"
-#endif
 
 void
 theme_default(struct theme *t)
@@ -64,31 +62,11 @@ struct theme_ctx {
 	struct theme *t;
 	const char *name;
 	struct buf *errors;
-	const char *next;
 	int line, bad;
 };
 
-static char *
-read_line(char *str, int num, void *stream)
-{
-	struct theme_ctx *c = stream;
-	int n = 0;
-
-	if (*c->next == '\0')
-		return NULL;
-	while (n < num - 1 && c->next[n] && c->next[n] != '\n')
-		n++;
-	if (n < num - 1 && c->next[n] == '\n')
-		n++;
-	memcpy(str, c->next, (size_t)n);
-	str[n] = '\0';
-	c->next += n;
-	c->line++;
-	return str;
-}
-
 static int
-handler(void *user, const char *section, const char *key, const char *value)
+handler(void *user, int line, const char *section, const char *key, const char *value)
 {
 	struct theme_ctx *c = user;
 	static const struct {
@@ -111,6 +89,7 @@ handler(void *user, const char *section, const char *key, const char *value)
 	    {"broadcast.bg", offsetof(struct theme, broadcast_bg)},
 	};
 
+	c->line = line;
 	if (key == NULL)
 		return 1;
 	if (strcmp(section, "theme") == 0 && strcmp(key, "name") == 0)
@@ -140,8 +119,8 @@ handler(void *user, const char *section, const char *key, const char *value)
 int
 theme_parse(struct theme *t, const char *text, const char *name, struct buf *errors)
 {
-	struct theme_ctx c = {t, name, errors, text, 0, 0};
-	int rc = ini_parse_stream(read_line, &c, handler, &c);
+	struct theme_ctx c = {t, name, errors, 0, 0};
+	int rc = ini_parse_text(text, handler, &c);
 
 	if (rc > 0) {
 		buf_printf(errors, "%s:%d: cannot parse this line\n", name, rc);
@@ -153,39 +132,48 @@ theme_parse(struct theme *t, const char *text, const char *name, struct buf *err
 int
 theme_load(struct theme *t, const char *name, struct buf *errors)
 {
-	char *candidates[4] = {NULL, NULL, NULL, NULL};
-	int n = 0, rc = -FM_ENOTFOUND;
+	char *path = NULL, *file;
+	int rc = -FM_ENOTFOUND;
 	const char *env = getenv("FLEETMUX_THEMES");
+	struct buf tried;
+	size_t len;
+	char *text;
 
 	theme_default(t);
 	if (name == NULL || strcmp(name, "default") == 0)
 		return 0;
+	buf_init(&tried);
+	/* A path is taken as it is; a name is looked for in $FLEETMUX_THEMES,
+	 * then beside the program (datadir.h), never in the current directory. */
 	if (strchr(name, '/') != NULL) {
-		candidates[n++] = xstrdup(name);
+		path = xstrdup(name);
 	} else {
-		if (env != NULL && *env)
-			candidates[n++] = xasprintf("%s/%s.theme", env, name);
-		candidates[n++] = xasprintf("themes/%s.theme", name);
-		candidates[n++] = xasprintf("%s/%s.theme", FLEETMUX_THEME_DIR, name);
+		if (env != NULL && *env) {
+			path = xasprintf("%s/%s.theme", env, name);
+			if (access(path, R_OK) != 0) {
+				buf_puts(&tried, path);
+				free(path);
+				path = NULL;
+			}
+		}
+		if (path == NULL) {
+			file = xasprintf("themes/%s.theme", name);
+			path = datadir_find(file, file, &tried);
+			free(file);
+		}
 	}
-	for (int i = 0; i < n; i++) {
-		size_t len;
-		char *text;
-
-		if (access(candidates[i], R_OK) != 0)
-			continue;
-		text = fm_read_file(candidates[i], 1 << 20, &len);
-		if (text == NULL)
-			continue;
-		theme_parse(t, text, candidates[i], errors);
+	if (path != NULL && (text = fm_read_file(path, 1 << 20, &len)) != NULL) {
+		theme_parse(t, text, path, errors);
 		free(text);
 		rc = 0;
-		break;
+	} else if (path != NULL) {
+		buf_reset(&tried);
+		buf_puts(&tried, fm_error_message());
 	}
 	if (rc < 0)
-		fm_error(FM_ENOTFOUND, "theme '%s' not found (looked in %s%s%s)", name, candidates[0],
-			 n > 1 ? ", " : "", n > 1 ? candidates[n - 1] : "");
-	for (int i = 0; i < n; i++)
-		free(candidates[i]);
+		fm_error(FM_ENOTFOUND, "theme '%s' not found (looked in %s)", name,
+			 tried.len > 0 ? tried.data : path);
+	free(path);
+	buf_free(&tried);
 	return rc;
 }

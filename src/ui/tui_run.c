@@ -1,14 +1,16 @@
 /* tui_run.c: C-b ! — one command on every marked container, without a TTY,
- * its lines gathered in a results pane as `fleetmux run` prints them. */
+ * its lines gathered in a results pane as `fleetmux run` prints them (the
+ * same targets, by the same names: frontend.h). The run belongs to its
+ * pane: closing the pane ends what still runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fleetmux/app.h"
+#include "tui.h"
 
 struct tui_target {
 	struct tui_run *job;
-	char *label;
+	const struct target *tg;
 	struct session *s;
 	struct buf line[3];
 	int done;
@@ -16,7 +18,8 @@ struct tui_target {
 
 struct tui_run {
 	struct app *app;
-	struct pane *pane;
+	struct slot *slot;
+	struct target_set set;
 	struct tui_target *t;
 	size_t n, finished, failed;
 	char *argv[4];
@@ -34,14 +37,15 @@ say(struct tui_run *j, const char *text)
 			buf_putc(&b, '\r');
 		buf_putc(&b, *p);
 	}
-	pane_feed(j->pane, (const unsigned char *)b.data, b.len);
+	pane_feed(j->slot->pane, (const unsigned char *)b.data, b.len);
 	buf_free(&b);
 }
 
 static void
 emit(struct tui_target *t, int stream, const char *p, size_t n)
 {
-	char *line = xasprintf("%s %s %.*s\n", t->label, stream == 2 ? "\033[31m!\033[0m" : "|", (int)n, p);
+	char *line = xasprintf("%s %s %.*s\n", t->tg->label, stream == 2 ? "\033[31m!\033[0m" : "|",
+			       (int)n, p);
 
 	say(t->job, line);
 	free(line);
@@ -56,6 +60,25 @@ on_output(void *arg, int stream, const unsigned char *data, size_t len)
 	while (buf_take_line(b, &data, &len, 65536)) {
 		emit(t, stream, b->data ? b->data : "", b->len);
 		buf_reset(b);
+	}
+}
+
+/* The results pane's title says how the run goes, not a session's state:
+ * "running: 1 of 3 done", then "3 of 3 ok" or "2 of 2 failed". */
+static void
+set_badge(struct tui_run *j)
+{
+	struct slot *s = j->slot;
+
+	if (j->finished < j->n) {
+		snprintf(s->badge, sizeof s->badge, "running: %zu of %zu done", j->finished, j->n);
+		s->badge_tone = j->failed > 0 ? 2 : 1;
+	} else if (j->failed > 0) {
+		snprintf(s->badge, sizeof s->badge, "%zu of %zu failed", j->failed, j->n);
+		s->badge_tone = 2;
+	} else {
+		snprintf(s->badge, sizeof s->badge, "%zu of %zu ok", j->n, j->n);
+		s->badge_tone = 0;
 	}
 }
 
@@ -76,91 +99,91 @@ on_state(void *arg, enum session_state st, int code, const char *msg)
 	if (st == SESSION_FAILED || code != 0)
 		j->failed++;
 	j->finished++;
-	line = st == SESSION_FAILED ? xasprintf("%s \033[31m= failed: %s\033[0m\n", t->label, msg ? msg : "")
-				    : xasprintf("%s = exit %d\n", t->label, code);
+	set_badge(j);
+	line = st == SESSION_FAILED
+		   ? xasprintf("%s \033[31m= failed: %s\033[0m\n", t->tg->label, msg ? msg : "")
+		   : xasprintf("%s = exit %d\n", t->tg->label, code);
 	say(j, line);
 	free(line);
 	if (j->finished == j->n) {
-		char *end = xasprintf("\033[1m— %zu targets, %zu failed —\033[0m\n", j->n, j->failed);
+		const char *targets = fm_plural((long long)j->n, "target", "targets");
+		char *end = xasprintf("\033[1m— %zu %s, %zu failed —\033[0m\n", j->n, targets,
+				      j->failed);
 
 		say(j, end);
 		free(end);
-		j->pane->state = SESSION_EXITED;
-		j->pane->exit_code = (int)j->failed;
+		j->slot->pane->state = SESSION_EXITED;
+		j->slot->pane->exit_code = (int)j->failed;
 		j->app->full_redraw = 1;
-		app_message(j->app, j->failed > 0, "run: %zu targets, %zu failed", j->n, j->failed);
+		app_message(j->app, j->failed > 0, "run: %zu %s, %zu failed", j->n, targets, j->failed);
 	}
 }
 
 static const struct session_events events = {on_output, on_state};
 
+/* The results pane closes: end what still runs. */
+static void
+tui_run_stop(struct slot *s)
+{
+	struct tui_run *j = s->job;
+
+	for (size_t i = 0; i < j->n; i++) {
+		if (j->t[i].s != NULL)
+			session_close(j->t[i].s);
+		buf_free(&j->t[i].line[1]);
+		buf_free(&j->t[i].line[2]);
+	}
+	targets_free(&j->set);
+	free(j->t);
+	free(j->cmd);
+	free(j);
+	s->job = NULL;
+	s->job_stop = NULL;
+}
+
 void
 tui_run_start(struct app *a, const char *cmd)
 {
-	struct tui_run *j = xcalloc(1, sizeof *j);
-	char *title = xasprintf("! %s", cmd);
-	int idx = app_open_pane_local(a, title);
-	size_t k = 0;
+	struct tui_run *j;
+	char *title = xasprintf("! %s", cmd), *head;
+	struct slot *slot = panes_open_local(a, title);
+	struct exec_req req = {.tty = 0, .no_stdin = 1, .once = 1};
 
 	free(title);
-	if (idx < 0) {
-		free(j);
+	if (slot == NULL) {
 		app_message(a, 1, "at most %d panes", APP_MAX_PANES);
 		return;
 	}
+	j = xcalloc(1, sizeof *j);
 	j->app = a;
-	j->pane = a->panes[idx];
-	j->pane->job = j;
+	j->slot = slot;
+	slot->job = j;
+	slot->job_stop = tui_run_stop;
 	j->cmd = xstrdup(cmd);
 	j->argv[0] = "/bin/sh";
 	j->argv[1] = "-c";
 	j->argv[2] = j->cmd;
-	j->n = sidebar_count_marked(&a->sb);
+	req.argv = j->argv;
+	targets_init(&j->set);
+	targets_add_marked(&j->set, &a->sb);
+	targets_name(&j->set, a->provs);
+	j->n = j->set.n;
 	j->t = xcalloc(j->n + 1, sizeof *j->t);
-	for (size_t i = 0; i < a->sb.nregions; i++)
-		for (size_t g = 0; g < a->sb.regions[i].n; g++) {
-			struct sb_group *sg = &a->sb.regions[i].groups[g];
-
-			for (size_t c = 0; c < sg->g.ncontainers && k < j->n; c++) {
-				struct tui_target *t;
-				struct container_ref ref = {a->sb.regions[i].id, sg->g.id, sg->g.containers[c].name};
-				struct exec_req req = {.argv = j->argv, .tty = 0, .no_stdin = 1};
-				int prov = a->sb.regions[i].prov;
-
-				if (!sg->marked[c])
-					continue;
-				t = &j->t[k++];
-				t->job = j;
-				t->label = xasprintf("%s/%s", sg->g.name, sg->g.containers[c].name);
-				buf_init(&t->line[1]);
-				buf_init(&t->line[2]);
-				t->s = a->provs[prov]->ops->open_exec(a->provs[prov], &ref, &req, &events, t);
-			}
-		}
-	sidebar_clear_marks(&a->sb);
-	{
-		char *head = xasprintf("\033[1m$ %s   (on %zu containers)\033[0m\n", cmd, j->n);
-
-		say(j, head);
-		free(head);
-	}
-}
-
-/* The results pane closes: end what still runs. */
-void
-tui_run_stop(struct pane *p)
-{
-	struct tui_run *j = p->job;
-
 	for (size_t i = 0; i < j->n; i++) {
-		if (j->t[i].s != NULL)
-			j->t[i].s->ops->close(j->t[i].s);
-		buf_free(&j->t[i].line[1]);
-		buf_free(&j->t[i].line[2]);
-		free(j->t[i].label);
+		struct tui_target *t = &j->t[i];
+		const struct target *tg = &j->set.v[i];
+		struct container_ref ref = {tg->region, tg->group_id, tg->container};
+
+		t->job = j;
+		t->tg = tg;
+		buf_init(&t->line[1]);
+		buf_init(&t->line[2]);
+		t->s = provider_open_exec(a->provs[tg->prov], &ref, &req, &events, t);
 	}
-	free(j->t);
-	free(j->cmd);
-	free(j);
-	p->job = NULL;
+	set_badge(j);
+	sidebar_clear_marks(&a->sb);
+	head = xasprintf("\033[1m$ %s   (on %zu %s)\033[0m\n", cmd, j->n,
+			 fm_plural((long long)j->n, "container", "containers"));
+	say(j, head);
+	free(head);
 }

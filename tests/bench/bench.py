@@ -108,7 +108,8 @@ def start_fleetmux(env, sim, cols, rows, opens=(), layout="tiled"):
 
 
 def stop_fleetmux(o):
-    o.send(PREFIX + b"d")
+    # y: fleetmux asks before live sessions end.
+    o.send(PREFIX + b"dy")
     try:
         o.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -157,28 +158,62 @@ def ready(o, settle=1.0):
 
 SEQ = "seq 1 %d; echo E''ND\r"
 
+# What containers print, beside seq (the same command in both panes; awk and
+# yes are the host's, which fleetsim's containers share).
+REAL_OUTPUT = [
+    ("coloured log lines (200,000; SGR on every line)",
+     "awk 'BEGIN{for(i=1;i<=200000;i++) printf \"\\033[2m2026-12-01T10:%02d:%02d.%03dZ\\033[0m "
+     "\\033[32mINFO\\033[0m \\033[36mapi\\033[0m request id=%d path=/v1/items "
+     "status=\\033[1m200\\033[0m took=%dms\\n\", i%60, i%60, i%1000, i, i%97}'; echo E''ND\r"),
+    ("lines that wrap (60,000 of 310 columns in 120)",
+     "yes \"$(printf '%0310d' 0)\" | head -60000; echo E''ND\r"),
+    ("CJK lines (200,000)",
+     "yes '日志行：服务已启动，正在处理请求，中文字符测试，数据同步完成。' | head -200000; echo E''ND\r"),
+]
 
-def bench_throughput(env, lines, repeat):
+
+def time_both(env, command, repeat):
+    """Seconds from the command to END drawn, and the CPU seconds spent
+    meanwhile, fleetmux and tmux, medians: (fm wall, tm wall, fm cpu, tm
+    cpu, fleetsim cpu). fleetmux's CPU is its own process; tmux's is its
+    server and client; fleetsim's (the network side, which tmux does not
+    have) is given apart."""
     cols, rows = 120, 42  # both panes: 120×40 (fleetmux: title and status rows; tmux: status)
-    fm_times, tm_times = [], []
+    fm_times, tm_times, fm_cpu, tm_cpu, sim_cpu = [], [], [], [], []
     with Fleetsim("--quiet", fleet=env.fleet) as sim:
         for _ in range(repeat):
             o = start_fleetmux(env, sim, cols, rows, opens=["bench/pane-00001/main"])
             o.send(PREFIX + b"s")  # sidebar away: the pane is the screen
             ready(o)
-            t0 = o.send(SEQ % lines)
+            c0, s0 = cpu_seconds(o.pid), cpu_seconds(sim.proc.pid)
+            t0 = o.send(command)
             fm_times.append(o.wait_for("END", timeout=600) - t0)
+            fm_cpu.append(cpu_seconds(o.pid) - c0)
+            sim_cpu.append(cpu_seconds(sim.proc.pid) - s0)
             stop_fleetmux(o)
     for _ in range(repeat):
         t = TmuxRun(env, cols, rows - 1)
         ready(t.outer, 0.5)
-        t0 = t.outer.send(SEQ % lines)
+        c0 = t.cpu()
+        t0 = t.outer.send(command)
         tm_times.append(t.outer.wait_for("END", timeout=600) - t0)
+        tm_cpu.append(t.cpu() - c0)
         t.stop()
-    fm, tm = statistics.median(fm_times), statistics.median(tm_times)
-    row("throughput", "seq 1 %d, until END drawn" % lines, "%.2f s" % fm, "%.2f s" % tm,
-        "≤ 1.0×", "ratio %s (median of %d)" % (ratio(fm, tm), repeat))
-    return fm, tm
+    med = statistics.median
+    return med(fm_times), med(tm_times), med(fm_cpu), med(tm_cpu), med(sim_cpu)
+
+
+def bench_throughput(env, lines, repeat):
+    result = None
+    for label, command in [("seq 1 %d" % lines, SEQ % lines)] + REAL_OUTPUT:
+        f, t, fc, tc, sc = time_both(env, command, repeat)
+        row("throughput", label + ", until END drawn", "%.2f s" % f, "%.2f s" % t, "≤ 1.0×",
+            "ratio %s (median of %d)" % (ratio(f, t), repeat))
+        row("throughput", label + ", CPU", "%.2f s" % fc, "%.2f s" % tc, "≤ 1.0×",
+            "ratio %s; fleetsim (the network side) %.2f s" % (ratio(fc, tc), sc))
+        if result is None:
+            result = (f, t)
+    return result
 
 
 # --- 2. keystroke latency --------------------------------------------------------
@@ -194,6 +229,27 @@ def key_latencies(o, n):
         t0 = o.send(b"z")
         out.append(o.wait_for(b"z", timeout=10) - t0)
         o.quiet(15)
+    return out
+
+
+def key_latencies_paced(o, n, seed=7):
+    """Keys 10-30 ms apart, as a typist's: each echo is timed, and the next
+    key goes as soon as its time comes (the last output is then often less
+    than a frame old)."""
+    import random
+    rnd = random.Random(seed)
+    out = []
+    o.send(b"\x15")
+    o.quiet(60)
+    for i in range(n):
+        if i % 50 == 49:
+            o.send(b"\x15")
+            o.quiet(60)
+        t0 = o.send(b"z")
+        out.append(o.wait_for(b"z", timeout=10) - t0)
+        gap = rnd.uniform(0.010, 0.030) - (time.monotonic() - t0)
+        if gap > 0:
+            o.pump(gap)
     return out
 
 
@@ -248,17 +304,63 @@ def bench_latency(env, n):
         o.send(PREFIX + b"s")
         ready(o)
         fm = key_latencies(o, n)
+        fm_paced = key_latencies_paced(o, n)
         stop_fleetmux(o)
         ws = ws_latencies(sim, n)
     t = TmuxRun(env, cols, rows - 1)
     ready(t.outer, 0.5)
     tm = key_latencies(t.outer, n)
+    tm_paced = key_latencies_paced(t.outer, n)
     t.stop()
     for p in (50, 99):
-        row("latency", "key to echo drawn, p%d (%d keys)" % (p, n), fmt_ms(pct(fm, p)),
+        row("latency", "key to echo drawn, after idle, p%d (%d keys)" % (p, n), fmt_ms(pct(fm, p)),
             fmt_ms(pct(tm, p)), "p99 ≤ 5 ms" if p == 99 else "≤ WS + 1 ms",
             "raw WebSocket round trip %s" % fmt_ms(pct(ws, p)))
+    for p in (50, 90, 99):
+        row("latency", "key to echo drawn, keys 10-30 ms apart, p%d" % p, fmt_ms(pct(fm_paced, p)),
+            fmt_ms(pct(tm_paced, p)), "p90 ≤ 1.5 ms" if p == 90 else "≤ tmux + WS",
+            "raw WebSocket round trip %s" % fmt_ms(pct(ws, min(p, 99))))
     return fm, tm, ws
+
+
+# Ctrl-C into a coloured flood, behind an outer terminal that reads slowly
+# (a remote link): how long until the shell's answer is drawn.
+FLOOD = ("awk 'BEGIN{for(i=1;;i++) printf \"\\033[2m10:%02d:%02d\\033[0m \\033[32mINFO\\033[0m "
+         "\\033[36mapi\\033[0m request id=%d path=/v1/items status=\\033[1m200\\033[0m took=%dms\\n\", "
+         "i%60, i%60, i, i%97}'\r")
+
+
+def interrupt_lags(o, rate, n=3):
+    """Seconds from Ctrl-C to the last byte drawn before the screen rests
+    (the flood's end and the prompt); drawn bytes are not searched for a
+    marker, as a redraw may write only the cells that changed."""
+    out = []
+    o.rate = rate
+    for k in range(n):
+        o.send(FLOOD)
+        o.pump(3)
+        t0 = o.send(b"\x03")
+        out.append(o.quiet(800, timeout=120) - t0)
+    o.rate = None
+    return out
+
+
+def bench_slowterm(env, rates=(15000, 50000)):
+    cols, rows = 200, 55
+    for rate in rates:
+        with Fleetsim("--quiet", fleet=env.fleet) as sim:
+            o = start_fleetmux(env, sim, cols, rows, opens=["bench/pane-00001/main"])
+            o.send(PREFIX + b"1")
+            ready(o)
+            fm = interrupt_lags(o, rate)
+            stop_fleetmux(o)
+        t = TmuxRun(env, cols, rows - 1)
+        ready(t.outer, 0.5)
+        tm = interrupt_lags(t.outer, rate)
+        t.stop()
+        row("slow term", "Ctrl-C in a flood to prompt, %d KB/s, median" % (rate // 1000),
+            fmt_ms(statistics.median(fm)), fmt_ms(statistics.median(tm)), "≤ tmux",
+            "fleetmux %s, tmux %s" % (" ".join("%.2f" % x for x in fm), " ".join("%.2f" % x for x in tm)))
 
 
 # --- 3. fan-out -------------------------------------------------------------------
@@ -491,7 +593,8 @@ def markdown():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", action="append", help="throughput, latency, fanout, memory, sidebar, hostile")
+    ap.add_argument("--only", action="append",
+                    help="throughput, latency, slowterm, fanout, memory, sidebar, hostile")
     ap.add_argument("--lines", type=int, default=2000000, help="seq lines for throughput")
     ap.add_argument("--keys", type=int, default=500)
     ap.add_argument("--fanout-mb", type=int, default=20)
@@ -503,7 +606,7 @@ def main():
         sys.exit("bench: %s is missing; run make first" % FLEETMUX)
     if shutil.which("tmux") is None:
         sys.exit("bench: tmux is missing (scripts/deps.sh test installs it)")
-    want = a.only or ["throughput", "latency", "fanout", "memory", "sidebar", "hostile"]
+    want = a.only or ["throughput", "latency", "slowterm", "fanout", "memory", "sidebar", "hostile"]
     env = Env()
     print("machine: %s" % machine(), flush=True)
     try:
@@ -511,6 +614,8 @@ def main():
             bench_throughput(env, a.lines, a.repeat)
         if "latency" in want:
             bench_latency(env, a.keys)
+        if "slowterm" in want:
+            bench_slowterm(env)
         if "fanout" in want:
             bench_fanout(env, a.fanout_mb, timeout=900)
         if "memory" in want:

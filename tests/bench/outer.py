@@ -52,6 +52,7 @@ class Outer:
         self.tail = b""
         self.total = 0
         self.last_byte = self.started
+        self.rate = None  # bytes/s: a slow terminal (a remote link) reads no faster
 
     @property
     def pid(self):
@@ -73,12 +74,15 @@ class Outer:
         r, _, _ = select.select([self.fd], [], [], max(timeout, 0))
         if not r:
             return None
+        t = time.monotonic()
         try:
-            data = os.read(self.fd, 1 << 16)
+            data = os.read(self.fd, 4096 if self.rate else 1 << 16)
         except OSError:
             data = b""
         if not data:
             raise EOFError("the program closed its terminal")
+        if self.rate:
+            time.sleep(max(0.0, len(data) / self.rate - (time.monotonic() - t)))
         self.total += len(data)
         self.last_byte = time.monotonic()
         return data

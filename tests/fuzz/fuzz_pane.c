@@ -1,9 +1,9 @@
 /* fuzz_pane.c: libFuzzer over the pane path: bytes from a container go
  * through libvterm (and the batched scrolling in front of it) and are drawn
- * into an off-screen ncurses window, with history, copy mode and resizes
- * mixed in. The first two bytes give the size; a 0xff byte followed by two
- * more resizes the pane there. Nothing may crash, leak, or put a control
- * character into the window. */
+ * into an off-screen ncurses window, with history, copy mode (its motions,
+ * search and selections) and resizes mixed in. The first two bytes give
+ * the size; a 0xff byte followed by two more resizes the pane there.
+ * Nothing may crash, leak, or put a control character into the window. */
 #include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "fleetmux/modekeys.h"
 #include "fleetmux/pane.h"
 
 static uv_loop_t loop;
@@ -84,7 +85,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pane_resize(p, dim(data[at + 1], 58), dim(data[at + 2], 218));
 			/* now and then look through history as copy mode does */
 			if (data[at + 1] & 1) {
-				static const wint_t keys[] = {'k', 'g', 'v', 'G', 'y'};
+				/* Motions, a search for "e" (its matches drawn), and
+				 * every kind of selection, copied. */
+				static const wint_t keys[] = {'k', '/', 'e', '\r', 'g', 'w', 'v', 'e', '$',
+							      'j', 'b', '^', 0x16, 'n', '0', 'V', 'N', 'l',
+							      'r', 'G', 'h', 'y'};
 				char *copied = NULL;
 
 				copy_enter(p);
@@ -93,6 +98,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					copy_key(p, keys[k], 0, &copied);
 					free(copied);
 					copied = NULL;
+					if (k % 4 == 3)
+						pane_draw(p, win, 1);
 				}
 				pane_draw(p, win, 1);
 				if (p->copy.active)

@@ -1,7 +1,10 @@
 /* fuzz_proto.c: libFuzzer over the parsers that read what the network and
  * files send: channel frames and statuses, the Docker upgrade answer and
  * stream demultiplexer, ECI and Docker JSON answers, config and theme
- * text. The first byte picks the parser. Nothing may crash or leak. */
+ * text, and what watching a fleet reads: log answers, stamped lines, the
+ * log window, metric records, Docker stats and inspect. The first byte
+ * picks the parser (240 and up: the watch parsers). Nothing may crash or
+ * leak. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +12,83 @@
 #include "fleetmux/channel.h"
 #include "fleetmux/config.h"
 #include "fleetmux/docker.h"
+#include "fleetmux/http_head.h"
+#include "fleetmux/logs.h"
+#include "fleetmux/metrics.h"
 #include "fleetmux/model.h"
 #include "fleetmux/theme.h"
+
+static void
+line_sink(void *arg, const struct log_line *l)
+{
+	/* Every line goes through a window, as a follower's would. */
+	log_window_take(arg, l);
+}
+
+/* What a follower reads: ECI's log answers (whole, through the window),
+ * Docker's stamped lines, metric records, stats and inspect. */
+static void
+watch_parsers(int which, const char *s, size_t n)
+{
+	static struct log_window w;
+
+	switch (which % 4) {
+	case 0: {
+		char *content;
+		struct log_line lines[64];
+		unsigned char is_new[64];
+		size_t k = 0;
+
+		if (eci_parse_log(s, n, &content) == 0) {
+			/* At most 64 lines, times from the text. */
+			for (const char *p = content; *p && k < 64; k++) {
+				const char *nl = strchr(p, '\n'), *sp;
+				size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+				lines[k] = (struct log_line){FM_TIME_NONE, LOG_OUTPUT, p, len};
+				sp = memchr(p, ' ', len);
+				if (sp != NULL)
+					fm_time_parse(p, (size_t)(sp - p), &lines[k].time_ns);
+				p += len + (nl != NULL);
+			}
+			log_window_init(&w);
+			log_window_answer(&w, lines, k, is_new);
+			log_window_answer(&w, lines, k, is_new);
+			free(content);
+		}
+		break;
+	}
+	case 1: {
+		log_window_init(&w);
+		log_window_begin(&w);
+		log_split_stamped(s, n, LOG_STDOUT, line_sink, &w);
+		log_window_begin(&w);
+		log_split_stamped(s, n, LOG_STDERR, line_sink, &w);
+		break;
+	}
+	case 2: {
+		struct fm_metric *m;
+		size_t k;
+
+		if (eci_parse_multi_metric(s, n, &m, &k) == 0)
+			fm_metrics_free(m, k);
+		if (eci_parse_group_metric(s, n, &m, &k) == 0)
+			fm_metrics_free(m, k);
+		break;
+	}
+	default: {
+		struct fm_metric m;
+		int has, tty, running, code;
+		char *status;
+
+		if (docker_parse_stats(s, n, "id", &m, &has) == 0)
+			fm_metric_free(&m);
+		if (docker_parse_inspect(s, n, &tty, &status, &running, &code) == 0)
+			free(status);
+		break;
+	}
+	}
+}
 
 static void
 sink(void *arg, int stream, const unsigned char *p, size_t n)
@@ -35,6 +113,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = malloc(n + 1);
 	memcpy(text, s, n);
 	text[n] = '\0';
+	if (data[0] >= 240) {
+		watch_parsers(data[0] - 240, text, n);
+		free(text);
+		return 0;
+	}
 	switch (data[0] % 9) {
 	case 0: {
 		int chan, code;
@@ -54,8 +137,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 1: {
 		int status;
 		size_t hl;
+		struct http_head h;
 
 		docker_parse_upgrade(s, n, &status, &hl);
+		/* The same parser reads the Hyper front's requests. */
+		if (http_head_parse(s, n, 4096, 1, &h) == 1)
+			http_head_free(&h);
+		docker_event_changes_list(s, n);
 		break;
 	}
 	case 2: {

@@ -42,6 +42,23 @@ def rss_kb(pid):
     return 0
 
 
+def alive(pattern):
+    """Host processes whose command line matches (fleetsim's containers run
+    real processes on this host)."""
+    p = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True)
+    return p.stdout.split()
+
+
+def wait_until(cond, timeout=15):
+    """Poll cond until it holds or timeout seconds pass; its last answer."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if cond():
+            return True
+        time.sleep(0.1)
+    return cond()
+
+
 def pct(s):
     return urllib.parse.quote(str(s), safe="-_.~")
 

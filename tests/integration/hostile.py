@@ -44,6 +44,16 @@ class Hostile:
                     await ws.send(b"\x01" + b"x" * (17 * MB))
                 elif name == "evil":
                     await ws.send(b"\x01" + evil_bytes())
+                elif name == "frames":
+                    # Framing no client has confirmed for ECI: a text
+                    # message, unknown channels, garbage on the status
+                    # channel, an empty message; then plain stdout.
+                    await ws.send("TEXT-FRAME-NOT-OUTPUT")
+                    await ws.send(b"\x07CHANNEL-SEVEN")
+                    await ws.send(b"\xffCHANNEL-255")
+                    await ws.send(b"")
+                    await ws.send(b"\x03{not json")
+                    await ws.send(b"\x01frames-ok\r\n")
                 async for m in ws:
                     if isinstance(m, bytes) and m[:1] == b"\x00":
                         self.typed.append(m[1:])
@@ -112,8 +122,8 @@ class Hostile:
             groups = [{"ContainerGroupId": "eci-%s" % n, "ContainerGroupName": n, "RegionId": "ok",
                        "ZoneId": "ok-a", "Status": "Running",
                        "Containers": [{"Name": n, "Image": "x", "CurrentState": {"State": "Running"}}]}
-                      for n in ("evil", "big")]
-            return json.dumps({"RequestId": "r", "ContainerGroups": groups, "TotalCount": 2}).encode()
+                      for n in ("evil", "big", "frames")]
+            return json.dumps({"RequestId": "r", "ContainerGroups": groups, "TotalCount": 3}).encode()
         if action == "ExecContainerCommand":
             name = q.get("ContainerName", "?")
             return json.dumps({"RequestId": "r", "WebSocketUri":

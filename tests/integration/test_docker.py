@@ -1,16 +1,18 @@
 """The Docker provider against a real dockerd that this suite starts: list,
 exec on a TTY, resize then stty size, exit codes, a stopped container, a
 paused one, and a sidebar with ECI (fleetsim) and Docker side by side."""
+import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dockerd import Dockerd  # noqa: E402
-from eci import Fleetsim  # noqa: E402
+from dockerd import IMAGE, Dockerd  # noqa: E402
+from eci import Fleetsim, wait_until  # noqa: E402
 from tui import FLEETMUX, Tmux, pane_text, panes  # noqa: E402
 
 D = None
@@ -28,6 +30,21 @@ def tearDownModule():
         D.stop()
 
 
+def hostname_and_size(tm):
+    """hostname and stty size in the focused pane; the screen once the size
+    shows. On this engine a tcgetattr in the first moment of an exec can fail
+    ("stty: standard input", errno garbage) while the start-up resize is
+    applied; the docker CLI shows the same. So ask again, a few times."""
+    for _ in range(4):
+        tm.type("clear; hostname; stty size")
+        tm.keys("Enter")
+        s = tm.wait_for(r"\n.*\d+ \d+|stty: standard input")
+        if "stty: standard input" not in s:
+            return s
+        time.sleep(0.5)
+    return tm.wait_for(r"\n.*\d+ \d+")
+
+
 def wrap(cmd):
     return "sh -c '%s; echo fleetmux-exit=$?; sleep 2'" % cmd
 
@@ -39,9 +56,7 @@ class DockerTui(unittest.TestCase):
     def tearDown(self):
         if self.tm is not None:
             try:
-                if "fleetmux-exit=" not in self.tm.screen():
-                    self.tm.keys("C-b", "d")
-                s = self.tm.wait_for(r"fleetmux-exit=\d+", timeout=15)
+                s = self.tm.quit_fleetmux()
                 self.assertIn("fleetmux-exit=0", s)
             finally:
                 self.tm.kill()
@@ -68,15 +83,15 @@ class DockerTui(unittest.TestCase):
         second = groups[1]
         tm.keys("j", "Enter")
         tm.wait_for(r"local/%s/%s \[live\]" % (second, second))
-        tm.keys("C-b", "x", "C-b", "Tab")
+        tm.keys("C-b", "x")
+        tm.answer_yes()
+        tm.keys("C-b", "Tab")
         tm.wait_for("No panes yet")
         web_row = [i for i, l in enumerate(rows) if "● web " in l][0]
         tm.keys(*(["k"] * 5 + ["j"] * (web_row)))
         tm.keys("Enter")
         tm.wait_for(r"local/web/web \[live\]")
-        tm.type("hostname; stty size")
-        tm.keys("Enter")
-        s = tm.wait_for(r"\n.*\d+ \d+")
+        s = hostname_and_size(tm)
         g = panes(s)[1]
         self.assertIn("%d %d" % (g[3], g[2]), pane_text(s, g))
         self.assertIn("web", pane_text(s, g))
@@ -145,6 +160,42 @@ class DockerTui(unittest.TestCase):
         D.docker("rm", "-f", "late-arrival")
         tm.wait_gone(r"late-arrival", timeout=15)
 
+    def test_exit_code_and_whole_id_in_the_sidebar(self):
+        D.run("quitter", "sh", "-c", "exit 2")
+        self.addCleanup(D.docker, "rm", "-f", "quitter")
+        cid = D.docker("inspect", "-f", "{{.Id}}", "quitter")
+        tm = self.start()
+        s = tm.wait_for(r"● quitter exited 2")
+        # Down to its row: the details under the rows say its whole id
+        # (64 characters: the row has room for its start only).
+        rows = s.split("\n")
+        first = [i for i, l in enumerate(rows) if "● " in l][0]
+        mine = [i for i, l in enumerate(rows) if "● quitter " in l][0]
+        tm.keys(*["j"] * (mine - first))
+        deadline = time.time() + 10
+        while True:
+            rows = [l[:36] for l in tm.lines()]
+            details = "".join(r.rstrip() for r in rows[-5:-3])
+            if "id " + cid in details or time.time() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertIn("id " + cid, details, "\n".join(rows))
+
+    def test_engine_that_stops_answering_shows_down(self):
+        import signal
+        tm = self.start()
+        tm.wait_for(r"● web running")
+        os.kill(D.proc.pid, signal.SIGSTOP)
+        try:
+            s = tm.wait_for(r"local \(\d+\) ✗ down", timeout=20)
+            self.assertRegex(s, r"local: the engine is not answering \(.*\); what it lists may be stale")
+            self.assertIn("? web ", s)  # no longer said running
+        finally:
+            os.kill(D.proc.pid, signal.SIGCONT)
+        tm.wait_for("the engine answers again", timeout=20)
+        s = tm.wait_gone(r"✗ down", timeout=20)
+        self.assertIn("● web running", s)
+
     def test_unreachable_engine(self):
         self.tm = Tmux(wrap("%s --provider docker --endpoint unix:///nonexistent/docker.sock" % FLEETMUX))
         self.tm.wait_for(r"cannot reach the engine: /nonexistent/docker.sock: No such file")
@@ -186,8 +237,7 @@ class SideBySide(unittest.TestCase):
             s = tm.screen()
             for n, g in panes(s).items():
                 self.assertIn("%d %d" % (g[3], g[2]), pane_text(s, g), "pane %d\n%s" % (n, s))
-            tm.keys("C-b", "d")
-            s = tm.wait_for(r"fleetmux-exit=\d+")
+            s = tm.quit_fleetmux()
             self.assertIn("fleetmux-exit=0", s)
         finally:
             tm.kill()
@@ -222,18 +272,14 @@ class HyperFront(unittest.TestCase):
         try:
             s = tm.wait_for(r"hyper/web/web \[live\]", timeout=20)
             self.assertIn("● db running", s)
-            tm.type("hostname; stty size")
-            tm.keys("Enter")
-            time.sleep(1)
-            s = tm.screen()
+            s = hostname_and_size(tm)
             g = panes(s)[1]
             self.assertIn("web", pane_text(s, g))
             self.assertIn("%d %d" % (g[3], g[2]), pane_text(s, g))
             tm.type("exit 4")
             tm.keys("Enter")
             tm.wait_for(r"\[exited 4\]")
-            tm.keys("C-b", "d")
-            self.assertIn("fleetmux-exit=0", tm.wait_for(r"fleetmux-exit=\d+"))
+            self.assertIn("fleetmux-exit=0", tm.quit_fleetmux())
         finally:
             tm.kill()
 
@@ -250,10 +296,51 @@ class HyperFront(unittest.TestCase):
             tm.type("echo again-$((6+1))")
             tm.keys("Enter")
             tm.wait_for(r"again-7\n")
-            tm.keys("C-b", "d")
-            self.assertIn("fleetmux-exit=0", tm.wait_for(r"fleetmux-exit=\d+"))
+            self.assertIn("fleetmux-exit=0", tm.quit_fleetmux())
         finally:
             tm.kill()
+
+    def test_run_once_across_a_dropped_stream(self):
+        import subprocess
+        self.sim.stop()
+        self.sim = Fleetsim("--hyper-front", D.host, "--drop-after", "2", "--seed", "5")
+        self.front = re.search(r"hyper-front=(\S+)", self.sim.line).group(1)
+        env = dict(os.environ, HYPER_ACCESS=self.sim.key_id, HYPER_SECRET=self.sim.secret,
+                   HOME="/nonexistent")
+        D.docker("exec", "worker", "rm", "-f", "/tmp/ran")
+        p = subprocess.run([FLEETMUX, "run", "--provider", "hyper", "--endpoint", self.front,
+                            "--filter", "worker", "--timeout", "20", "--", "sh", "-c",
+                            "echo ran >> /tmp/ran; sleep 4"],
+                           capture_output=True, text=True, timeout=60, env=env)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("worker/worker = failed: connection lost after the command started (",
+                      p.stdout)
+        self.assertIn("it was ended in the container, and not run again", p.stdout)
+        self.assertFalse([a for a in top("worker") if "sleep 4" in a], top("worker"))
+        time.sleep(5)
+        self.assertEqual(D.docker("exec", "worker", "cat", "/tmp/ran"), "ran")
+
+    def test_debug_logs_the_signed_exec_start(self):
+        """Exec start goes out on the raw connection, not through the HTTP
+        client: --debug logs it too, its signature masked."""
+        import subprocess
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "debug.log")
+            env = {"PATH": os.environ["PATH"], "HOME": d, "HYPER_ACCESS": self.sim.key_id,
+                   "HYPER_SECRET": self.sim.secret}
+            p = subprocess.run([FLEETMUX, "--debug", log, "run", "--provider", "hyper",
+                                "--endpoint", self.front, "--filter", "web", "--", "echo", "hi"],
+                               capture_output=True, text=True, timeout=60, env=env)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(log) as f:
+                text = f.read()
+        self.assertRegex(text, r"http > POST %s/v1\.\d+/exec/[0-9a-f]+/start \(exec start" %
+                         re.escape(self.front))
+        self.assertRegex(text, r"http < (101|200) POST %s/v1\.\d+/exec/[0-9a-f]+/start \(\d+ ms\)"
+                         % re.escape(self.front))
+        start = text[text.index("(exec start"):]
+        self.assertRegex(start, r"Authorization: HYPER-HMAC-SHA256 \S*\*\*\*")
+        self.assertNotIn(self.sim.secret, text)
 
     def test_wrong_secret_is_refused(self):
         tm = self.hyper_tm("not-the-secret")
@@ -281,7 +368,117 @@ class HyperFront(unittest.TestCase):
         self.assertIn(b"stale", r.read())
 
 
+def top(name):
+    """The command lines of what runs in a container (docker top)."""
+    rows = D.docker("top", name, "-o", "pid,args").split("\n")[1:]
+    return [r.strip().split(None, 1)[1] for r in rows if r.strip()]
+
+
+def run_argv(*args):
+    return [FLEETMUX, "run", "--provider", "docker", "--endpoint", D.host] + list(args)
+
+
+
+class DockerLeavesNothing(unittest.TestCase):
+    """What fleetmux starts in a container ends when fleetmux is done with it:
+    an engine keeps an exec's process when its stream closes."""
+
+    def test_run_timeout_kills_the_command(self):
+        import subprocess
+        p = subprocess.run(run_argv("--filter", "db", "--timeout", "1", "--", "sh", "-c",
+                                    "sleep 3201 & sleep 3202"),
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("db/db = failed: timed out after 1 s; ended in the container", p.stdout)
+        self.assertFalse([a for a in top("db") if "320" in a], top("db"))
+
+    def test_run_ctrl_c_kills_the_command(self):
+        import signal
+        import subprocess
+        proc = subprocess.Popen(run_argv("--filter", "worker", "--", "sh", "-c", "sleep 3203"),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            self.assertTrue(wait_until(lambda: "sleep 3203" in top("worker")), top("worker"))
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("worker/worker = failed: interrupted (SIGINT); ended in the container", out)
+        self.assertNotIn("sleep 3203", top("worker"))
+
+    def test_closing_a_pane_and_quitting_leave_no_shell(self):
+        tm = Tmux(wrap("%s --provider docker --endpoint %s --open local/web --open local/db" %
+                       (FLEETMUX, D.host)))
+        try:
+            tm.wait_for(r"local/web/web \[live\]", timeout=20)
+            tm.wait_for(r"local/db/db \[live\]", timeout=20)
+            for n, mark in ((1, "3204"), (2, "3205")):
+                tm.keys("C-b", str(n))
+                tm.type("sleep %s & echo started-%s" % (mark, mark))
+                tm.keys("Enter")
+                tm.wait_for(r"(?m)│started-%s( |$)" % mark)
+            self.assertTrue(wait_until(lambda: "sleep 3204" in top("web")))
+            tm.keys("C-b", "1", "C-b", "x")
+            tm.answer_yes()
+            # The pane's shell and what it started are gone; the other stays.
+            self.assertTrue(wait_until(lambda: not [a for a in top("web") if a != "sleep 100000"]),
+                            top("web"))
+            self.assertIn("sleep 3205", top("db"))
+            self.assertIn("fleetmux-exit=0", tm.quit_fleetmux(timeout=20))
+            # Quitting waited for the shells to end.
+            self.assertEqual([a for a in top("db") if a != "sleep 100000"], [])
+        finally:
+            tm.kill()
+
+
 class DockerRun(unittest.TestCase):
+    def test_a_failed_provider_does_not_stop_the_others(self):
+        import subprocess
+        with tempfile.TemporaryDirectory() as home:
+            cfg = os.path.join(home, "config")
+            with open(cfg, "w") as f:
+                f.write('[provider "prod"]\ntype = eci\nprofile = prod\n'
+                        '[provider "engine"]\ntype = docker\nhost = %s\n' % D.host)
+            env = {"HOME": home, "PATH": os.environ["PATH"]}
+            p = subprocess.run([FLEETMUX, "run", "--config", cfg, "--dry-run"], capture_output=True,
+                               text=True, timeout=60, env=env)
+        missing = os.path.join(home, ".aliyun", "config.json")
+        self.assertEqual(p.stderr.count(missing), 1, p.stderr)
+        self.assertIn('provider "prod": %s: No such file or directory' % missing, p.stderr)
+        self.assertEqual(sorted(p.stdout.split()), ["db/db", "web/web", "worker/worker"])
+        self.assertEqual(p.returncode, 1)  # the fleet was not all there
+
+    def test_debug_logs_the_exec_start(self):
+        import subprocess
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "debug.log")
+            p = subprocess.run(run_argv("--debug", log, "--filter", "web", "--", "echo", "hi"),
+                               capture_output=True, text=True, timeout=60,
+                               env={"PATH": os.environ["PATH"], "HOME": d})
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(log) as f:
+                text = f.read()
+        self.assertRegex(text, r"http > POST http://localhost/v1\.\d+/exec/[0-9a-f]+/start \(exec start")
+        self.assertIn('body (28 bytes): {"Detach":false,"Tty":false}', text)
+        self.assertRegex(text, r"http < (101|200) POST http://localhost/v1\.\d+/exec/[0-9a-f]+/start")
+
+    def test_missing_client_certificate_in_words_once(self):
+        import subprocess
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "debug.log")
+            env = {"PATH": os.environ["PATH"], "HOME": d, "DOCKER_TLS_VERIFY": "1",
+                   "DOCKER_CERT_PATH": os.path.join(d, "no-certs")}
+            p = subprocess.run([FLEETMUX, "run", "--provider", "docker", "--endpoint", D.tls_host,
+                                "--debug", log, "--", "true"], capture_output=True, text=True,
+                               timeout=60, env=env)
+            with open(log) as f:
+                text = f.read()
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("cannot read the client certificate %s: No such file or directory"
+                      % os.path.join(d, "no-certs", "cert.pem"), p.stderr)
+        self.assertEqual(text.count("http > "), 1, text)
+
     def test_run_json_against_dockerd(self):
         import json
         import subprocess
@@ -293,5 +490,155 @@ class DockerRun(unittest.TestCase):
         lines = [json.loads(l) for l in p.stdout.splitlines()]
         ends = {l["target"]: l["exit_code"] for l in lines if "exit_code" in l}
         self.assertEqual(ends, {"web/web": 9, "worker/worker": 0})
-        self.assertIn({"target": "web/web", "stream": "stdout", "data": "hi-web"}, lines)
-        self.assertIn({"target": "worker/worker", "stream": "stderr", "data": "e"}, lines)
+        who = {"provider": "local", "region": "local", "container": "web"}
+        out = [l for l in lines if l.get("target") == "web/web" and l.get("stream") == "stdout"]
+        self.assertEqual(out[0]["data"], "hi-web")
+        self.assertEqual({k: out[0][k] for k in who}, who)
+        self.assertTrue(any(l.get("target") == "worker/worker" and l.get("stream") == "stderr"
+                            and l.get("data") == "e" for l in lines), lines)
+
+
+FMWATCH = os.path.join(os.path.dirname(FLEETMUX), "fmwatch")
+
+
+def cid(name):
+    return D.docker("inspect", "-f", "{{.Id}}", name)
+
+
+def fmwatch(provider, endpoint, *args, env=None, timeout=60):
+    cmd = [FMWATCH, "--provider", provider, "--endpoint", endpoint] + list(args)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                       env=dict(os.environ, **(env or {})))
+    return p.returncode, [json.loads(l) for l in p.stdout.splitlines()], p.stderr
+
+
+def lines(events, prefix=""):
+    return [e for e in events if e["event"] == "line" and e["text"].startswith(prefix)]
+
+
+def counted(events, prefix):
+    return [int(e["text"][len(prefix):]) for e in lines(events, prefix)]
+
+
+class DockerWatch(unittest.TestCase):
+    """The Docker provider's logs and stats (through fmwatch, which drives
+    them as the UI will) against the real engine."""
+
+    @classmethod
+    def setUpClass(cls):
+        D.run("chatty", "sh", "-c", "i=0; while :; do i=$((i+1)); echo \"out $i\"; echo \"err $i\" >&2; "
+              "sleep 0.1; done")
+        D.docker("run", "-d", "-t", "--network", "none", "--name", "ttyc", IMAGE, "sh", "-c",
+                 "i=0; while :; do i=$((i+1)); echo \"tty $i\"; sleep 0.2; done")
+        D.run("busy", "sh", "-c", "while :; do :; done")
+
+    @classmethod
+    def tearDownClass(cls):
+        for name in ("chatty", "ttyc", "busy"):
+            D.docker("rm", "-f", name)
+
+    def test_logs_demultiplexed_each_line_once_in_order(self):
+        rc, ev, err = fmwatch("docker", D.host, "logs", "local", cid("chatty"), "chatty", "--tail", "6",
+                              "--seconds", "4")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(ev[0], {"event": "state", "state": "live"})
+        out, errs = counted(ev, "out "), counted(ev, "err ")
+        self.assertGreater(len(out), 20)
+        self.assertEqual(out, list(range(out[0], out[0] + len(out))))
+        self.assertEqual(errs, list(range(errs[0], errs[0] + len(errs))))
+        self.assertEqual({e["stream"] for e in lines(ev, "out ")}, {1})
+        self.assertEqual({e["stream"] for e in lines(ev, "err ")}, {2})
+        self.assertLessEqual(len(lines(ev)) - len(out) - len(errs), 0)
+        t = lines(ev)[0]["time"]
+        self.assertRegex(t, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$")
+
+    def test_closed_from_inside_its_callback(self):
+        # The line arrives inside curl's write callback: closing there must
+        # end the stream without a line more, and without harm.
+        rc, ev, err = fmwatch("docker", D.host, "logs", "local", cid("chatty"), "chatty", "--tail", "20",
+                              "--close-at", "5", "--seconds", "10")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(lines(ev)), 5)
+
+    def test_tty_container_raw_lines(self):
+        rc, ev, err = fmwatch("docker", D.host, "logs", "local", cid("ttyc"), "ttyc", "--tail", "3",
+                              "--seconds", "3")
+        self.assertEqual(rc, 0, err)
+        n = counted(ev, "tty ")
+        self.assertGreater(len(n), 5)
+        self.assertEqual(n, list(range(n[0], n[0] + len(n))))
+        self.assertFalse(any("\r" in e["text"] for e in lines(ev)))
+
+    def test_a_restart_is_followed_without_repeats(self):
+        D.run("again", "sh", "-c", "echo \"start $$\"; i=0; while :; do i=$((i+1)); echo \"tick $i\"; "
+              "sleep 0.2; done")
+        try:
+            proc = subprocess.Popen([FMWATCH, "--provider", "docker", "--endpoint", D.host, "logs",
+                                     "local", cid("again"), "again", "--seconds", "14"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(4)
+            D.docker("restart", "-t", "1", "again")
+            out, err = proc.communicate(timeout=60)
+        finally:
+            D.docker("rm", "-f", "again")
+        self.assertEqual(proc.returncode, 0, err)
+        ev = [json.loads(l) for l in out.splitlines()]
+        starts = lines(ev, "start ")
+        self.assertEqual(len(starts), 2, ev)  # both instances, each once
+        seen = [(e["time"], e["text"]) for e in lines(ev)]
+        self.assertEqual(len(seen), len(set(seen)), "a line came twice")
+        # Each instance's ticks, whole: the first from 1 until it stopped, the
+        # second from 1 again.
+        ticks = counted(ev, "tick ")
+        cut = ticks.index(1, 1)
+        self.assertEqual(ticks[:cut], list(range(1, cut + 1)))
+        self.assertEqual(ticks[cut:], list(range(1, len(ticks) - cut + 1)))
+        self.assertGreater(len(ticks) - cut, 5)
+
+    def test_no_previous_instance_log(self):
+        rc, ev, _ = fmwatch("docker", D.host, "logs", "local", cid("chatty"), "chatty", "--previous")
+        self.assertEqual(rc, 1)
+        self.assertEqual((ev[-1]["state"], ev[-1]["code"]), ("failed", 9))  # FM_ENOTSUP
+        self.assertIn("no separate log of a previous instance", ev[-1]["message"])
+        rc, ev, _ = fmwatch("docker", D.host, "logs", "local", "no-such-container", "x", "--seconds", "5")
+        self.assertEqual(rc, 1)
+        self.assertEqual((ev[-1]["state"], ev[-1]["http_status"]), ("failed", 404))
+
+    def test_stats_busy_and_idle(self):
+        D.run("stopped", "true")
+        time.sleep(1)
+        ids = [cid("busy"), cid("web"), cid("stopped")]
+        rc, ev, err = fmwatch("docker", D.host, "metrics", "local", *ids)
+        D.docker("rm", "-f", "stopped")
+        self.assertEqual(rc, 0, err)
+        got = {s["group"]: s for s in ev[0]["samples"]}
+        self.assertEqual(sorted(got), sorted(ids[:2]))  # a stopped container has no sample
+        busy, idle = got[ids[0]], got[ids[1]]
+        self.assertGreater(busy["cpu_percent"], 10)
+        self.assertLess(idle["cpu_percent"], 5)
+        self.assertGreater(busy["cpu_percent"], 5 * idle["cpu_percent"])
+        for s in (busy, idle):
+            self.assertGreater(s["mem_used"], 0)
+            self.assertGreater(s["mem_limit"], s["mem_used"])
+        self.assertEqual(busy["containers"][0]["name"], "busy")
+        rc, ev, _ = fmwatch("docker", D.host, "metrics", "local", ids[0], "--history")
+        self.assertEqual(rc, 1)
+        self.assertEqual(ev[0]["error"]["code"], 9)
+
+    def test_hyper_logs_and_stats_are_signed(self):
+        with Fleetsim("--hyper-front", D.host) as sim:
+            front = re.search(r"hyper-front=(\S+)", sim.line).group(1)
+            env = {"HYPER_ACCESS": sim.key_id, "HYPER_SECRET": sim.secret, "HOME": "/nonexistent"}
+            rc, ev, err = fmwatch("hyper", front, "logs", "hyper", cid("chatty"), "chatty", "--tail", "2",
+                                  "--seconds", "3", env=env)
+            self.assertEqual(rc, 0, err)
+            out = counted(ev, "out ")
+            self.assertGreater(len(out), 5)
+            self.assertEqual(out, list(range(out[0], out[0] + len(out))))
+            rc, ev, err = fmwatch("hyper", front, "metrics", "hyper", cid("busy"), env=env)
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(len(ev[0]["samples"]), 1)
+            env["HYPER_SECRET"] = "wrong"
+            rc, ev, _ = fmwatch("hyper", front, "metrics", "hyper", cid("busy"), env=env)
+            self.assertEqual(rc, 1)
+            self.assertEqual(ev[0]["error"]["http_status"], 403)

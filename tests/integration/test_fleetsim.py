@@ -3,6 +3,7 @@ Python signer, and exec sessions driven by python3-websockets."""
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -175,7 +176,8 @@ class Api(unittest.TestCase):
                 break
             time.sleep(0.5)
         self.assertIn("GET /healthz 200 req=", r["Content"])
-        self.assertRegex(r["Content"].splitlines()[0], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
+        # kubelet's times: RFC 3339 to the nanosecond, trailing zeros cut.
+        self.assertRegex(r["Content"].splitlines()[0], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z ")
 
     def test_sync_exec(self):
         r = SIM.client().call("ExecContainerCommand", exec_params(
@@ -334,11 +336,63 @@ class Faults(unittest.TestCase):
             self.assertEqual(out[3], b"", "a drop sends no exit status")
             self.assertNotEqual(code, 1000)
 
+    def test_drop_after_leaves_process(self):
+        """A fault-injected drop is a drop like any other: the process runs
+        on until fleetsim stops."""
+        mark = "drop-after-%d-%d" % (os.getpid(), int(time.time()))
+        with Fleetsim("--drop-after", "2", "--seed", "5") as sim:
+            for tty in ("true", "false"):
+                r = sim.client().call("ExecContainerCommand", exec_params(
+                    ["sh", "-c", "sleep 600; : %s-%s" % (mark, tty)], TTY=tty))
+                out, code, _ = asyncio.run(run_ws(r["WebSocketUri"], timeout=10))
+                self.assertEqual(out[3], b"", "a drop sends no exit status")
+            time.sleep(0.5)
+            pids = [p for p in host_pids(mark) if alive(p)]
+            self.assertEqual(len(pids), 2, pids)
+            self.assertEqual(sim.stop(), 0, sim.stderr)
+        deadline = time.time() + 5
+        while time.time() < deadline and any(alive(p) for p in pids):
+            time.sleep(0.1)
+        self.assertEqual([p for p in pids if alive(p)], [])
+
     def test_bad_arguments(self):
-        for args in (["--throttle-rate", "2"], ["--listen", "nonsense"], ["--bogus"]):
+        for args in (["--throttle-rate", "2"], ["--listen", "nonsense"], ["--bogus"],
+                     ["--hyper-port", "0"], ["--hyper-port", "9999"]):
             p = subprocess.run([SIM_PATH(), *args], capture_output=True, text=True, timeout=10)
             self.assertEqual(p.returncode, 2, args)
             self.assertIn("fleetsim", p.stderr)
+        # A port for a front that is not served would go unused, silently.
+        p = subprocess.run([SIM_PATH(), "--hyper-port", "9999"], capture_output=True, text=True,
+                           timeout=10)
+        self.assertIn("--hyper-port goes with --hyper-front", p.stderr)
+
+    def test_version_and_whole_usage(self):
+        p = subprocess.run([SIM_PATH(), "--version"], capture_output=True, text=True, timeout=10)
+        self.assertEqual(p.returncode, 0)
+        self.assertRegex(p.stdout, r"^fleetsim \d+\.\d+\.\d+\n$")
+        p = subprocess.run([SIM_PATH(), "--help"], capture_output=True, text=True, timeout=10)
+        self.assertEqual(p.returncode, 0)
+        usage = p.stdout.split("\n\n")[0]
+        synopsis = set(re.findall(r"\[--([a-z][a-z-]*)", usage))
+        listed = {m.group(1) for m in re.finditer(r"^  (?:-\w, )?--([a-z][a-z-]*)", p.stdout, re.M)}
+        # The usage line names every option the list does (it left out
+        # --hyper-front, --hyper-port and --help), and so does the man page.
+        self.assertEqual(synopsis, listed)
+        for name in ("hyper-front", "hyper-port", "version", "help", "tls-cert", "quiet"):
+            self.assertIn(name, synopsis)
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        with open(os.path.join(root, "man", "fleetsim.1")) as f:
+            troff = f.read()
+        man = {m.replace("\\-", "-") for m in re.findall(r"\\fB\\-\\-((?:[a-z]|\\-)+)\\fR", troff)}
+        self.assertEqual(man, listed)
+        # Each listed option is taken: none is refused as unknown (a stray
+        # word after it stops fleetsim before it would serve).
+        for name in sorted(listed):
+            value = [] if name in ("quiet", "verbose", "version", "help") else ["1"]
+            p = subprocess.run([SIM_PATH(), "--" + name] + value + ["stray"], capture_output=True,
+                               text=True, timeout=10)
+            self.assertNotIn("unrecognized option", p.stderr, name)
+            self.assertNotIn("usage:", p.stderr, name)
 
     def test_bad_fleet_file(self):
         with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
@@ -382,12 +436,181 @@ class Lifecycle(unittest.TestCase):
                     pass
         asyncio.run(hold())
         self.assertEqual(sim.stop(), 0)
+        self.assertIn("closing 1 session\n", sim.stderr)  # not "1 sessions"
         deadline = time.time() + 5
         while time.time() < deadline and pgrep(marker):
             time.sleep(0.1)
         self.assertEqual(pgrep(marker), "")
         fleet.close()
 
+
+async def open_and_leave(uri, sends=(), hold=0.5, abort=False):
+    """Connect, send frames, wait, then go away: with a close frame, or
+    (abort) by dropping the TCP connection as a network failure would."""
+    ws = await websockets.connect(uri, max_size=None)
+    for s in sends:
+        await ws.send(s)
+    await asyncio.sleep(hold)
+    if abort:
+        ws.transport.abort()
+    else:
+        await ws.close()
+
+
+def host_pids(needle):
+    """Host pids whose command line or environment holds needle."""
+    found = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        for name in ("cmdline", "environ"):
+            try:
+                with open("/proc/%s/%s" % (d, name), "rb") as f:
+                    if needle.encode() in f.read():
+                        found.append(int(d))
+                        break
+            except OSError:
+                pass
+    return [p for p in found if p != os.getpid()]
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open("/proc/%d/stat" % pid) as f:
+        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+class Detach(unittest.TestCase):
+    """A closed or dropped exec socket leaves the process running, as on a
+    real ECI (containerd: kubernetes#89031, kubectl#1076); without a TTY its
+    stdin reaches EOF. fleetsim's own shutdown still kills everything."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.sim = Fleetsim()
+        cls.mark = "detach-%d-%d" % (os.getpid(), int(time.time()))
+        cls.dir = tempfile.mkdtemp(prefix="fleetsim-detach-")
+        cls.pids = []  # host pids of everything left running, checked at the end
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sim.stop()
+
+    def uri(self, command, **kw):
+        return self.sim.client().call("ExecContainerCommand", exec_params(command, **kw))["WebSocketUri"]
+
+    def in_container(self, script):
+        """Run script in a second exec of the same container; its stdout."""
+        out, _, _ = asyncio.run(run_ws(self.uri(["sh", "-c", script])))
+        return out[1].decode()
+
+    def wait_host(self, needle, want=True, timeout=5):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            pids = [p for p in host_pids(needle) if alive(p)]
+            if bool(pids) == want:
+                return pids
+            time.sleep(0.1)
+        self.fail("%s: %s on the host after %d s" % (needle, "absent" if want else "still", timeout))
+
+    def leave_running(self, tag, abort=False, **kw):
+        """Start `sleep 600` tagged in its command line, leave its socket, and
+        check from a second exec (ps) and from the host that it runs on."""
+        needle = "%s-%s" % (self.mark, tag)
+        asyncio.run(open_and_leave(self.uri(["sh", "-c", "sleep 600; : %s" % needle], **kw),
+                                   abort=abort))
+        time.sleep(1)
+        self.assertIn(needle, self.in_container("ps -eo pid,args"))
+        Detach.pids += self.wait_host(needle)
+
+    def test_a_no_tty_close_leaves_process(self):
+        self.leave_running("notty")
+
+    def test_a_no_tty_drop_leaves_process(self):
+        self.leave_running("notty-drop", abort=True)
+
+    def test_b_tty_close_leaves_process(self):
+        self.leave_running("tty", TTY="true")
+
+    def test_b_tty_drop_leaves_process(self):
+        self.leave_running("tty-drop", abort=True, TTY="true")
+
+    def test_b_tty_output_is_drained(self):
+        """A TTY process that writes far more than a pty holds, after its
+        socket closed, must not block: it reaches its end. (It starts
+        writing after the close, so that the close handshake is not stuck
+        behind output the client does not read.)"""
+        done = os.path.join(self.dir, "tty-drained")
+        asyncio.run(open_and_leave(self.uri(
+            ["sh", "-c", "sleep 1; yes | head -c 4000000; echo ok > %s" % done], TTY="true"),
+            hold=0.2))
+        deadline = time.time() + 20
+        while time.time() < deadline and not os.path.exists(done):
+            time.sleep(0.2)
+        self.assertTrue(os.path.exists(done), "the TTY process blocked on its output")
+
+    def test_c_no_tty_stdin_reaches_eof(self):
+        done = os.path.join(self.dir, "stdin-eof")
+        uri = self.uri(["sh", "-c", "cat >/dev/null; echo done > %s; sleep 600; : %s-eof" % (
+            done, self.mark)], Stdin="true")
+        asyncio.run(open_and_leave(uri, [b"\x00some input\n"]))
+        deadline = time.time() + 5
+        while time.time() < deadline and not os.path.exists(done):
+            time.sleep(0.1)
+        self.assertTrue(os.path.exists(done), "cat never saw EOF")
+        with open(done) as f:
+            self.assertEqual(f.read(), "done\n")
+        Detach.pids += self.wait_host(self.mark + "-eof")
+
+    def test_c_no_tty_output_is_drained(self):
+        """Without a TTY, stdout and stderr are drained after a drop. (A drop,
+        not a close: a client that stopped reading gets the server's close
+        frame only behind megabytes of output, so its close handshake times
+        out instead of testing fleetsim.)"""
+        done = os.path.join(self.dir, "pipes-drained")
+        asyncio.run(open_and_leave(self.uri(
+            ["sh", "-c", "head -c 64000000 /dev/zero; head -c 64000000 /dev/zero >&2; "
+             "echo ok > %s" % done]), hold=0.2, abort=True))
+        deadline = time.time() + 20
+        while time.time() < deadline and not os.path.exists(done):
+            time.sleep(0.2)
+        self.assertTrue(os.path.exists(done), "the process blocked on a full pipe")
+
+    def test_e_found_by_environment_and_killed(self):
+        """How fleetmux ends a remote command: a second exec finds it by an
+        environment variable in the container's /proc and kills it."""
+        tok = "tok123-%s" % self.mark
+        asyncio.run(open_and_leave(self.uri(
+            ["sh", "-c", "FLEETMUX_EXEC=%s; export FLEETMUX_EXEC; exec sleep 30" % tok])))
+        host = self.wait_host("FLEETMUX_EXEC=" + tok)
+        self.assertEqual(len(host), 1, host)
+        text = self.in_container(
+            "for e in /proc/[0-9]*/environ; do "
+            "if tr '\\0' '\\n' <$e 2>/dev/null | grep -qx 'FLEETMUX_EXEC=%s'; then "
+            "p=${e#/proc/}; p=${p%%/environ}; echo found:$p; kill $p; fi; done" % tok)
+        found = [l for l in text.splitlines() if l.startswith("found:")]
+        self.assertEqual(len(found), 1, text)
+        if os.geteuid() == 0:
+            # Its own PID namespace: the pid inside is not the host's.
+            self.assertNotEqual(int(found[0][6:]), host[0])
+        self.wait_host("FLEETMUX_EXEC=" + tok, want=False)
+
+    def test_z_shutdown_kills_what_runs_on(self):
+        """Runs last in this class: fleetsim's SIGTERM ends every process
+        left behind by a closed socket."""
+        self.leave_running("last")
+        pids = list(Detach.pids)
+        self.assertGreaterEqual(len(pids), 6, pids)
+        self.assertTrue(all(alive(p) for p in pids), pids)
+        self.assertEqual(self.sim.stop(), 0, self.sim.stderr)
+        deadline = time.time() + 5
+        while time.time() < deadline and any(alive(p) for p in pids):
+            time.sleep(0.1)
+        self.assertEqual([p for p in pids if alive(p)], [])
+        self.assertEqual(host_pids(self.mark), [])
 
 def pgrep(pattern):
     p = subprocess.run(["pgrep", "-af", pattern], capture_output=True, text=True)

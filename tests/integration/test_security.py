@@ -69,6 +69,50 @@ class Tls(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("web-frontend-1/nginx | web-frontend-1", r.stdout)
 
+    def test_missing_ca_file_is_said_once_and_not_retried(self):
+        """A CA file that cannot be read fails the same way every time: it
+        is said with the reason, after one try (it was tried five times)."""
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "debug.log")
+            r = run(self.sim, "--ca-file", "/nonexistent/ca.pem", "--debug", log)
+            self.assertEqual(r.returncode, 1, r.stdout)
+            self.assertIn("cannot read the CA file /nonexistent/ca.pem: No such file or directory",
+                          r.stderr)
+            self.assertNotIn("tries", r.stderr)
+            with open(log) as f:
+                self.assertEqual(f.read().count("http > POST"), 1)
+        # An untrusted certificate does not change either.
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "debug.log")
+            r = run(self.sim, "--debug", log)
+            with open(log) as f:
+                self.assertEqual(f.read().count("http > POST"), 1)
+
+    def test_http_to_the_https_port_in_words(self):
+        http = self.sim.endpoint.replace("https://", "http://")
+        env = {"PATH": os.environ["PATH"], "HOME": "/nonexistent",
+               "ALIBABA_CLOUD_ACCESS_KEY_ID": self.sim.key_id,
+               "ALIBABA_CLOUD_ACCESS_KEY_SECRET": self.sim.secret}
+        r = subprocess.run([FLEETMUX, "run", "--endpoint", http, "--dry-run"], capture_output=True,
+                           text=True, env=env, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertNotIn("select/poll", r.stderr)
+        self.assertIn("the server closed the connection without an answer (if it serves HTTPS, "
+                      "the URL should say https://)", r.stderr)
+
+    def test_https_to_a_plain_port_in_words(self):
+        with Fleetsim() as plain:
+            env = {"PATH": os.environ["PATH"], "HOME": "/nonexistent",
+                   "ALIBABA_CLOUD_ACCESS_KEY_ID": plain.key_id,
+                   "ALIBABA_CLOUD_ACCESS_KEY_SECRET": plain.secret}
+            r = subprocess.run([FLEETMUX, "run", "--endpoint",
+                                plain.endpoint.replace("http://", "https://"), "--dry-run"],
+                               capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertNotIn("SSL routines", r.stderr)
+        self.assertIn("the server does not speak TLS there (if it serves plain HTTP, the URL "
+                      "should say http://)", r.stderr)
+
     def test_wrong_ca_is_refused(self):
         other = tempfile.mkdtemp(prefix="fleetmux-tls-other-")
         try:

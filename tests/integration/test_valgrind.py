@@ -43,9 +43,9 @@ class Valgrind(unittest.TestCase):
             tm.keys("C-b", "z")
             tm.keys("C-b", "[", "k", "k", "q")
             tm.keys("C-b", "2", "C-b", "x")
+            tm.answer_yes(timeout=60)
             tm.wait_gone(r"─ 2 ", timeout=60)
-            tm.keys("C-b", "d")
-            s = tm.wait_for(r"fleetmux-exit=\d+", timeout=120)
+            s = tm.quit_fleetmux(timeout=120)
             self.assertIn("fleetmux-exit=0", s)
             if SANITIZED:
                 return

@@ -12,6 +12,10 @@ import unicodedata
 from eci import BUILD, ROOT
 
 FLEETMUX = os.path.join(ROOT, BUILD, "fleetmux")
+# Where no Docker engine answers: without --provider or a config, fleetmux
+# adds the engine it finds, so a test that does not want one says so, and
+# passes alike on machines with and without an engine on the default socket.
+NO_DOCKER = "unix:///nonexistent/fleetmux-tests/docker.sock"
 _ids = itertools.count()
 
 
@@ -46,6 +50,7 @@ class Tmux:
                         "set -g history-limit 100\n")
         self.conf.close()
         full_env = dict(os.environ)
+        full_env["DOCKER_HOST"] = NO_DOCKER
         full_env.update(env or {})
         full_env.pop("TMUX", None)
         self.env = full_env
@@ -107,15 +112,75 @@ class Tmux:
                              capture_output=True, text=True).stdout.split()
         return int(out[0])
 
-    def quit_fleetmux(self, timeout=15):
-        """C-b d unless it already ended; returns the screen with its exit line."""
+    def answer_yes(self, question=r"\(y/n\)", timeout=10):
+        """Wait for fleetmux's y/n question and say y; returns the screen
+        that asked."""
+        s = self.wait_for(question, timeout=timeout)
+        self.keys("y")
+        return s
+
+    def quit_fleetmux(self, timeout=15, prefix="C-b"):
+        """C-b d (and y, when live sessions make fleetmux ask) unless it
+        already ended; returns the screen with its exit line."""
         if "fleetmux-exit=" not in self.screen():
-            self.keys("C-b", "d")
+            self.keys(prefix, "d")
+            s = self.wait_for(r"fleetmux-exit=\d+|quit\? \d+ live sessions? will end \(y/n\)",
+                              timeout=timeout)
+            if "fleetmux-exit=" not in s:
+                self.keys("y")
         return self.wait_for(r"fleetmux-exit=\d+", timeout=timeout)
 
     def kill(self):
         self.tmux("kill-server", check=False)
         os.unlink(self.conf.name)
+
+
+SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+
+
+def styled_cells(line):
+    """A line of capture-pane -e as cells: (text, fg, bg, attrs), colours as
+    SGR says them ("34", "38;5;37", None for the terminal's), attrs a set of
+    "bold", "reverse", "dim", "underline"."""
+    fg = bg = None
+    attrs = set()
+    cells = []
+    pos = 0
+    for m in list(SGR.finditer(line)) + [None]:
+        text = line[pos:m.start()] if m else line[pos:]
+        for ch in to_cells(text):
+            cells.append((ch, fg, bg, frozenset(attrs)))
+        if m is None:
+            break
+        pos = m.end()
+        params = m.group(1).replace(":", ";").split(";") if m.group(1) else ["0"]
+        i = 0
+        while i < len(params):
+            p = int(params[i] or 0)
+            if p == 0:
+                fg = bg = None
+                attrs = set()
+            elif p in (1, 2, 4, 7):
+                attrs.add({1: "bold", 2: "dim", 4: "underline", 7: "reverse"}[p])
+            elif p in (22, 24, 27):
+                attrs -= {22: {"bold", "dim"}, 24: {"underline"}, 27: {"reverse"}}[p]
+            elif p in (38, 48) and i + 2 < len(params) and params[i + 1] == "5":
+                v = "%d;5;%s" % (p, params[i + 2])
+                if p == 38:
+                    fg = v
+                else:
+                    bg = v
+                i += 2
+            elif 30 <= p <= 37 or 90 <= p <= 97:
+                fg = str(p)
+            elif 40 <= p <= 47 or 100 <= p <= 107:
+                bg = str(p)
+            elif p == 39:
+                fg = None
+            elif p == 49:
+                bg = None
+            i += 1
+    return cells
 
 
 def panes(screen):

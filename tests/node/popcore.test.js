@@ -1,6 +1,8 @@
 // Drives fleetsim with Alibaba Cloud's own Node SDK (@alicloud/pop-core,
 // which signs v1): paging DescribeContainerGroups through a whole region must
-// succeed, with GET and POST, and a wrong secret must be refused.
+// succeed, with GET and POST, and a wrong secret must be refused; the SDK
+// reads a container's log (DescribeContainerLog) and a page of groups'
+// metrics (DescribeMultiContainerGroupMetric) as it would from ECI.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
@@ -59,6 +61,48 @@ test('pop-core pages a whole region and is refused with a wrong secret', async (
     await t.test('regions', async () => {
       const r = await client(sim).request('DescribeRegions', {}, { method: 'POST' });
       assert.ok(r.Regions.some((x) => x.RegionId === 'cn-shanghai'));
+    });
+    await t.test('container log', async () => {
+      const params = {
+        RegionId: 'cn-hangzhou', ContainerGroupId: 'eci-bp1web000000000001',
+        ContainerName: 'nginx', Tail: 10, Timestamps: true,
+      };
+      let r;
+      for (let i = 0; i < 40; i++) {
+        r = await client(sim).request('DescribeContainerLog', params, { method: 'POST' });
+        if (r.Content.includes('GET /healthz 200')) break;
+        await new Promise((ok) => setTimeout(ok, 250));
+      }
+      assert.strictEqual(r.ContainerName, 'nginx');
+      assert.match(r.RequestId, /^[0-9A-F-]{36}$/);
+      const first = r.Content.split('\n')[0];
+      assert.match(first, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z .*GET \/healthz 200/);
+      // The previous instance's log of a container that has restarted.
+      const prev = await client(sim).request('DescribeContainerLog', {
+        RegionId: 'cn-hangzhou', ContainerGroupId: 'eci-bp1web000000000001',
+        ContainerName: 'log-shipper', LastTime: true,
+      }, { method: 'GET' });
+      assert.match(prev.Content, /panic: flush timed out/);
+      await assert.rejects(
+        client(sim).request('DescribeContainerLog', { ...params, Tail: 2001 }, { method: 'POST' }),
+        (err) => err.code === 'InvalidParameter');
+    });
+    await t.test('metrics of a page of groups', async () => {
+      const ids = ['eci-bp1web000000000001', 'eci-bp1api000000000001', 'eci-bp1job000000000001'];
+      const r = await client(sim).request('DescribeMultiContainerGroupMetric', {
+        RegionId: 'cn-hangzhou', ContainerGroupIds: JSON.stringify(ids), MetricType: 'summary',
+      }, { method: 'POST' });
+      assert.deepStrictEqual(r.MonitorDatas.map((d) => d.ContainerGroupId), ids);
+      const web = r.MonitorDatas[0].Records[0];
+      assert.match(web.Timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/);
+      assert.deepStrictEqual(web.Containers.map((c) => c.Name), ['nginx', 'log-shipper']);
+      for (const k of ['Limit', 'Load', 'UsageCoreNanoSeconds', 'UsageNanoCores']) {
+        assert.strictEqual(typeof web.CPU[k], 'number', k);
+      }
+      for (const k of ['AvailableBytes', 'UsageBytes', 'Rss', 'WorkingSet', 'Cache']) {
+        assert.strictEqual(typeof web.Memory[k], 'number', k);
+      }
+      assert.deepStrictEqual(r.MonitorDatas[2].Records, []); // a failed group has no data
     });
     await t.test('wrong secret', async () => {
       await assert.rejects(

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fleetmux/docker.h"
+#include "fleetmux/http_head.h"
 
 static void
 test_upgrade_keeps_early_bytes(void **state)
@@ -78,24 +79,55 @@ test_demux_split_and_joined(void **state)
 	}
 }
 
+/* Container.State, every word the Engine API documents. */
+static void
+test_state_words(void **state)
+{
+	static const struct {
+		const char *word;
+		enum fm_state want;
+	} v[] = {
+	    {"created", FM_STATE_PENDING}, {"restarting", FM_STATE_PENDING},
+	    {"running", FM_STATE_RUNNING}, {"paused", FM_STATE_PAUSED},
+	    {"exited", FM_STATE_EXITED},   {"dead", FM_STATE_EXITED},
+	    {"removing", FM_STATE_EXITED}, {"unknown", FM_STATE_UNKNOWN},
+	    {"", FM_STATE_UNKNOWN},
+	};
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (docker_state(v[i].word) != v[i].want)
+			fail_msg("%s", v[i].word);
+}
+
 static void
 test_parse_containers(void **state)
 {
 	const char *j = "[{\"Id\":\"abc123\",\"Names\":[\"/web\"],\"Image\":\"busybox\",\"State\":"
 			"\"running\",\"Status\":\"Up 2 minutes\",\"Labels\":{\"app\":\"web\"}},"
-			"{\"Names\":[\"/no-id\"]},{\"Id\":\"def\",\"State\":\"exited\"}]";
+			"{\"Names\":[\"/no-id\"]},{\"Id\":\"def\",\"State\":\"exited\"},"
+			"{\"Id\":\"f00\",\"Names\":[\"/quitter\"],\"State\":\"exited\","
+			"\"Status\":\"Exited (2) 5 seconds ago\"}]";
 	struct fm_group *g;
 	size_t n;
 	char *id;
 	int running, code;
 
 	assert_int_equal(docker_parse_containers(j, strlen(j), "local", &g, &n), 0);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_string_equal(g[0].name, "web");
 	assert_string_equal(g[0].status, "running");
+	assert_int_equal(g[0].state, FM_STATE_RUNNING);
+	assert_int_equal(g[0].containers[0].state, FM_STATE_RUNNING);
+	assert_string_equal(g[0].containers[0].status, "running");
+	assert_int_equal(g[1].state, FM_STATE_EXITED);
 	assert_string_equal(g[0].containers[0].image, "busybox");
 	assert_string_equal(params_get(&g[0].tags, "app"), "web");
 	assert_string_equal(g[1].name, "def");
+	assert_string_equal(g[1].status, "exited"); /* no Status: no code */
+	/* An exited container shows how it ended. */
+	assert_string_equal(g[2].status, "exited 2");
+	assert_string_equal(g[2].containers[0].status, "exited 2");
+	assert_int_equal(g[2].state, FM_STATE_EXITED);
 	fm_groups_free(g, n);
 	assert_true(docker_parse_containers("{}", 2, "local", &g, &n) < 0);
 	assert_int_equal(docker_parse_exec_id("{\"Id\":\"e1\"}", 11, &id), 0);
@@ -118,12 +150,59 @@ static void
 test_exec_body(void **state)
 {
 	char *argv[] = {"sh", "-c", "echo \"hi\"", NULL};
-	char *b = docker_exec_body(argv, 1, 1);
+	char *b = docker_exec_body(argv, 1, 1, "FLEETMUX_EXEC=abc");
 
 	assert_string_equal(b, "{\"AttachStdin\":true,\"AttachStdout\":true,\"AttachStderr\":true,"
 			       "\"Tty\":true,\"Cmd\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\"],"
-			       "\"Env\":[\"TERM=xterm-256color\"]}");
+			       "\"Env\":[\"TERM=xterm-256color\",\"FLEETMUX_EXEC=abc\"]}");
 	free(b);
+}
+
+/* The one head parser, on a request as the Hyper front receives it. */
+static void
+test_request_head(void **state)
+{
+	static const char req[] = "POST /v1.23/exec/abc/start HTTP/1.1\r\nHost: us-west-1.hyper.sh\r\n"
+				  "Content-Length: 2\r\nX-Hyper-Date:  20160614T100221Z \r\n\r\n{}";
+	struct http_head h;
+
+	assert_int_equal(http_head_parse(req, 40, 4096, 1, &h), 0);
+	assert_int_equal(http_head_parse(req, sizeof req - 1, 4096, 1, &h), 1);
+	assert_string_equal(h.method, "POST");
+	assert_string_equal(h.target, "/v1.23/exec/abc/start");
+	assert_int_equal(h.len, sizeof req - 1 - 2);
+	assert_string_equal(params_get(&h.headers, "X-Hyper-Date"), "20160614T100221Z");
+	assert_string_equal(params_get(&h.headers, "Content-Length"), "2");
+	http_head_free(&h);
+	assert_true(http_head_parse("GET\r\n\r\n", 7, 4096, 1, &h) < 0);
+	assert_true(http_head_parse("GET / SIP/2.0\r\n\r\n", 19, 4096, 1, &h) < 0);
+	/* Never complete and too long: refused, not held for ever. */
+	assert_true(http_head_parse("GET / HTTP/1.1\r\nX: yyyyyyyyyyyyyyyy", 36, 20, 1, &h) < 0);
+}
+
+static void
+test_event_lines(void **state)
+{
+	/* Lines as dockerd 20+ writes them, and what must not count. */
+	static const char start[] = "{\"status\":\"start\",\"id\":\"4c1\",\"from\":\"busybox\","
+				    "\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":"
+				    "\"4c1\",\"Attributes\":{\"name\":\"web\"}},\"scope\":\"local\","
+				    "\"time\":1700000000,\"timeNano\":1700000000000000000}";
+	static const char net[] = "{\"Type\":\"network\",\"Action\":\"connect\",\"Actor\":{"
+				  "\"Attributes\":{\"container\":\"4c1\"}}}";
+
+	static const char exec[] = "{\"status\":\"exec_start: sh -c ls\",\"Type\":\"container\","
+				   "\"Action\":\"exec_start: sh -c ls\",\"Actor\":{\"ID\":\"4c1\"}}";
+	static const char die[] = "{\"Type\":\"container\",\"Action\":\"die\"}";
+
+	assert_true(docker_event_changes_list(start, sizeof start - 1));
+	assert_true(docker_event_changes_list(die, sizeof die - 1));
+	/* A pane opening or closing is not a change of the list. */
+	assert_false(docker_event_changes_list(exec, sizeof exec - 1));
+	assert_false(docker_event_changes_list(net, sizeof net - 1));
+	assert_false(docker_event_changes_list("\"container\"", 11));
+	assert_false(docker_event_changes_list("{\"Type\":", 8));
+	assert_false(docker_event_changes_list(NULL, 0));
 }
 
 static const char *AK = "5O4KAD63BNZBF9KON6BVP655";
@@ -184,8 +263,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_upgrade_keeps_early_bytes),
 	    cmocka_unit_test(test_demux_split_and_joined),
+	    cmocka_unit_test(test_state_words),
 	    cmocka_unit_test(test_parse_containers),
 	    cmocka_unit_test(test_exec_body),
+	    cmocka_unit_test(test_event_lines),
+	    cmocka_unit_test(test_request_head),
 	    cmocka_unit_test(test_hyper_vectors),
 	    cmocka_unit_test(test_hyper_header_shape),
 	};

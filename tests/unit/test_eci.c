@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fleetmux/backoff.h"
 #include "fleetmux/eci.h"
+#include "fleetmux/logs.h"
 #include "fleetmux/model.h"
 #include "fleetmux/simapi.h"
 
@@ -40,12 +42,81 @@ test_parse_groups(void **state)
 	assert_string_equal(params_get(&g[0].tags, "app"), "web");
 	assert_int_equal(g[0].ncontainers, 1);
 	assert_int_equal(g[0].containers[0].restarts, 2);
-	assert_string_equal(g[0].containers[0].state, "Running");
+	assert_string_equal(g[0].containers[0].status, "Running");
+	assert_int_equal(g[0].containers[0].state, FM_STATE_RUNNING);
+	assert_int_equal(g[0].state, FM_STATE_RUNNING);
 	assert_string_equal(g[1].name, "eci-2"); /* no name: the id stands in */
 	assert_string_equal(g[1].status, "Unknown");
+	assert_int_equal(g[1].state, FM_STATE_UNKNOWN);
 	assert_int_equal(g[1].ncontainers, 0);
 	fm_groups_free(g, n);
 	free(next);
+}
+
+/* Events and a restarted container's PreviousState, for the details view. */
+static void
+test_parse_events_and_previous(void **state)
+{
+	const char *j =
+	    "{\"ContainerGroups\":[{\"ContainerGroupId\":\"eci-1\",\"Events\":["
+	    "{\"Count\":3,\"Type\":\"Warning\",\"Name\":\"eci-1.17\",\"Message\":\"Back-off restarting "
+	    "failed container app in pod eci-1\",\"FirstTimestamp\":\"2024-05-01T10:00:00Z\","
+	    "\"LastTimestamp\":\"2024-05-01T10:02:00Z\",\"Reason\":\"BackOff\"},"
+	    "{\"Type\":\"Normal\",\"Reason\":\"Started\",\"FirstTimestamp\":\"yesterday\"},\"x\"],"
+	    "\"Containers\":[{\"Name\":\"app\",\"RestartCount\":3,"
+	    "\"CurrentState\":{\"State\":\"Waiting\",\"Reason\":\"CrashLoopBackOff\"},"
+	    "\"PreviousState\":{\"State\":\"Terminated\",\"ExitCode\":137,\"Reason\":\"OOMKilled\","
+	    "\"FinishTime\":\"2024-05-01T10:01:59Z\"}},"
+	    "{\"Name\":\"side\",\"CurrentState\":{\"State\":\"Running\",\"Reason\":\"\"},"
+	    "\"PreviousState\":{\"State\":\"\"}}]}]}";
+	struct fm_group *g;
+	size_t n;
+	char *next;
+
+	assert_int_equal(eci_parse_groups(j, strlen(j), &g, &n, &next, NULL), 0);
+	assert_int_equal(g[0].nevents, 2);
+	assert_string_equal(g[0].events[0].type, "Warning");
+	assert_string_equal(g[0].events[0].reason, "BackOff");
+	assert_int_equal(g[0].events[0].count, 3);
+	assert_true(g[0].events[0].last_ns - g[0].events[0].first_ns == 120 * FM_NS_PER_SEC);
+	assert_int_equal(g[0].events[1].count, 1);
+	assert_true(g[0].events[1].first_ns == FM_TIME_NONE);
+	assert_string_equal(g[0].containers[0].reason, "CrashLoopBackOff");
+	assert_string_equal(g[0].containers[0].last_reason, "OOMKilled");
+	assert_int_equal(g[0].containers[0].last_exit_code, 137);
+	assert_true(g[0].containers[0].last_finished_ns == 1714557719LL * FM_NS_PER_SEC);
+	assert_null(g[0].containers[1].reason);
+	assert_null(g[0].containers[1].last_reason);
+	fm_groups_free(g, n);
+}
+
+/* Every Status DescribeContainerGroups documents, and CurrentState.State. */
+static void
+test_state_words(void **state)
+{
+	static const struct {
+		const char *word;
+		enum fm_state want;
+	} groups[] = {
+	    {"Pending", FM_STATE_PENDING},   {"Scheduling", FM_STATE_PENDING},
+	    {"Restarting", FM_STATE_PENDING}, {"Updating", FM_STATE_PENDING},
+	    {"Running", FM_STATE_RUNNING},   {"running", FM_STATE_RUNNING},
+	    {"Succeeded", FM_STATE_EXITED},  {"Terminated", FM_STATE_EXITED},
+	    {"Expired", FM_STATE_EXITED},    {"Failed", FM_STATE_FAILED},
+	    {"ScheduleFailed", FM_STATE_FAILED}, {"Unknown", FM_STATE_UNKNOWN},
+	    {"", FM_STATE_UNKNOWN},          {"Runnin", FM_STATE_UNKNOWN},
+	}, containers[] = {
+	    {"Waiting", FM_STATE_PENDING},   {"Running", FM_STATE_RUNNING},
+	    {"Terminated", FM_STATE_EXITED}, {"Pending", FM_STATE_UNKNOWN},
+	};
+
+	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+		if (eci_group_state(groups[i].word) != groups[i].want)
+			fail_msg("group %s", groups[i].word);
+	for (size_t i = 0; i < sizeof containers / sizeof containers[0]; i++)
+		if (eci_container_state(containers[i].word) != containers[i].want)
+			fail_msg("container %s", containers[i].word);
+	assert_int_equal(eci_group_state(NULL), FM_STATE_UNKNOWN);
 }
 
 static void
@@ -148,12 +219,12 @@ test_retry_policy(void **state)
 	assert_true(eci_retryable(0, NULL));
 	assert_false(eci_retryable(400, "SignatureDoesNotMatch"));
 	assert_false(eci_retryable(404, "InvalidAccessKeyId.NotFound"));
-	assert_int_equal(eci_retry_delay_ms(0, 0, 0.0), 100);
-	assert_int_equal(eci_retry_delay_ms(0, 0, 0.999999), 199);
-	assert_int_equal(eci_retry_delay_ms(3, 0, 0.0), 800);
-	assert_int_equal(eci_retry_delay_ms(20, 0, 0.999999), 9999);
+	assert_int_equal(backoff_delay_ms(0, 0, 0.0), 100);
+	assert_int_equal(backoff_delay_ms(0, 0, 0.999999), 199);
+	assert_int_equal(backoff_delay_ms(3, 0, 0.0), 800);
+	assert_int_equal(backoff_delay_ms(20, 0, 0.999999), 9999);
 	/* The server's x-acs-retry-after is a floor. */
-	assert_int_equal(eci_retry_delay_ms(0, 2500, 0.5), 2500);
+	assert_int_equal(backoff_delay_ms(0, 2500, 0.5), 2500);
 }
 
 static char tmpdir[64];
@@ -255,16 +326,48 @@ test_credential_chain(void **state)
 	rmdir(tmpdir);
 }
 
+/* A profile named in the config, and no CLI file: the message names the
+ * file by its real path, once. */
+static void
+test_missing_profile_file(void **state)
+{
+	struct eci_creds c;
+	struct fm_cause why;
+	char home[64], want[160];
+	const char *at;
+
+	snprintf(home, sizeof home, "/tmp/fm-home-XXXXXX");
+	assert_non_null(mkdtemp(home));
+	clear_env();
+	setenv("HOME", home, 1);
+	snprintf(want, sizeof want, "%s/.aliyun/config.json: No such file or directory", home);
+	assert_int_equal(eci_creds_load_cause(&c, NULL, NULL, NULL, "prod", NULL, &why), -FM_ENOTFOUND);
+	assert_string_equal(why.msg, want);
+	/* Without a profile: every place looked, the file by its real path. */
+	assert_true(eci_creds_load_cause(&c, NULL, NULL, NULL, NULL, NULL, &why) < 0);
+	assert_int_equal(why.code, FM_EAUTH);
+	at = strstr(why.msg, home);
+	assert_non_null(at);
+	assert_null(strstr(at + 1, home));
+	/* The old entry point leaves the same words in fm_error. */
+	assert_true(eci_creds_load(&c, NULL, NULL, NULL, "prod", NULL) < 0);
+	assert_string_equal(fm_error_message(), want);
+	rmdir(home);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_groups),
+	    cmocka_unit_test(test_parse_events_and_previous),
+	    cmocka_unit_test(test_state_words),
 	    cmocka_unit_test(test_parse_bad_answers),
 	    cmocka_unit_test(test_parse_error),
 	    cmocka_unit_test(test_requests_verify),
 	    cmocka_unit_test(test_retry_policy),
 	    cmocka_unit_test(test_credential_chain),
+	    cmocka_unit_test(test_missing_profile_file),
 	};
 
 	return cmocka_run_group_tests_name("eci", tests, NULL, NULL);

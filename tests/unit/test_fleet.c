@@ -73,6 +73,47 @@ test_bad_files(void **state)
 	expect_error("{\"regions\":[{\"id\":\"r\",\"generate\":{\"count\":-1}}]}",
 		     "regions[0].generate.count");
 	expect_error("{\"regions\":[{\"id\":\"r\"},{\"id\":\"r\"}]}", "lists one region twice");
+	expect_error("{\"regions\":[{\"id\":\"r\",\"groups\":[{\"id\":\"g\",\"name\":\"n\","
+		     "\"restart_policy\":\"Sometimes\",\"containers\":[{\"name\":\"c\"}]}]}]}",
+		     "regions[0].groups[0].restart_policy: must be Always, OnFailure or Never");
+	expect_error("{\"regions\":[{\"id\":\"r\",\"groups\":[{\"id\":\"g\",\"name\":\"n\","
+		     "\"restart_backoff\":0,\"containers\":[{\"name\":\"c\"}]}]}]}",
+		     "regions[0].groups[0].restart_backoff: must be 1 to 300 seconds");
+	expect_error("{\"regions\":[{\"id\":\"r\",\"groups\":[{\"id\":\"g\",\"name\":\"n\","
+		     "\"containers\":[{\"name\":\"c\",\"memory\":1e300}]}]}]}",
+		     "regions[0].groups[0].containers[0]: cpu must be 0 to 1024 cores and memory");
+	expect_error("{\"regions\":[{\"id\":\"r\",\"groups\":[{\"id\":\"g\",\"name\":\"n\","
+		     "\"containers\":[{\"name\":\"c\",\"previous_log\":[1]}]}]}]}",
+		     "regions[0].groups[0].containers[0].previous_log: must be an array of strings");
+}
+
+/* Events the file's states imply, and a restarted container's previous
+ * instance. */
+static void
+test_events_and_previous(void **state)
+{
+	struct fleet f;
+	const struct fleet_group *g;
+	const struct fleet_container *c;
+
+	assert_int_equal(fleet_load(&f, "tests/fixtures/demo-fleet.json"), 0);
+	g = fleet_group(&f, "cn-hangzhou", "eci-bp1job000000000001");
+	assert_non_null(g);
+	assert_int_equal(g->nevents, 4);
+	assert_string_equal(g->events[3].type, "Warning");
+	assert_string_equal(g->events[3].reason, "OOMKilling");
+	assert_int_equal(g->events[3].count, 1);
+	g = fleet_group(&f, "cn-hangzhou", "eci-bp1api000000000001");
+	assert_string_equal(g->events[2].message, "Started container api");
+	assert_string_equal(g->restart_policy, "Always");
+	/* Containers fleetsim starts get their events when they start. */
+	g = fleet_group(&f, "cn-hangzhou", "eci-bp1web000000000001");
+	assert_int_equal(g->nevents, 0);
+	c = fleet_container((struct fleet_group *)g, "log-shipper");
+	assert_true(c->has_prev);
+	assert_int_equal(c->prev.exit_code, 1);
+	assert_true(c->prev_log.count > 0);
+	fleet_free(&f);
 }
 
 static void
@@ -98,14 +139,19 @@ test_generate_and_log(void **state)
 	assert_string_equal(f.groups[46].name, "batch-00047");
 	assert_string_equal(f.groups[1].zone, "b");
 	c = &f.groups[0].containers[0];
-	fleet_log_append(c, 100, "one\ntw", 6);
-	fleet_log_append(c, 101, "o\nthree\n", 8);
-	assert_int_equal(c->log_count, 3);
-	assert_string_equal(c->log[1].text, "two");
-	assert_int_equal(c->log[1].time, 101);
+	fleet_log_append(&c->log, 100, "one\ntw", 6);
+	fleet_log_append(&c->log, 101, "o\nthree\n", 8);
+	assert_int_equal(c->log.count, 3);
+	assert_string_equal(fleet_log_at(&c->log, 1)->text, "two");
+	assert_int_equal(fleet_log_at(&c->log, 1)->time_ns, 101);
 	for (int i = 0; i < 6000; i++)
-		fleet_log_append(c, 102, "x\n", 2);
-	assert_int_equal(c->log_count, 5000); /* bounded */
+		fleet_log_append(&c->log, 102, "x\n", 2);
+	assert_int_equal(c->log.count, 5000); /* bounded */
+	fleet_log_append(&c->log, 103, "no newline", 10);
+	assert_int_equal(c->log.count, 5000);
+	fleet_log_flush(&c->log, 104);
+	assert_string_equal(fleet_log_at(&c->log, 4999)->text, "no newline");
+	assert_int_equal(fleet_log_at(&c->log, 4999)->time_ns, 104);
 	fleet_free(&f);
 }
 
@@ -117,6 +163,7 @@ main(void)
 	    cmocka_unit_test(test_bad_files),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_generate_and_log),
+	    cmocka_unit_test(test_events_and_previous),
 	};
 
 	return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);

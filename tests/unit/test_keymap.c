@@ -63,12 +63,43 @@ test_default_tables(void **state)
 	keytable_free(&s);
 }
 
+/* What the status line and messages tell the user to type follows the
+ * prefix and the bindings the config chose. */
+static void
+test_hints_follow_the_config(void **state)
+{
+	struct keytable p, s;
+	char hint[32];
+
+	keytable_init(&p);
+	keytable_init(&s);
+	keytable_default_prefix(&p);
+	keytable_default_sidebar(&s);
+	keytable_hint(&p, KEYMAP_CTRL('b'), ACT_QUIT, hint, sizeof hint);
+	assert_string_equal(hint, "C-b d");
+	keytable_hint(&p, KEYMAP_CTRL('a'), ACT_QUIT, hint, sizeof hint);
+	assert_string_equal(hint, "C-a d");
+	keytable_bind(&p, 'd', ACT_NONE);
+	keytable_bind(&p, 'Q', ACT_QUIT);
+	keytable_hint(&p, KEYMAP_CTRL('a'), ACT_QUIT, hint, sizeof hint);
+	assert_string_equal(hint, "C-a Q");
+	keytable_hint(&p, KEYMAP_CTRL('a'), ACT_SB_MARK, hint, sizeof hint);
+	assert_string_equal(hint, "");
+	keytable_hint(&s, -1, ACT_SB_MARK_ALL, hint, sizeof hint);
+	assert_string_equal(hint, "a");
+	keytable_hint(&p, KEYMAP_CTRL('b'), ACT_SIDEBAR_WIDER, hint, sizeof hint);
+	assert_string_equal(hint, "C-b >");
+	keytable_free(&p);
+	keytable_free(&s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_default_tables),
+	    cmocka_unit_test(test_hints_follow_the_config),
 	};
 
 	return cmocka_run_group_tests_name("keymap", tests, NULL, NULL);

@@ -11,8 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "fleetmux/logs.h"
 #include "fleetmux/sign.h"
 #include "fleetmux/simapi.h"
+#include "fleetmux/simmetric.h"
 
 static struct fleet fleet;
 
@@ -224,7 +226,8 @@ test_container_log(void **state)
 	params_add(&p, "ContainerName", "api");
 	params_add(&p, "LimitBytes", "6");
 	j = call("DescribeContainerLog", &p, 200);
-	assert_string_equal(str(j, "Content"), ":8080\n");
+	/* As kubelet: the first bytes of what Tail and the time chose. */
+	assert_string_equal(str(j, "Content"), "api st");
 	cJSON_Delete(j);
 
 	params_add(&p, "RegionId", "cn-hangzhou");
@@ -234,6 +237,147 @@ test_container_log(void **state)
 	j = call("DescribeContainerLog", &p, 400);
 	assert_string_equal(str(j, "Code"), "InvalidParameter");
 	cJSON_Delete(j);
+}
+
+struct records {
+	int64_t t[64];
+	int64_t nc[64];
+	int64_t rss[64];
+	int n;
+};
+
+static void
+keep_record(void *arg, int64_t end_ns, const struct usage *u)
+{
+	struct records *r = arg;
+
+	r->t[r->n] = end_ns;
+	r->nc[r->n] = u[0].nano_cores;
+	r->rss[r->n] = u[0].rss;
+	r->n++;
+}
+
+/* A group's history: 15 s records of the samples' mean rate, aggregated
+ * into longer periods; the newest sample apart. */
+static void
+test_metric_history(void **state)
+{
+	const int64_t step = METRIC_STEP_NS, t0 = 100000 * METRIC_STEP_NS, sec = FM_NS_PER_SEC;
+	struct metric_history *h = metric_history_new(2);
+	struct usage u[2] = {{0}, {0}};
+	struct records r = {.n = 0};
+
+	/* Container 0 uses a whole core for 30 s, then half; container 1 none. */
+	for (int i = 1; i <= 60; i++) {
+		u[0].cpu_total_ns += i <= 30 ? sec : sec / 2;
+		u[0].rss = 1000 * i;
+		metric_history_sample(h, t0 + i * sec, u);
+	}
+	assert_true(h->latest_ns == t0 + 60 * sec);
+	assert_true(h->latest[0].nano_cores == 500000000);
+	assert_true(h->latest[1].nano_cores == 0);
+	/* Records end at t0+15, +30, +45; the span to +60 is still open. */
+	assert_int_equal(metric_history_query(h, t0, t0 + 3600 * sec, step, keep_record, &r), 3);
+	assert_true(r.t[0] == t0 + step && r.t[2] == t0 + 3 * step);
+	/* The first span's first sample has no rate before it: 14 of 1 core. */
+	assert_true(r.nc[0] == 1000000000);
+	assert_true(r.nc[1] == 1000000000);
+	assert_true(r.nc[2] == 500000000);
+	assert_true(r.rss[1] == 30000); /* memory as at the span's end */
+	/* 30 s periods: (t0, t0+30] and (t0+30, t0+45 so far]. */
+	r.n = 0;
+	assert_int_equal(metric_history_query(h, t0, t0 + 45 * sec, 2 * step, keep_record, &r), 2);
+	assert_true(r.t[0] == t0 + 2 * step && r.nc[0] == 1000000000);
+	assert_true(r.t[1] == t0 + 3 * step && r.nc[1] == 500000000);
+	/* A range is (from, to]. */
+	r.n = 0;
+	assert_int_equal(metric_history_query(h, t0 + step, t0 + 2 * step, step, keep_record, &r), 1);
+	/* The clock going back changes nothing. */
+	metric_history_sample(h, t0, u);
+	assert_true(h->latest_ns == t0 + 60 * sec);
+	metric_history_free(h);
+}
+
+/* The metric actions answer from a group's history, shaped as the API
+ * reference shows them. */
+static void
+test_metric_actions(void **state)
+{
+	struct fleet_group *g = fleet_group(&fleet, "cn-hangzhou", "eci-bp1web000000000001");
+	long now = (long)time(NULL);
+	int64_t base = ((int64_t)now - 600) * FM_NS_PER_SEC;
+	struct usage u[2] = {{0}, {0}};
+	struct params p;
+	cJSON *j, *rec, *recs, *c;
+	char start[21], end[21];
+
+	base -= base % METRIC_STEP_NS;
+	g->metrics = metric_history_new(g->ncontainers);
+	for (int i = 1; i <= 120; i++) {
+		u[0].cpu_total_ns += FM_NS_PER_SEC / 4;
+		u[0].rss = 4 << 20;
+		u[0].cache = 1 << 20;
+		u[1].cpu_total_ns += FM_NS_PER_SEC;
+		metric_history_sample(g->metrics, base + i * FM_NS_PER_SEC, u);
+	}
+	params_init(&p);
+	params_add(&p, "RegionId", "cn-hangzhou");
+	params_add(&p, "ContainerGroupIds", "[\"eci-bp1web000000000001\",\"eci-bp1job000000000001\"]");
+	j = call("DescribeMultiContainerGroupMetric", &p, 200);
+	recs = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "MonitorDatas"), 0), "Records");
+	assert_int_equal(cJSON_GetArraySize(recs), 1);
+	rec = cJSON_GetArrayItem(recs, 0);
+	assert_int_equal(strlen(str(rec, "Timestamp")), 29);
+	assert_non_null(strstr(str(rec, "Timestamp"), ".000+08:00"));
+	c = cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "Containers"), 0);
+	assert_string_equal(str(c, "Name"), "nginx");
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "CPU"), "UsageNanoCores")->valuedouble,
+			 250000000);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "CPU"), "Limit")->valueint, 1024);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "Memory"), "WorkingSet")->valueint,
+			 5 << 20);
+	assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "Memory"), "AvailableBytes")->valuedouble ==
+		    2.0 * 1024 * 1024 * 1024 - (5 << 20));
+	/* The group: its containers summed, its own limits. */
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(rec, "CPU"), "UsageNanoCores")->valuedouble,
+			 1250000000);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(rec, "CPU"), "Limit")->valueint, 2048);
+	recs = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "MonitorDatas"), 1), "Records");
+	assert_int_equal(cJSON_GetArraySize(recs), 0); /* Failed: no data */
+	cJSON_Delete(j);
+
+	fm_time_format_sec(base, start);
+	fm_time_format_sec(base + 120 * FM_NS_PER_SEC, end);
+	params_add(&p, "RegionId", "cn-hangzhou");
+	params_add(&p, "ContainerGroupId", "eci-bp1web000000000001");
+	params_add(&p, "StartTime", start);
+	params_add(&p, "EndTime", end);
+	params_add(&p, "Period", "30");
+	j = call("DescribeContainerGroupMetric", &p, 200);
+	assert_string_equal(str(j, "ContainerGroupId"), "eci-bp1web000000000001");
+	recs = cJSON_GetObjectItem(j, "Records");
+	assert_int_equal(cJSON_GetArraySize(recs), 4); /* 30, 60, 90, 120 s; the last span still open */
+	cJSON_Delete(j);
+
+	/* Until now, from 15 minutes ago: 60 records of 15 s, more than 50. */
+	fm_time_format_sec(((int64_t)now - 900) * FM_NS_PER_SEC, start);
+	params_add(&p, "RegionId", "cn-hangzhou");
+	params_add(&p, "ContainerGroupId", "eci-bp1web000000000001");
+	params_add(&p, "StartTime", start);
+	params_add(&p, "Period", "15");
+	j = call("DescribeContainerGroupMetric", &p, 400);
+	assert_string_equal(str(j, "Code"), "InvalidParameter");
+	cJSON_Delete(j);
+	params_add(&p, "RegionId", "cn-hangzhou");
+	params_add(&p, "ContainerGroupId", "eci-bp1web000000000001");
+	params_add(&p, "StartTime", start);
+	params_add(&p, "Period", "60");
+	j = call("DescribeContainerGroupMetric", &p, 200);
+	/* What there is: 105 s of records, in 60 s periods (2 or 3 by where they fall). */
+	assert_in_range(cJSON_GetArraySize(cJSON_GetObjectItem(j, "Records")), 2, 3);
+	cJSON_Delete(j);
+	metric_history_free(g->metrics);
+	g->metrics = NULL;
 }
 
 /* Sign a v1 request as a client would, then check it as fleetsim does. */
@@ -313,6 +457,8 @@ main(void)
 	    cmocka_unit_test(test_filters_and_limits),
 	    cmocka_unit_test(test_exec_validation),
 	    cmocka_unit_test(test_container_log),
+	    cmocka_unit_test(test_metric_history),
+	    cmocka_unit_test(test_metric_actions),
 	    cmocka_unit_test(test_auth_v1),
 	};
 

@@ -1,8 +1,10 @@
 /* lineedit.c: the prompts' one line of text: type, erase a whole UTF-8
  * character, C-u clears, Enter and Escape end. */
+#include <limits.h>
+#include <ncurses.h>
 #include <string.h>
 
-#include "fleetmux/pane.h"
+#include "fleetmux/prompt.h"
 
 int
 line_edit(char *text, size_t size, wint_t ch, int is_key)

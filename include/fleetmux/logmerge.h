@@ -1,0 +1,41 @@
+/* logmerge.h: lines of several logs interleaved by time. Each log comes in
+ * its own order, in pieces and late (ECI is polled, up to ten seconds
+ * apart), so lines wait here until a watermark says no older line is still
+ * expected, then leave oldest first; lines of one time leave in the order
+ * they came. A line without a time takes its log's previous one, so that
+ * it stays after the line it followed. Pure. */
+#ifndef FLEETMUX_LOGMERGE_H
+#define FLEETMUX_LOGMERGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fleetmux/logs.h"
+
+struct merge_line {
+	int64_t time_ns;  /* FM_TIME_NONE only before a log's first time */
+	uint64_t seq;     /* arrival order: ties leave in it */
+	int source;       /* the caller's log index */
+	int stream;
+	char *text;       /* a copy, NUL-terminated */
+	size_t len;
+};
+
+struct log_merge {
+	struct merge_line *v;  /* waiting, in no order */
+	size_t n, cap;
+	uint64_t seq;
+	int64_t *last_ns;      /* each source's newest time */
+	int nsources;
+};
+
+void log_merge_init(struct log_merge *m, int nsources);
+void log_merge_free(struct log_merge *m);
+/* A line of source (0..nsources-1); the text is copied. */
+void log_merge_add(struct log_merge *m, int source, const struct log_line *l);
+/* Every waiting line at or before upto_ns (INT64_MAX: all), oldest first,
+ * to cb; returns how many. */
+size_t log_merge_flush(struct log_merge *m, int64_t upto_ns,
+		       void (*cb)(void *arg, int source, const struct log_line *l), void *arg);
+
+#endif

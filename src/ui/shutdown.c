@@ -1,0 +1,26 @@
+/* shutdown.c: how fleetmux ends, TUI or run: what sessions started in the
+ * containers is ended first (a dead API may hold the exit 8 s at most), what
+ * may be left is said on the terminal, then every handle closes. */
+#include <stdio.h>
+
+#include "fleetmux/frontend.h"
+
+static void
+close_any(uv_handle_t *h, void *arg)
+{
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+void
+frontend_shutdown(uv_loop_t *loop, struct provider **provs, int nprovs, const char *who)
+{
+	struct buf left;
+
+	buf_init(&left);
+	if (providers_free(loop, provs, nprovs, 8000, &left) > 0)
+		fprintf(stderr, "%s: %s", who, left.data);
+	buf_free(&left);
+	uv_walk(loop, close_any, NULL);
+	uv_run(loop, UV_RUN_DEFAULT);
+}

@@ -1,0 +1,136 @@
+/* tui.h: what the TUI's files share; not a public header. They call
+ * downwards only, in this order from the bottom: the pure ones (focus.c,
+ * the message log, the line editor, listing and targets), draw.c (and
+ * draw_pick.c), frame.c,
+ * app_message, panes.c, logpane.c, sidebar_listing.c, tui_run.c, pick.c, actions.c, input.c,
+ * app.c (the overlays and the command prompt: see their block). So
+ * anything may ask for a frame or say something, and drawing reads state
+ * and changes none. A pane's job (C-b !'s run) is ended through
+ * the slot's job_stop, not by name. */
+#ifndef FLEETMUX_TUI_H
+#define FLEETMUX_TUI_H
+
+#include "fleetmux/app.h"
+
+/* focus.c: pure reads. The focused pane, or NULL when the sidebar has the
+ * focus or no pane is open; does typed input reach pane i? */
+struct slot *focus_slot(const struct app *a);
+int focus_reaches(const struct app *a, int i);
+
+/* messages.c's app side: say something on the status line (and keep it in
+ * the message log). */
+void app_message(struct app *a, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* draw.c: one frame from state, then one doupdate(). */
+void draw_frame(struct app *a);
+/* The outer terminal's cursor shape back as it was (at exit). */
+void draw_reset_cursor_style(struct app *a);
+/* A pane's badge as its title shows it: the slot's own (a run's results:
+ * "2 of 2 failed") or its session's state. */
+void slot_badge(const struct slot *s, char *out, size_t size);
+/* draw_pick.c: C-b q's large numbers and C-b w's list, over the panes. */
+void draw_pick(struct app *a);
+
+/* frame.c: at most one frame each APP_FRAME_MS. Every pane takes its
+ * queued output first, drawn or not. */
+void frame_schedule(struct app *a);
+/* Now, not at the timer: the echo of a key. (Not while the outer terminal
+ * is slow to take frames: then it waits its turn like any other.) */
+void frame_now(struct app *a);
+
+/* panes.c: the slots. Opening and closing lay every pane out again. */
+int panes_open(struct app *a, int prov, const char *region, const char *group_id,
+	       const char *group_name, const char *container);
+/* A pane with no session, at the end of the layout, focused; the caller
+ * checks APP_MAX_PANES. */
+struct slot *panes_add(struct app *a, int prov, const char *region, const char *group_id,
+		       const char *group_name, const char *container);
+/* A pane with no session (C-b ! writes its results there); NULL when full. */
+struct slot *panes_open_local(struct app *a, const char *title);
+/* C-b R: the same container, a new session, in the same pane. */
+void panes_reopen(struct app *a, struct slot *s);
+void panes_close(struct app *a, int i);
+/* Does closing the pane end something (a live session, C-b !'s command)? */
+int panes_live(const struct slot *s);
+/* C-b x, kill-pane N: close pane i, asking first (y/n) when it is live. */
+void panes_close_asking(struct app *a, int i);
+void panes_focus(struct app *a, int i);
+/* Pane i and j change places; the focus goes with i. */
+void panes_swap(struct app *a, int i, int j);
+/* Sizes from the layout (or the zoom), for every pane in view. */
+void panes_relayout(struct app *a);
+/* Record a pane into dir (NULL: the default directory), or stop. */
+int panes_record(struct app *a, struct slot *s, const char *dir);
+void panes_record_stop(struct app *a, struct slot *s);
+
+/* logpane.c: a pane that follows a container's log (the provider's feed),
+ * through the same terminal as any pane; it takes no input. Opened with
+ * the log's backlog, focused; the message says why when it cannot be. */
+int logpane_open(struct app *a, int prov, const char *region, const char *group_id,
+		 const char *group_name, const char *container);
+/* C-b t, log-timestamps: the focused log pane's lines from now on show
+ * their time, or stop showing it. */
+void logpane_toggle_timestamps(struct app *a, struct slot *s);
+
+/* sidebar_listing.c: the fleet into the sidebar. */
+void sidebar_listing_init(struct app *a);
+void sidebar_listing_start(struct app *a);
+/* r: list everything again. */
+void sidebar_listing_refresh(struct app *a);
+/* Enter on a row: fold or unfold it, or open its container. */
+void sidebar_listing_open_row(struct app *a);
+/* l: a log pane for the row's container; other rows unfold. */
+void sidebar_listing_logs_row(struct app *a);
+/* o: a pane for every marked container. */
+void sidebar_listing_open_marked(struct app *a);
+void sidebar_listing_free(struct app *a);
+
+/* tui_run.c: C-b !: cmd on the marked containers, into a results pane. */
+void tui_run_start(struct app *a, const char *cmd);
+
+/* pick.c: a pane by its number, typed over C-b q's numbers, or from C-b
+ * w's list. pick_digit (pure): the number typed so far in *typed gains a
+ * digit; the pane number chosen, 0 while another digit could still name a
+ * pane, -1 when none has that number. */
+int pick_digit(int *typed, int digit, int npanes);
+void pick_numbers_show(struct app *a);
+/* A key while the numbers are shown: 1 when it was theirs (a digit, or
+ * Enter after one); anything else puts them away and is itself. */
+int pick_numbers_key(struct app *a, wint_t ch, int is_key);
+void pick_chooser_open(struct app *a);
+/* Every key goes to the list while it is open. */
+void pick_chooser_key(struct app *a, wint_t ch, int is_key);
+/* The help and the message log over the panes, and the command prompt.
+ * overlay_pages.c: pure reads: the overlay's area, and its page (the key
+ * tables as bound, or the messages kept) as lines of its width. */
+struct rect overlay_area(const struct app *a);
+int overlay_text_width(const struct app *a);
+int overlay_text_rows(const struct app *a);
+void overlay_page(const struct app *a, struct ovl_page *pg);
+/* draw_overlay.c, with draw.c: the open overlay, over the panes. */
+void draw_overlay(struct app *a);
+/* overlay.c, above frame.c: open and close one; its keys, while open. */
+void overlay_open(struct app *a, enum overlay_kind kind, const char *filter);
+void overlay_close(struct app *a);
+void overlay_key(struct app *a, wint_t ch, int is_key);
+/* commands.c, below actions.c: the command prompt, opened with done (which
+ * hands the line to commands_run), with Tab and the history. commands_run
+ * runs a command that takes words and says what is wrong with a line; an
+ * action without words it returns, for actions.c to run. */
+void commands_prompt_open(struct app *a, void (*done)(void *arg, const char *line));
+enum action commands_run(struct app *a, const char *line);
+/* Does a command have its function here? (test_cmdline asks.) */
+int commands_runs(enum command c);
+
+/* actions.c: every action by its enum or its name (keymap.c has the
+ * names). Each one has a line of help. */
+void actions_run(struct app *a, enum action act);
+/* -FM_ENOTFOUND when no action has that name. */
+int actions_run_named(struct app *a, const char *name);
+const char *actions_help(enum action act);
+
+/* input.c: stdin read on the loop. */
+void input_start(struct app *a);
+
+#endif
