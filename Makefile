@@ -47,7 +47,8 @@ deps:
 deps-test:
 	@scripts/deps.sh test
 
-$(BUILD)/%.o: %.c
+# (after deps: with -j a fresh machine would compile before its headers are installed)
+$(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 

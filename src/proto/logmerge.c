@@ -69,6 +69,8 @@ log_merge_flush(struct log_merge *m, int64_t upto_ns,
 {
 	size_t out = 0, kept;
 
+	if (m->n == 0)
+		return 0;	/* (qsort and memmove may not be given NULL) */
 	qsort(m->v, m->n, sizeof *m->v, by_time);
 	/* FM_TIME_NONE is INT64_MIN: a log that never had a time leaves first. */
 	while (out < m->n && m->v[out].time_ns <= upto_ns) {
