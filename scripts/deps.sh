@@ -7,7 +7,7 @@ set -eu
 want=${1:-test}
 
 build_pkgs="make gcc pkg-config libncurses-dev libvterm-dev libwebsockets-dev
- libcurl4-openssl-dev libssl-dev libuv1-dev libcjson-dev libinih-dev"
+ libcurl4-openssl-dev libssl-dev libuv1-dev libcjson-dev libinih-dev libyaml-dev"
 test_pkgs="libcmocka-dev tmux python3 python3-websockets clang
  libclang-rt-14-dev valgrind nodejs npm docker.io busybox-static procps
  asciinema vim less htop openssl vttest"

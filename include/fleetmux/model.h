@@ -19,6 +19,14 @@ enum fm_state {
 	FM_STATE_EXITED,    /* ended */
 };
 
+/* Kubernetes runs init containers before a pod's own, and debuggers add
+ * ephemeral ones; the sidebar marks both. Other backends have apps only. */
+enum fm_container_kind {
+	FM_CONTAINER_APP,
+	FM_CONTAINER_INIT,
+	FM_CONTAINER_EPHEMERAL,
+};
+
 struct fm_container {
 	char *name;
 	char *image;
@@ -32,6 +40,7 @@ struct fm_container {
 	char *last_reason;          /* Completed, Error, OOMKilled */
 	int last_exit_code;
 	int64_t last_finished_ns;   /* FM_TIME_NONE (logs.h) when not said */
+	enum fm_container_kind kind;
 };
 
 /* Something that happened to a group (ECI's Events, as Kubernetes keeps

@@ -13,6 +13,14 @@ channel_encode(struct buf *out, int chan, const void *data, size_t len)
 	buf_append(out, data, len);
 }
 
+void
+channel_close(struct buf *out, int chan)
+{
+	unsigned char frame[2] = {CH_CLOSE, (unsigned char)chan};
+
+	buf_append(out, frame, sizeof frame);
+}
+
 int
 channel_decode(const void *msg, size_t len, int *chan, const unsigned char **payload, size_t *plen)
 {

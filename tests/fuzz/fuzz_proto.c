@@ -2,9 +2,10 @@
  * files send: channel frames and statuses, the Docker upgrade answer and
  * stream demultiplexer, ECI and Docker JSON answers, config and theme
  * text, and what watching a fleet reads: log answers, stamped lines, the
- * log window, metric records, Docker stats and inspect. The first byte
- * picks the parser (240 and up: the watch parsers). Nothing may crash or
- * leak. */
+ * log window, metric records, Docker stats and inspect; and Kubernetes'
+ * kubeconfig, pod lists, watch events, Status and exec credentials. The
+ * first byte picks the parser (240 and up: the watch parsers; 230 to 239:
+ * Kubernetes'). Nothing may crash or leak. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,10 @@
 #include "fleetmux/channel.h"
 #include "fleetmux/config.h"
 #include "fleetmux/docker.h"
+#include "fleetmux/execcred.h"
 #include "fleetmux/http_head.h"
+#include "fleetmux/k8s.h"
+#include "fleetmux/kubeconfig.h"
 #include "fleetmux/logs.h"
 #include "fleetmux/metrics.h"
 #include "fleetmux/model.h"
@@ -90,6 +94,50 @@ watch_parsers(int which, const char *s, size_t n)
 	}
 }
 
+/* What the Kubernetes provider reads: kubeconfig files, the API server's
+ * answers, and what credential plugins print. */
+static void
+kube_parsers(int which, const char *s, size_t n)
+{
+	struct fm_cause why;
+
+	switch (which % 3) {
+	case 0: {
+		struct kubeconfig kc;
+
+		kubeconfig_init(&kc);
+		if (kubeconfig_merge(&kc, s, n, "/d", &why) == 0 && kc.current_context != NULL)
+			kubeconfig_check(&kc, kc.current_context, &why);
+		kubeconfig_free(&kc);
+		break;
+	}
+	case 1: {
+		struct fm_group *g;
+		size_t k;
+		char *cont, *rv;
+		struct k8s_watch_event ev;
+
+		if (k8s_parse_pods(s, n, "ctx", &g, &k, &cont, &rv, &why) == 0) {
+			fm_groups_free(g, k);
+			free(cont);
+			free(rv);
+		}
+		k8s_parse_watch_event(s, n, "ctx", &ev, &why);
+		k8s_watch_event_free(&ev);
+		k8s_status_cause(s, n, 500, &why);
+		break;
+	}
+	default: {
+		struct kube_exec e = {.api_version = "client.authentication.k8s.io/v1", .command = "p"};
+		struct exec_credential c;
+
+		execcred_parse(s, n, &e, &c, &why);
+		exec_credential_free(&c);
+		break;
+	}
+	}
+}
+
 static void
 sink(void *arg, int stream, const unsigned char *p, size_t n)
 {
@@ -115,6 +163,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[n] = '\0';
 	if (data[0] >= 240) {
 		watch_parsers(data[0] - 240, text, n);
+		free(text);
+		return 0;
+	}
+	if (data[0] >= 230) {
+		kube_parsers(data[0] - 230, text, n);
 		free(text);
 		return 0;
 	}

@@ -29,6 +29,15 @@ test_encode_decode(void **state)
 	assert_int_equal(chan, CH_STDOUT);
 	assert_int_equal(n, 0);
 	assert_true(channel_decode("", 0, &chan, &p, &n) < 0);
+	/* v5's end of stdin (KEP-4006): the close channel, then the stream. */
+	buf_reset(&b);
+	channel_close(&b, CH_STDIN);
+	assert_int_equal(b.len, 2);
+	assert_memory_equal(b.data, "\xff\x00", 2);
+	assert_int_equal(channel_decode(b.data, b.len, &chan, &p, &n), 0);
+	assert_int_equal(chan, CH_CLOSE);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0], CH_STDIN);
 	buf_free(&b);
 }
 

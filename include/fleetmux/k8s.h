@@ -1,0 +1,51 @@
+/* k8s.h: the Kubernetes API server's answers read into the model — a
+ * PodList page, a watch stream's events, a Status — pure, like eci_json.c.
+ * In the model a kubeconfig context is a region, a namespace its zone, a
+ * pod a group (id "NAMESPACE/POD", so that pods of two namespaces never
+ * collide) and its containers the containers, init and ephemeral ones
+ * marked. */
+#ifndef FLEETMUX_K8S_H
+#define FLEETMUX_K8S_H
+
+#include <stddef.h>
+
+#include "fleetmux/model.h"
+#include "fleetmux/util.h"
+
+/* GET /api/v1/pods (or /namespaces/NS/pods) ?limit=&continue=. The pods go
+ * to *groups (region = context); *cont is the next page's token or NULL;
+ * *rv the list's resourceVersion, to watch from. 0, or -FM_EPROTO with why. */
+int k8s_parse_pods(const char *json, size_t len, const char *context, struct fm_group **groups,
+		   size_t *n, char **cont, char **rv, struct fm_cause *why);
+
+enum k8s_watch_type {
+	K8S_ADDED,
+	K8S_MODIFIED,
+	K8S_DELETED,
+	K8S_BOOKMARK,   /* only a newer resourceVersion */
+	K8S_ERROR,      /* a Status: 410 Gone means list again */
+};
+
+/* One line of a watch stream: {"type": ..., "object": ...}. */
+struct k8s_watch_event {
+	enum k8s_watch_type type;
+	struct fm_group pod;    /* ADDED, MODIFIED, DELETED */
+	char *rv;               /* the object's resourceVersion */
+	struct fm_cause status; /* ERROR: the Status, code and reason */
+};
+
+int k8s_parse_watch_event(const char *line, size_t len, const char *context, struct k8s_watch_event *ev,
+			  struct fm_cause *why);
+void k8s_watch_event_free(struct k8s_watch_event *ev);
+
+/* An error answer's body, a metav1.Status ({"kind":"Status","status":
+ * "Failure","message":...,"reason":"Forbidden","code":403}), into why:
+ * its message, the reason as the vendor code, the HTTP status, and whether
+ * another try could help. http_status is the answer's, used when the body
+ * is no Status. Returns the negated FM_E code it chose. */
+int k8s_status_cause(const char *json, size_t len, int http_status, struct fm_cause *why);
+
+/* Pod phase and container states → the model's. */
+enum fm_state k8s_pod_state(const char *phase);
+
+#endif

@@ -1,0 +1,219 @@
+/* test_k8s.c: the API server's pods, watch events and Status answers read
+ * into the model, on answers shaped as kube-apiserver writes them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleetmux/k8s.h"
+#include "fleetmux/logs.h"
+
+/* A literal and its length. */
+#define S(lit) lit, strlen(lit)
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *s;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = malloc((size_t)n + 1);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	s[n] = '\0';
+	*len = (size_t)n;
+	return s;
+}
+
+static void
+test_pod_list(void **state)
+{
+	size_t len, n;
+	char *json = slurp("tests/fixtures/k8s-podlist.json", &len), *cont, *rv;
+	struct fm_group *g;
+	struct fm_cause why = {0};
+	const struct fm_container *c;
+	int64_t t;
+
+	assert_int_equal(k8s_parse_pods(json, len, "prod", &g, &n, &cont, &rv, &why), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(rv, "48213");
+	assert_non_null(cont);
+	assert_int_equal(strncmp(cont, "eyJ2Ijoi", 8), 0);
+
+	assert_string_equal(g[0].id, "shop/web-7d4b9c6f5-x2x8k");
+	assert_string_equal(g[0].name, "web-7d4b9c6f5-x2x8k");
+	assert_string_equal(g[0].region, "prod");
+	assert_string_equal(g[0].zone, "shop");
+	assert_string_equal(g[0].status, "Running");
+	assert_int_equal(g[0].state, FM_STATE_RUNNING);
+	assert_string_equal(g[0].ip, "10.1.0.17");
+	assert_string_equal(params_get(&g[0].tags, "app"), "web");
+	assert_int_equal(g[0].ncontainers, 3);
+	/* The init container first, marked, done. */
+	c = &g[0].containers[0];
+	assert_string_equal(c->name, "migrate");
+	assert_int_equal(c->kind, FM_CONTAINER_INIT);
+	assert_int_equal(c->state, FM_STATE_EXITED);
+	assert_string_equal(c->reason, "Completed");
+	c = &g[0].containers[1];
+	assert_string_equal(c->name, "web");
+	assert_int_equal(c->kind, FM_CONTAINER_APP);
+	assert_string_equal(c->image, "registry.local/web:1.4");
+	assert_int_equal(c->state, FM_STATE_RUNNING);
+	assert_true(c->ready);
+	assert_int_equal(c->restarts, 3);
+	assert_string_equal(c->last_reason, "OOMKilled");
+	assert_int_equal(c->last_exit_code, 137);
+	assert_int_equal(fm_time_parse("2026-11-30T09:00:58Z", 20, &t), 0);
+	assert_true(c->last_finished_ns == t);
+	c = &g[0].containers[2];
+	assert_int_equal(c->state, FM_STATE_PENDING);
+	assert_string_equal(c->status, "Waiting");
+	assert_string_equal(c->reason, "CrashLoopBackOff");
+	assert_int_equal(c->restarts, 12);
+	assert_false(c->ready);
+
+	/* Being deleted: Terminating, as kubectl says; an ephemeral container
+	 * without a status yet waits. */
+	assert_string_equal(g[1].id, "jobs/batch-29017");
+	assert_string_equal(g[1].status, "Terminating");
+	assert_int_equal(g[1].state, FM_STATE_EXITED);
+	assert_int_equal(g[1].ncontainers, 2);
+	assert_int_equal(g[1].containers[1].kind, FM_CONTAINER_EPHEMERAL);
+	assert_int_equal(g[1].containers[1].state, FM_STATE_PENDING);
+	assert_null(g[1].containers[1].last_reason);
+	assert_true(g[1].containers[1].last_finished_ns == FM_TIME_NONE);
+	/* Evicted says so rather than Failed; the state is failed. */
+	assert_string_equal(g[2].status, "Evicted");
+	assert_int_equal(g[2].state, FM_STATE_FAILED);
+	assert_null(g[2].ip);
+
+	fm_groups_free(g, n);
+	free(cont);
+	free(rv);
+	free(json);
+}
+
+static void
+test_bad_lists(void **state)
+{
+	static const char *const bad[] = {
+	    "", "[]", "{\"kind\":\"Status\",\"code\":403}", "{\"kind\":\"PodList\",\"items\":{}}",
+	    "{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"a\"}}]}", NULL,
+	};
+	struct fm_group *g;
+	size_t n;
+	char *cont, *rv;
+	struct fm_cause why = {0};
+
+	for (int i = 0; bad[i] != NULL; i++) {
+		assert_int_equal(k8s_parse_pods(bad[i], strlen(bad[i]), "c", &g, &n, &cont, &rv, &why), -FM_EPROTO);
+		assert_null(g);
+		assert_int_equal(n, 0);
+	}
+	/* An empty list: items null, no continue. */
+	assert_int_equal(k8s_parse_pods(S("{\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"9\"},\"items\":null}"), "c", &g, &n, &cont, &rv, &why), 0);
+	assert_int_equal(n, 0);
+	assert_null(cont);
+	assert_string_equal(rv, "9");
+	fm_groups_free(g, n);
+	free(rv);
+}
+
+static void
+test_watch(void **state)
+{
+	static const char added[] =
+	    "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":"
+	    "{\"name\":\"web-1\",\"namespace\":\"shop\",\"resourceVersion\":\"50001\"},"
+	    "\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\"}]},"
+	    "\"status\":{\"phase\":\"Pending\",\"containerStatuses\":[{\"name\":\"web\",\"restartCount\":0,"
+	    "\"state\":{\"waiting\":{\"reason\":\"ImagePullBackOff\"}}}]}}}";
+	static const char bookmark[] =
+	    "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":"
+	    "{\"resourceVersion\":\"50123\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}";
+	static const char gone[] =
+	    "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+	    "\"status\":\"Failure\",\"message\":\"too old resource version: 48213 (50100)\","
+	    "\"reason\":\"Expired\",\"code\":410}}";
+	struct k8s_watch_event ev;
+	struct fm_cause why = {0};
+
+	assert_int_equal(k8s_parse_watch_event(added, strlen(added), "lab", &ev, &why), 0);
+	assert_int_equal(ev.type, K8S_MODIFIED);
+	assert_string_equal(ev.rv, "50001");
+	assert_string_equal(ev.pod.id, "shop/web-1");
+	assert_string_equal(ev.pod.containers[0].reason, "ImagePullBackOff");
+	assert_int_equal(ev.pod.state, FM_STATE_PENDING);
+	k8s_watch_event_free(&ev);
+
+	assert_int_equal(k8s_parse_watch_event(bookmark, strlen(bookmark), "lab", &ev, &why), 0);
+	assert_int_equal(ev.type, K8S_BOOKMARK);
+	assert_string_equal(ev.rv, "50123");
+	k8s_watch_event_free(&ev);
+
+	assert_int_equal(k8s_parse_watch_event(gone, strlen(gone), "lab", &ev, &why), 0);
+	assert_int_equal(ev.type, K8S_ERROR);
+	assert_int_equal(ev.status.http_status, 410);
+	assert_string_equal(ev.status.vendor, "Expired");
+	assert_int_equal(ev.status.code, FM_ESTATE);
+	k8s_watch_event_free(&ev);
+
+	assert_int_equal(k8s_parse_watch_event(S("{\"type\":\"SIDEWAYS\",\"object\":{}}"), "lab", &ev, &why),
+			 -FM_EPROTO);
+	k8s_watch_event_free(&ev);
+	assert_int_equal(k8s_parse_watch_event(S("{\"type\":\"ADDED\""), "lab", &ev, &why), -FM_EPROTO);
+	k8s_watch_event_free(&ev);
+}
+
+static void
+test_status(void **state)
+{
+	static const char forbidden[] =
+	    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+	    "\"message\":\"pods \\\"web-1\\\" is forbidden: User \\\"dev\\\" cannot create resource "
+	    "\\\"pods/exec\\\" in API group \\\"\\\" in the namespace \\\"shop\\\"\",\"reason\":\"Forbidden\","
+	    "\"details\":{\"name\":\"web-1\",\"kind\":\"pods\"},\"code\":403}";
+	struct fm_cause why = {0};
+
+	assert_int_equal(k8s_status_cause(forbidden, strlen(forbidden), 403, &why), -FM_EAUTH);
+	assert_string_equal(why.vendor, "Forbidden");
+	assert_int_equal(why.http_status, 403);
+	assert_true(why.permanent);
+	assert_non_null(strstr(why.msg, "cannot create resource \"pods/exec\""));
+
+	assert_int_equal(k8s_status_cause(S("{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"pods \\\"x\\\" not found\","
+					  "\"reason\":\"NotFound\",\"code\":404}"), 404, &why), -FM_ENOTFOUND);
+	assert_true(why.permanent);
+	/* A bare 401 (kube-apiserver's body is a Status too, but a proxy's may not be). */
+	assert_int_equal(k8s_status_cause(S("Unauthorized"), 401, &why), -FM_EAUTH);
+	assert_non_null(strstr(why.msg, "Unauthorized"));
+	assert_int_equal(k8s_status_cause(S("{\"kind\":\"Status\",\"reason\":\"TooManyRequests\",\"code\":429}"), 429, &why),
+			 -FM_EIO);
+	assert_false(why.permanent);
+	assert_int_equal(k8s_status_cause(S("<html>bad gateway</html>"), 502, &why), -FM_EIO);
+	assert_non_null(strstr(why.msg, "not a Status"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_pod_list),
+	    cmocka_unit_test(test_bad_lists),
+	    cmocka_unit_test(test_watch),
+	    cmocka_unit_test(test_status),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
