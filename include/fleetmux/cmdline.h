@@ -40,6 +40,9 @@ enum command {
 	CMD_RUN,
 	CMD_LIST_KEYS,
 	CMD_HELP,
+	CMD_LOG_INCLUDE,
+	CMD_LOG_EXCLUDE,
+	CMD_LOG_HIGHLIGHT,
 	CMD_COUNT,
 };
 
@@ -60,6 +63,8 @@ struct command_spec {
 	enum action act;           /* what it runs without words; ACT_NONE: it needs some */
 	int min_words, max_words;  /* -1: any number */
 	enum complete_kind complete;
+	int as_typed;              /* its words are one text, kept as typed (in rest):
+				    * a regular expression's backslashes and blanks */
 };
 
 const struct command_spec *command_spec(enum command c);
@@ -70,7 +75,7 @@ struct command_call {
 	int cmd;                   /* an enum command, or -1 */
 	int argc;                  /* the words after the name */
 	char **argv;               /* into the cmdline */
-	const char *rest;          /* run: the command as typed */
+	const char *rest;          /* run: the command as typed; as_typed commands' text */
 	int on;                    /* on/off words: 1, 0; -1 none given */
 	int layout;                /* layout: the layout; -1 none given */
 	int pane;                  /* a pane's number; 0 none given */
