@@ -54,6 +54,8 @@ enum complete_kind {
 	COMPLETE_THEME,
 	COMPLETE_ON_OFF,
 	COMPLETE_PANE,     /* pane numbers */
+	COMPLETE_TEXT,     /* nothing: the words are one text, kept as typed (in
+			    * rest), a regular expression's backslashes and blanks */
 };
 
 struct command_spec {
@@ -63,8 +65,6 @@ struct command_spec {
 	enum action act;           /* what it runs without words; ACT_NONE: it needs some */
 	int min_words, max_words;  /* -1: any number */
 	enum complete_kind complete;
-	int as_typed;              /* its words are one text, kept as typed (in rest):
-				    * a regular expression's backslashes and blanks */
 };
 
 const struct command_spec *command_spec(enum command c);
@@ -75,7 +75,7 @@ struct command_call {
 	int cmd;                   /* an enum command, or -1 */
 	int argc;                  /* the words after the name */
 	char **argv;               /* into the cmdline */
-	const char *rest;          /* run: the command as typed; as_typed commands' text */
+	const char *rest;          /* run: the command as typed; COMPLETE_TEXT's text */
 	int on;                    /* on/off words: 1, 0; -1 none given */
 	int layout;                /* layout: the layout; -1 none given */
 	int pane;                  /* a pane's number; 0 none given */

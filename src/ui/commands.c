@@ -347,6 +347,7 @@ complete(void *arg, char *text, size_t size, char *hint, size_t hintlen)
 		for (size_t i = 0; i < n; i++)
 			names_add(&s, xstrdup(v[i]));
 	} else if (spec == NULL || spec->complete == COMPLETE_NONE ||
+		   spec->complete == COMPLETE_TEXT ||
 		   (spec->max_words >= 0 && word > spec->max_words)) {
 		snprintf(hint, hintlen, "%s", spec ? spec->args : "takes no words");
 		return;
