@@ -41,6 +41,7 @@ struct mp_source {
 	int color;
 	struct log_feed *feed;
 	int state;                 /* an enum feed_state, or STATE_CONNECTING */
+	int resumed;               /* live again: the note goes before its next line */
 };
 
 struct merge_pane {
@@ -155,6 +156,27 @@ flush(struct merge_pane *mp, int64_t upto)
 	to_pane(mp, &mp->out);
 }
 
+/* A note in the stream, at time t: when it is noticed, or (resumed) the
+ * time of the first line that came back, which it then goes before. */
+static void
+note_at(struct merge_pane *mp, struct mp_source *src, enum logview_gap g, const struct fm_cause *why,
+	int64_t t)
+{
+	char text[600];
+	struct log_line l;
+
+	logview_gap_text(text, sizeof text, g, src->tg->label,
+			 why != NULL && why->msg[0] ? why->msg : NULL);
+	l = (struct log_line){t, LOG_OUTPUT, text, strlen(text)};
+	log_merge_add(&mp->merge, (int)mp->n, &l);
+}
+
+static void
+note(struct merge_pane *mp, struct mp_source *src, enum logview_gap g, const struct fm_cause *why)
+{
+	note_at(mp, src, g, why, fm_time_now());
+}
+
 static int64_t
 watermark(const struct merge_pane *mp)
 {
@@ -178,20 +200,13 @@ on_tick(uv_timer_t *t)
 {
 	struct merge_pane *mp = t->data;
 
+	/* Live again, yet no line came with it: the note as of now. */
+	for (size_t i = 0; i < mp->n; i++)
+		if (mp->src[i].resumed) {
+			mp->src[i].resumed = 0;
+			note(mp, &mp->src[i], LOGVIEW_GAP_RESUMED, NULL);
+		}
 	flush(mp, watermark(mp));
-}
-
-/* A note in the stream, at the time it is noticed. */
-static void
-note(struct merge_pane *mp, struct mp_source *src, enum logview_gap g, const struct fm_cause *why)
-{
-	char text[600];
-	struct log_line l;
-
-	logview_gap_text(text, sizeof text, g, src->tg->label,
-			 why != NULL && why->msg[0] ? why->msg : NULL);
-	l = (struct log_line){fm_time_now(), LOG_OUTPUT, text, strlen(text)};
-	log_merge_add(&mp->merge, (int)mp->n, &l);
 }
 
 static void
@@ -199,6 +214,11 @@ on_line(void *arg, const struct container_ref *target, const struct log_line *l)
 {
 	struct mp_source *src = arg;
 
+	if (src->resumed && l->time_ns != FM_TIME_NONE) {
+		/* Added first, at the same time: it leaves before the line. */
+		src->resumed = 0;
+		note_at(src->mp, src, LOGVIEW_GAP_RESUMED, NULL, l->time_ns);
+	}
 	log_merge_add(&src->mp->merge, src->idx, l);
 }
 
@@ -212,10 +232,13 @@ on_state(void *arg, const struct container_ref *target, enum feed_state st, cons
 	src->state = (int)st;
 	switch (st) {
 	case FEED_LIVE:
+		/* ECI tells live, then the answer's lines: the note waits for
+		 * the first, to stand before what came back. */
 		if (was == FEED_RETRYING)
-			note(mp, src, LOGVIEW_GAP_RESUMED, NULL);
+			src->resumed = 1;
 		break;
 	case FEED_RETRYING:
+		src->resumed = 0;
 		/* Told at every failed try: noted once a spell. */
 		if (was != FEED_RETRYING)
 			note(mp, src, LOGVIEW_GAP_INTERRUPTED, why);

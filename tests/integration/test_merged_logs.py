@@ -251,6 +251,42 @@ class MergedLogs(unittest.TestCase):
         s = tm.wait_for(r"── wait/w: log interrupted \(.*waiting to start", timeout=30)
         tm.wait_for(r"alpha/tick \| a \d+", timeout=30)
 
+    def test_gaps_are_noted_where_they_happened(self):
+        tm = self.start()
+        tm.wait_for("alpha")
+        self.mark("alpha")
+        self.mark("beta")
+        tm.keys("L")
+        tm.wait_for(r"\[logs: 2 live\]", timeout=30)
+        tm.wait_for(r"beta/tick \| b \d+", timeout=30)
+        # fleetsim goes away: each follower is interrupted, said once.
+        port = int(self.sim.endpoint.rsplit(":", 1)[1].split("/")[0])
+        self.assertEqual(self.sim.stop(), 0, self.sim.stderr)
+        s = tm.wait_for(r"(?s)── alpha/tick: log interrupted \(.+── beta/tick: log interrupted|"
+                        r"── beta/tick: log interrupted \(.+── alpha/tick: log interrupted",
+                        timeout=60)
+        tm.wait_for(r"\[logs: 2 retrying\]", timeout=30)
+        # Back (same port, same credentials; its containers start again from
+        # line 1): resumed, the note before the first line that came back.
+        self.sim = Fleetsim("--listen", "127.0.0.1:%d" % port, fleet=self.fleet)
+        tm.wait_for(r"\[logs: 2 live\]", timeout=60)
+
+        def back():
+            lines = self.cast_lines(self.cast_text())
+            return all("── %s: resumed ──" % t in lines[:-1] and
+                       lines.index("── %s: resumed ──" % t) < max(
+                           i for i, l in enumerate(lines) if l.startswith(t + " |"))
+                       for t in ("alpha/tick", "beta/tick"))
+        self.assertTrue(wait_until(back, timeout=60), self.cast_lines(self.cast_text()))
+        lines = self.cast_lines(self.cast_text())
+        for tag, letter in (("alpha/tick", "a"), ("beta/tick", "b")):
+            notes = [l for l in lines if l.startswith("── %s:" % tag)]
+            self.assertEqual(len([l for l in notes if "interrupted" in l]), 1, notes)
+            self.assertEqual(notes[-1], "── %s: resumed ──" % tag, notes)
+            after = lines[lines.index(notes[-1]) + 1:]
+            self.assertEqual([l for l in after if l.startswith(tag + " |")][0],
+                             "%s | %s 1" % (tag, letter), after[:5])
+
     def test_previous_instance_log(self):
         tm = self.start()
         self.assertTrue(wait_until(lambda: self.sim.client().call(
