@@ -201,6 +201,27 @@ class MergedLogs(unittest.TestCase):
         s = tm.wait_for(r"pane %d: no exclude" % n)
         s = tm.wait_for(r"alpha/tick \| a \d+")
 
+    def test_without_marks_the_group_or_the_region_under_the_cursor(self):
+        tm = self.start()
+        tm.wait_for("gamma")
+        tm.keys("/")
+        tm.type("gamma")
+        tm.keys("Enter", "L")
+        s = tm.wait_for(r"r1/gamma/merged \[log\] \[logs: 1 live\]", timeout=30)
+        tm.wait_for(r"gamma/tick \| c \d+", timeout=30)
+        tm.keys("C-b", "x")
+        tm.wait_gone(r"\[log\]")
+        # The region's row: its running containers that the filter shows.
+        tm.keys("C-b", "Tab", "/", "C-u")
+        tm.type("tick")
+        tm.keys("Enter", "g", "j", "L")
+        s = tm.wait_for(r"r1/all/merged \[log\] \[logs: 3 live\]", timeout=30)
+        s = tm.wait_for(r"(?s)(?=.*alpha/tick \| a)(?=.*beta/tick \| b)(?=.*gamma/tick \| c)", timeout=30)
+        self.assertNotIn("crash/app", self.merged(s)[1])
+        # The provider's row is none of those: said.
+        tm.keys("C-b", "Tab", "g", "L")
+        tm.wait_for("L: mark containers \\(Space\\), or put the cursor on a group or a region")
+
     def test_scrolling_back_loses_nothing(self):
         tm = self.start(height=20)
         tm.wait_for("gamma")
