@@ -209,6 +209,13 @@ class MergedLogs(unittest.TestCase):
         tm.keys("Enter", "L")
         s = tm.wait_for(r"r1/gamma/merged \[log\] \[logs: 1 live\]", timeout=30)
         tm.wait_for(r"gamma/tick \| c \d+", timeout=30)
+        # C-b t: every line drawn again with its time.
+        tm.keys("C-b", "t")
+        tm.wait_for("timestamps on")
+        s = tm.wait_for(r"gamma/tick \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z c \d+")
+        # The top line too, which was there before.
+        self.assertRegex(self.merged(s)[1].split("\n")[0],
+                         r"^gamma/tick \| \d{4}-\d\d-\d\dT[\d:.]+Z c \d+", s)
         tm.keys("C-b", "x")
         tm.wait_gone(r"\[log\]")
         # The region's row: its running containers that the filter shows.
