@@ -3,7 +3,9 @@
  * and goes through the pane's terminal like a session's output, so
  * scrollback, search, copy mode, recording, zoom and layouts are the same
  * as any pane's. The title says [log] and the feed's state; nothing is
- * ever sent anywhere, and closing the pane closes the feed. */
+ * ever sent anywhere, and closing the pane closes the feed. With previous
+ * it shows the log of the instance before the last restart, once, whole
+ * (a backend that keeps none says why, and no pane opens). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
