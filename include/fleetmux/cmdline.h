@@ -40,6 +40,9 @@ enum command {
 	CMD_RUN,
 	CMD_LIST_KEYS,
 	CMD_HELP,
+	CMD_LOG_INCLUDE,
+	CMD_LOG_EXCLUDE,
+	CMD_LOG_HIGHLIGHT,
 	CMD_COUNT,
 };
 
@@ -51,6 +54,8 @@ enum complete_kind {
 	COMPLETE_THEME,
 	COMPLETE_ON_OFF,
 	COMPLETE_PANE,     /* pane numbers */
+	COMPLETE_TEXT,     /* nothing: the words are one text, kept as typed (in
+			    * rest), a regular expression's backslashes and blanks */
 };
 
 struct command_spec {
@@ -70,7 +75,7 @@ struct command_call {
 	int cmd;                   /* an enum command, or -1 */
 	int argc;                  /* the words after the name */
 	char **argv;               /* into the cmdline */
-	const char *rest;          /* run: the command as typed */
+	const char *rest;          /* run: the command as typed; COMPLETE_TEXT's text */
 	int on;                    /* on/off words: 1, 0; -1 none given */
 	int layout;                /* layout: the layout; -1 none given */
 	int pane;                  /* a pane's number; 0 none given */

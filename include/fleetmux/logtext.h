@@ -18,5 +18,11 @@
  * safe, a reset of the pen (a colour never leaks into the next line) and
  * CR LF. Bytes that are not UTF-8 become U+FFFD. */
 void logtext_render(struct buf *out, const struct log_line *l, int timestamps);
+/* The text alone made safe, as logtext_render writes it: no time, no
+ * reset, no end of line. */
+void logtext_body(struct buf *out, const char *text, size_t len);
+/* The text without the colours logtext keeps (what a reader sees of it,
+ * for a regular expression to match); other bytes as they are. */
+void logtext_plain(struct buf *out, const char *text, size_t len);
 
 #endif

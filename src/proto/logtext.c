@@ -75,17 +75,11 @@ utf8_length(const unsigned char *p, size_t len, unsigned *cp)
 }
 
 void
-logtext_render(struct buf *out, const struct log_line *l, int timestamps)
+logtext_body(struct buf *out, const char *text, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)l->text;
-	size_t len = l->len, i = 0;
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0;
 
-	if (timestamps && l->time_ns != FM_TIME_NONE) {
-		char when[36];
-
-		fm_time_format_nano(l->time_ns, when);
-		buf_printf(out, "\033[0;2m%s\033[0m ", when);
-	}
 	while (i < len) {
 		unsigned cp;
 		size_t n = sgr_length(p + i, len - i);
@@ -112,5 +106,34 @@ logtext_render(struct buf *out, const struct log_line *l, int timestamps)
 			i += n;
 		}
 	}
+}
+
+void
+logtext_plain(struct buf *out, const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = sgr_length(p + i, len - i);
+
+		if (n > 0) {
+			i += n;
+			continue;
+		}
+		buf_putc(out, (char)p[i++]);
+	}
+}
+
+void
+logtext_render(struct buf *out, const struct log_line *l, int timestamps)
+{
+	if (timestamps && l->time_ns != FM_TIME_NONE) {
+		char when[36];
+
+		fm_time_format_nano(l->time_ns, when);
+		buf_printf(out, "\033[0;2m%s\033[0m ", when);
+	}
+	logtext_body(out, l->text, l->len);
 	buf_puts(out, "\033[0m\r\n");
 }

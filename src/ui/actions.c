@@ -147,10 +147,12 @@ act_log_pane(struct app *a, enum action act)
 	struct slot *s = focus_slot(a);
 
 	if (s == NULL || s->prov < 0) {
-		app_message(a, 1, "log-pane: focus a container's pane (or press l on one in the sidebar)");
+		app_message(a, 1, "%s: focus a container's pane (or press %s on one in the sidebar)",
+			    action_name(act), act == ACT_LOG_PREVIOUS ? "p" : "l");
 		return;
 	}
-	logpane_open(a, s->prov, s->region, s->group_id, s->group_name, s->container);
+	logpane_open(a, s->prov, s->region, s->group_id, s->group_name, s->container,
+		     act == ACT_LOG_PREVIOUS);
 }
 
 static void
@@ -286,7 +288,10 @@ act_sb_open(struct app *a, enum action act)
 static void
 act_sb_logs(struct app *a, enum action act)
 {
-	sidebar_listing_logs_row(a);
+	if (act == ACT_SB_LOGS_MERGED)
+		sidebar_listing_logs_merged(a);
+	else
+		sidebar_listing_logs_row(a, act == ACT_SB_LOG_PREVIOUS);
 }
 
 static void
@@ -413,6 +418,7 @@ static const struct {
     [ACT_RUN] = {act_run, "run a command on the marked containers"},
     [ACT_PASTE] = {act_paste, "paste what copy mode copied (bracketed when the application asked)"},
     [ACT_LOG_PANE] = {act_log_pane, "follow the focused pane's container's log in a new pane (it takes no input)"},
+    [ACT_LOG_PREVIOUS] = {act_log_pane, "the log of the focused pane's container before its last restart (ECI), in a new pane"},
     [ACT_LOG_TIMESTAMPS] = {act_log_timestamps, "the focused log pane's lines with their time, or without (from now on)"},
     [ACT_FOCUS_1] = {act_focus_number, "focus pane 1"},
     [ACT_FOCUS_2] = {act_focus_number, "focus pane 2"},
@@ -438,6 +444,8 @@ static const struct {
     [ACT_SB_PAGE_DOWN] = {act_sb_move, "sidebar: a page down"},
     [ACT_SB_MARK_ALL] = {act_sb_mark_all, "sidebar: mark every container the filter shows, or none"},
     [ACT_SB_LOGS] = {act_sb_logs, "sidebar: follow the container's log in a pane; on other rows, unfold"},
+    [ACT_SB_LOGS_MERGED] = {act_sb_logs, "sidebar: the logs of the marked containers (else the group's or the region's) merged by time in one pane"},
+    [ACT_SB_LOG_PREVIOUS] = {act_sb_logs, "sidebar: the container's log before its last restart (ECI; Docker keeps none apart)"},
     [ACT_SIDEBAR_NARROWER] = {act_sidebar_width, "a narrower sidebar (4 columns; sidebar-width in the config)"},
     [ACT_SIDEBAR_WIDER] = {act_sidebar_width, "a wider sidebar (4 columns)"},
     [ACT_LIST_KEYS] = {act_overlay, "list every key as bound, and the commands (/ filters)"},

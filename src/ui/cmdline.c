@@ -102,6 +102,16 @@ static const struct command_spec specs[CMD_COUNT] = {
     [CMD_LIST_KEYS] = {"list-keys", "[WORDS]", "the keys and commands, only lines with WORDS",
 		       ACT_LIST_KEYS, 0, -1, COMPLETE_NONE},
     [CMD_HELP] = {"help", "[WORDS]", "list-keys", ACT_LIST_KEYS, 0, -1, COMPLETE_NONE},
+    [CMD_LOG_INCLUDE] = {"log-include", "[REGEX]",
+			 "the focused merged log pane shows only lines that match (POSIX extended, "
+			 "as typed); alone: every line",
+			 ACT_NONE, 0, -1, COMPLETE_TEXT},
+    [CMD_LOG_EXCLUDE] = {"log-exclude", "[REGEX]",
+			 "the focused merged log pane hides lines that match; alone: hides none",
+			 ACT_NONE, 0, -1, COMPLETE_TEXT},
+    [CMD_LOG_HIGHLIGHT] = {"log-highlight", "[REGEX]",
+			   "the focused merged log pane shows what matches in reverse; alone: nothing",
+			   ACT_NONE, 0, -1, COMPLETE_TEXT},
 };
 
 const struct command_spec *
@@ -249,7 +259,7 @@ command_resolve(struct cmdline *c, struct command_call *call, char *why, size_t 
 		return 0;
 	}
 	s = &specs[cmd];
-	if (cmd == CMD_RUN) {
+	if (cmd == CMD_RUN || s->complete == COMPLETE_TEXT) {
 		/* the command as typed: after --, or after the name */
 		if (c->rest == NULL && call->argc > 0)
 			call->rest = c->line + c->at[1];

@@ -178,6 +178,19 @@ cmd_list_keys(struct app *a, const struct command_call *call)
 	return ACT_NONE;
 }
 
+/* log-include, log-exclude, log-highlight REGEX: for the focused merged
+ * log pane; the text as typed, none to remove it. */
+static enum action
+cmd_log_expr(struct app *a, const struct command_call *call)
+{
+	enum logview_expr k = call->cmd == CMD_LOG_INCLUDE   ? LOGVIEW_INCLUDE
+			    : call->cmd == CMD_LOG_EXCLUDE ? LOGVIEW_EXCLUDE
+							   : LOGVIEW_HIGHLIGHT;
+
+	mergepane_set_expr(a, focus_slot(a), k, call->rest);
+	return ACT_NONE;
+}
+
 static enum action (*const runs[CMD_COUNT])(struct app *, const struct command_call *) = {
     [CMD_OPEN] = cmd_open,
     [CMD_LAYOUT] = cmd_layout,
@@ -190,6 +203,9 @@ static enum action (*const runs[CMD_COUNT])(struct app *, const struct command_c
     [CMD_RUN] = cmd_run,
     [CMD_LIST_KEYS] = cmd_list_keys,
     [CMD_HELP] = cmd_list_keys,
+    [CMD_LOG_INCLUDE] = cmd_log_expr,
+    [CMD_LOG_EXCLUDE] = cmd_log_expr,
+    [CMD_LOG_HIGHLIGHT] = cmd_log_expr,
 };
 
 int
@@ -331,6 +347,7 @@ complete(void *arg, char *text, size_t size, char *hint, size_t hintlen)
 		for (size_t i = 0; i < n; i++)
 			names_add(&s, xstrdup(v[i]));
 	} else if (spec == NULL || spec->complete == COMPLETE_NONE ||
+		   spec->complete == COMPLETE_TEXT ||
 		   (spec->max_words >= 0 && word > spec->max_words)) {
 		snprintf(hint, hintlen, "%s", spec ? spec->args : "takes no words");
 		return;

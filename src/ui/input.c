@@ -4,6 +4,7 @@
  * line's), to the list of panes while it is open, to the prefix table after the prefix, to the pane numbers while
  * they are shown, to the sidebar's table, to copy mode, and otherwise to
  * the panes it reaches (focus.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -123,9 +124,57 @@ want_echo(struct app *a)
 	a->echo_wanted = 1;
 }
 
+/* i, e, h in a merged log pane: its expression at the prompt, to edit. */
+static void
+expr_typed(struct app *a, enum logview_expr k, const char *text)
+{
+	struct slot *s = focus_slot(a);
+
+	if (mergepane_is(s))
+		mergepane_set_expr(a, s, k, text);
+}
+
+static void
+include_typed(void *arg, const char *text)
+{
+	expr_typed(arg, LOGVIEW_INCLUDE, text);
+}
+
+static void
+exclude_typed(void *arg, const char *text)
+{
+	expr_typed(arg, LOGVIEW_EXCLUDE, text);
+}
+
+static void
+highlight_typed(void *arg, const char *text)
+{
+	expr_typed(arg, LOGVIEW_HIGHLIGHT, text);
+}
+
+static int
+merged_pane_key(struct app *a, struct slot *s, wint_t ch, int is_key)
+{
+	static void (*const done[LOGVIEW_EXPRS])(void *, const char *) = {include_typed, exclude_typed,
+									     highlight_typed};
+	enum logview_expr k;
+	char label[64];
+
+	if (is_key || !mergepane_is(s) || (ch != 'i' && ch != 'e' && ch != 'h'))
+		return 0;
+	k = ch == 'i' ? LOGVIEW_INCLUDE : ch == 'e' ? LOGVIEW_EXCLUDE : LOGVIEW_HIGHLIGHT;
+	snprintf(label, sizeof label, "%s (regular expression; empty: none): ", logview_expr_name(k));
+	prompt_open(&a->prompt, label, done[k], a);
+	snprintf(a->prompt.text, sizeof a->prompt.text, "%s", mergepane_expr(s, k));
+	frame_schedule(a);
+	return 1;
+}
+
 static void
 pane_input(struct app *a, wint_t ch, int is_key)
 {
+	if (!a->broadcast && merged_pane_key(a, focus_slot(a), ch, is_key))
+		return;
 	/* Each pane encodes the key for its own modes (cursor keys, keypad). */
 	for (int i = 0; i < a->npanes; i++) {
 		if (!focus_reaches(a, i))

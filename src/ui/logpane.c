@@ -3,7 +3,9 @@
  * and goes through the pane's terminal like a session's output, so
  * scrollback, search, copy mode, recording, zoom and layouts are the same
  * as any pane's. The title says [log] and the feed's state; nothing is
- * ever sent anywhere, and closing the pane closes the feed. */
+ * ever sent anywhere, and closing the pane closes the feed. With previous
+ * it shows the log of the instance before the last restart, once, whole
+ * (a backend that keeps none says why, and no pane opens). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@ struct log_pane {
 	struct log_feed *feed;
 	struct buf out;           /* a line on its way to the terminal */
 	int timestamps;
+	int previous;             /* the instance before the last restart, whole */
 	int state;                /* the feed_state last told, -1 none yet */
 };
 
@@ -72,7 +75,7 @@ on_state(void *arg, const struct container_ref *target, enum feed_state st,
 	lp->state = (int)st;
 	switch (st) {
 	case FEED_LIVE:
-		set_badge(lp, "live", 0);
+		set_badge(lp, lp->previous ? "previous instance" : "live", 0);
 		if (was == FEED_RETRYING)
 			app_message(lp->app, 0, "pane %d: following the log again", s->number);
 		break;
@@ -86,8 +89,9 @@ on_state(void *arg, const struct container_ref *target, enum feed_state st,
 		}
 		break;
 	case FEED_DONE:
-		set_badge(lp, "ended", 0);
-		say_in_pane(lp, "[fleetmux: %s]", "the end of the log");
+		set_badge(lp, lp->previous ? "previous instance, whole" : "ended", 0);
+		say_in_pane(lp, "[fleetmux: %s]", lp->previous ? "the end of the previous instance's log"
+							     : "the end of the log");
 		break;
 	case FEED_FAILED:
 		snprintf(badge, sizeof badge, "failed: %s", msg);
@@ -117,10 +121,10 @@ logpane_stop(struct slot *s)
 
 int
 logpane_open(struct app *a, int prov, const char *region, const char *group_id,
-	     const char *group_name, const char *container)
+	     const char *group_name, const char *container, int previous)
 {
 	struct container_ref ref = {region, group_id, container};
-	struct log_opts opts = {.tail = -1};
+	struct log_opts opts = {.tail = -1, .previous = previous};
 	struct fm_cause why;
 	struct log_pane *lp;
 	struct slot *s;
@@ -137,13 +141,15 @@ logpane_open(struct app *a, int prov, const char *region, const char *group_id,
 	lp->app = a;
 	lp->prov = a->provs[prov];
 	lp->state = -1;
+	lp->previous = previous;
 	buf_init(&lp->out);
 	/* Events come from the loop, never from inside logs_open: the slot
 	 * is there before the first. */
 	memset(&why, 0, sizeof why);
 	lp->feed = provider_logs_open(lp->prov, &ref, &opts, &log_events, lp, &why);
 	if (lp->feed == NULL) {
-		app_message(a, 1, "%s/%s: no log: %s", group_name, container,
+		app_message(a, 1, "%s/%s: no %s: %s", group_name, container,
+			    previous ? "previous instance's log" : "log",
 			    why.msg[0] ? why.msg : "the provider keeps none");
 		buf_free(&lp->out);
 		free(lp);
@@ -170,6 +176,10 @@ logpane_toggle_timestamps(struct app *a, struct slot *s)
 
 	if (s == NULL || !s->log) {
 		app_message(a, 1, "log-timestamps: the focused pane is not a log pane");
+		return;
+	}
+	if (mergepane_is(s)) {
+		mergepane_toggle_timestamps(a, s);
 		return;
 	}
 	lp = s->job;

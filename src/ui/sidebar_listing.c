@@ -259,7 +259,7 @@ sidebar_listing_open_row(struct app *a)
 }
 
 void
-sidebar_listing_logs_row(struct app *a)
+sidebar_listing_logs_row(struct app *a, int previous)
 {
 	const struct sb_row *r = sidebar_current(&a->sb);
 	struct sb_group *g;
@@ -271,12 +271,48 @@ sidebar_listing_logs_row(struct app *a)
 	/* A container, or a group of one (as Enter opens it); anything else
 	 * unfolds, as l did before it followed logs. */
 	if (g == NULL || (r->kind == ROW_GROUP && g->g.ncontainers != 1)) {
+		if (previous) {
+			app_message(a, 1, "previous log: put the cursor on a container");
+			return;
+		}
 		a->sb.user_moved = 1;
 		sidebar_expand(&a->sb);
 		return;
 	}
 	logpane_open(a, r->prov, a->sb.regions[r->region].id, g->g.id, g->g.name,
-		     g->g.containers[r->kind == ROW_CONTAINER ? r->container : 0].name);
+		     g->g.containers[r->kind == ROW_CONTAINER ? r->container : 0].name, previous);
+}
+
+void
+sidebar_listing_logs_merged(struct app *a)
+{
+	const struct sb_row *r = sidebar_current(&a->sb);
+	struct target_set t;
+	const char *what = "marked";
+
+	targets_init(&t);
+	targets_add_marked(&t, &a->sb);
+	if (t.n == 0 && r != NULL && (r->kind == ROW_GROUP || r->kind == ROW_CONTAINER)) {
+		/* The group under the cursor: every container of it. */
+		struct sb_region *reg = &a->sb.regions[r->region];
+		struct sb_group *g = &reg->groups[r->group];
+
+		for (size_t k = 0; k < g->g.ncontainers; k++)
+			targets_add(&t, reg->prov, reg->id, &g->g, k);
+		what = g->g.name;
+	} else if (t.n == 0 && r != NULL && r->kind == ROW_REGION) {
+		/* A region: its running containers that the filter shows. */
+		struct sb_region *reg = &a->sb.regions[r->region];
+
+		for (size_t j = 0; j < reg->n; j++)
+			if (sidebar_group_matches(&reg->groups[j].g, a->sb.filter))
+				targets_add_matching(&t, reg->prov, reg->id, &reg->groups[j].g, 1, NULL);
+		what = "all";
+	} else if (t.n == 0) {
+		app_message(a, 1, "L: mark containers (Space), or put the cursor on a group or a region");
+		return;
+	}
+	mergepane_open(a, &t, what);
 }
 
 void

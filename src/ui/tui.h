@@ -11,6 +11,7 @@
 #define FLEETMUX_TUI_H
 
 #include "fleetmux/app.h"
+#include "fleetmux/logview.h"
 
 /* focus.c: pure reads. The focused pane, or NULL when the sidebar has the
  * focus or no pane is open; does typed input reach pane i? */
@@ -68,10 +69,26 @@ void panes_record_stop(struct app *a, struct slot *s);
  * through the same terminal as any pane; it takes no input. Opened with
  * the log's backlog, focused; the message says why when it cannot be. */
 int logpane_open(struct app *a, int prov, const char *region, const char *group_id,
-		 const char *group_name, const char *container);
-/* C-b t, log-timestamps: the focused log pane's lines from now on show
- * their time, or stop showing it. */
+		 const char *group_name, const char *container, int previous);
+/* previous: the log of the container's instance before its last restart,
+ * whole, instead (a provider that keeps none says so, and no pane opens).
+ * C-b t, log-timestamps: the focused log pane's lines from now on show
+ * their time, or stop showing it (a merged one draws them all again). */
 void logpane_toggle_timestamps(struct app *a, struct slot *s);
+
+/* mergepane.c, beside logpane.c: the merged log view of several
+ * containers (L), a log pane fed by a follower each. It takes the
+ * targets (they need not be named yet); what says what they are in the
+ * title ("marked", a group's name, "all"). */
+int mergepane_open(struct app *a, struct target_set *targets, const char *what);
+int mergepane_is(const struct slot *s);
+/* log-include, log-exclude, log-highlight: the expression (NULL or "":
+ * none) for the pane s, which must be a merged one; drawn again from the
+ * kept lines. A bad one is said and changes nothing: -1. */
+int mergepane_set_expr(struct app *a, struct slot *s, enum logview_expr k, const char *expr);
+/* The expression in use ("" none), to edit at the prompt. */
+const char *mergepane_expr(const struct slot *s, enum logview_expr k);
+void mergepane_toggle_timestamps(struct app *a, struct slot *s);
 
 /* sidebar_listing.c: the fleet into the sidebar. */
 void sidebar_listing_init(struct app *a);
@@ -80,8 +97,12 @@ void sidebar_listing_start(struct app *a);
 void sidebar_listing_refresh(struct app *a);
 /* Enter on a row: fold or unfold it, or open its container. */
 void sidebar_listing_open_row(struct app *a);
-/* l: a log pane for the row's container; other rows unfold. */
-void sidebar_listing_logs_row(struct app *a);
+/* l: a log pane for the row's container; other rows unfold. p: the
+ * previous instance's log of the row's container. */
+void sidebar_listing_logs_row(struct app *a, int previous);
+/* L: a merged log pane of the marked containers, else of the group (or
+ * region) under the cursor. */
+void sidebar_listing_logs_merged(struct app *a);
 /* o: a pane for every marked container. */
 void sidebar_listing_open_marked(struct app *a);
 void sidebar_listing_free(struct app *a);

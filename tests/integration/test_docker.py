@@ -107,6 +107,22 @@ class DockerTui(unittest.TestCase):
         tm.keys("Enter")
         tm.wait_for(r"\[exited 7\]")
 
+    def test_previous_log_is_refused_and_logs_merge(self):
+        tm = self.start()
+        tm.wait_for(r"● web running")
+        tm.keys("/")
+        tm.type("web")
+        tm.keys("Enter", "p")
+        s = tm.wait_for(r"web/web: no previous instance's log: local: Docker keeps one log a "
+                        r"container")
+        self.assertNotIn("[log]", s)
+        self.assertEqual(panes(s), {}, s)
+        # Two of the engine's containers in one merged pane.
+        tm.keys("Space", "/", "C-u")
+        tm.type("db")
+        tm.keys("Enter", "Space", "/", "C-u", "Enter", "L")
+        tm.wait_for(r"local/marked/merged \[log\] \[logs: 2 live\]")
+
     def test_open_by_name_and_id_prefix(self):
         cid = D.docker("inspect", "-f", "{{.Id}}", "db")[:8]
         tm = self.start("--open", "local/worker", "--open", "local/" + cid)

@@ -88,6 +88,15 @@ test_resolve(void **state)
 	assert_string_equal(k.rest, "uname -a");
 	assert_int_equal(resolve("run", &c, &k, why), 0);
 	assert_int_equal(k.act, ACT_RUN);
+	/* A regular expression as typed: backslashes and blanks kept. */
+	assert_int_equal(resolve("log-exclude ^a\\.b  [0-9]+$", &c, &k, why), 0);
+	assert_int_equal(k.cmd, CMD_LOG_EXCLUDE);
+	assert_string_equal(k.rest, "^a\\.b  [0-9]+$");
+	assert_int_equal(resolve("log-highlight", &c, &k, why), 0);
+	assert_int_equal(k.cmd, CMD_LOG_HIGHLIGHT);
+	assert_null(k.rest);
+	assert_int_equal(resolve("log-inc x", &c, &k, why), 0);
+	assert_int_equal(k.cmd, CMD_LOG_INCLUDE);
 	assert_int_equal(resolve("open cn-hangzhou/web/nginx local/db", &c, &k, why), 0);
 	assert_int_equal(k.cmd, CMD_OPEN);
 	assert_int_equal(k.argc, 2);
