@@ -55,6 +55,7 @@ static const char *action_names[ACT_COUNT] = {
     [ACT_SB_LOGS] = "sidebar-logs",
     [ACT_SIDEBAR_NARROWER] = "sidebar-narrower",
     [ACT_SIDEBAR_WIDER] = "sidebar-wider",
+    [ACT_SB_SORT] = "sidebar-sort",
     [ACT_LIST_KEYS] = "list-keys",
     [ACT_COMMAND_PROMPT] = "command-prompt",
     [ACT_SHOW_MESSAGES] = "show-messages",
@@ -234,6 +235,7 @@ keytable_default_sidebar(struct keytable *t)
 	    {"Home", ACT_SB_TOP},      {"End", ACT_SB_BOTTOM},        {"PageUp", ACT_SB_PAGE_UP},
 	    {"PageDown", ACT_SB_PAGE_DOWN}, {"Tab", ACT_SWITCH_SIDE},
 	    {"a", ACT_SB_MARK_ALL},    {"?", ACT_LIST_KEYS},
+	    {"S", ACT_SB_SORT},
 	};
 
 	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
