@@ -450,7 +450,7 @@ static const struct {
     [ACT_SB_LOGS] = {act_sb_logs, "sidebar: follow the container's log in a pane; on other rows, unfold"},
     [ACT_SIDEBAR_NARROWER] = {act_sidebar_width, "a narrower sidebar (4 columns; sidebar-width in the config)"},
     [ACT_SIDEBAR_WIDER] = {act_sidebar_width, "a wider sidebar (4 columns)"},
-    [ACT_SB_SORT] = {act_sb_sort, "sidebar: sort the groups by CPU, memory, restarts, status, name, or as listed (the next)"},
+    [ACT_SB_SORT] = {act_sb_sort, "sidebar: the groups in the next order: by CPU, memory, restarts, status, name, as listed"},
     [ACT_LIST_KEYS] = {act_overlay, "list every key as bound, and the commands (/ filters)"},
     [ACT_COMMAND_PROMPT] = {act_command_prompt, "run any action or command by its name, with words"},
     [ACT_SHOW_MESSAGES] = {act_overlay, "every message and error, in full, with its time"},
