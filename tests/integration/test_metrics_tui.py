@@ -14,9 +14,10 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dockerd import Dockerd  # noqa: E402
 from eci import Fleetsim  # noqa: E402
 from test_tui import fleetmux_cmd  # noqa: E402
-from tui import Tmux  # noqa: E402
+from tui import FLEETMUX, Tmux  # noqa: E402
 
 R = "r1"
 # The idle group is listed first: sorting by CPU must move the busy one up.
@@ -31,7 +32,7 @@ FLEET = {"regions": [{"id": R, "zones": ["r1-a"], "groups": [
 
 # A sidebar row: the group's name, its status word, then the metric
 # columns at the right edge: CPU %, maybe a sparkline, memory used/limit.
-ROW = r"● %s Running\b.*?\s(\d+)%%(?: ([▁▂▃▄▅▆▇█ ]{6}))?(?: +(\S+/\S+))?\s*│"
+ROW = r"● %s (?i:running)\b.*?\s(\d+)%%(?: ([▁▂▃▄▅▆▇█ ]{6}))?(?: +(\S+/\S+))?\s*│"
 
 
 def usage(screen, name):
@@ -153,6 +154,51 @@ class MetricsTui(unittest.TestCase):
         s = tm.wait_for(r"● busy Running\b[^│]* +\d+%│")
         busy = usage(s, "busy")
         self.assertIsNone(busy[2], s)
+
+
+class MetricsDockerTui(unittest.TestCase):
+    """The same against a real Docker engine: stats per container, CPU as
+    `docker stats` computes it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.D = Dockerd()  # raises, with the reason, where dockerd cannot run
+        cls.D.run("idle", "sleep", "100000")
+        cls.D.run("busy", "sh", "-c", "while :; do :; done")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.D.stop()
+
+    def test_busy_near_a_core_idle_near_nothing(self):
+        scratch = tempfile.mkdtemp(prefix="fm-metrics-docker-")
+        config = os.path.join(scratch, "config")
+        with open(config, "w") as f:
+            f.write("[fleetmux]\nmetrics-interval = 1\nsidebar-width = 64\n")
+        env = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "tmux-256color",
+               "HOME": scratch, "XDG_CONFIG_HOME": scratch, "XDG_DATA_HOME": scratch}
+        self.tm = Tmux("sh -c '%s --provider docker --endpoint %s --config %s; "
+                       "echo fleetmux-exit=$?; sleep 2'" % (FLEETMUX, self.D.host, config), env=env)
+        try:
+            self.tm.wait_for("● busy running")
+            deadline, s = time.time() + 60, ""
+            while time.time() < deadline:
+                s = self.tm.screen()
+                busy, idle = usage(s, "busy"), usage(s, "idle")
+                if busy and idle and busy[0] >= 50 and idle[0] <= 10:
+                    break
+                time.sleep(0.5)
+            else:
+                self.fail("usage never as wanted:\n" + s)
+            self.assertRegex(busy[2] or "", r"^\S+/\S+$", s)
+            self.tm.keys("S")
+            s = self.tm.wait_for("by cpu")
+            order = [m.group(1) for m in re.finditer(r"● (idle|busy) ", s)]
+            self.assertEqual(order, ["busy", "idle"], s)
+            s = self.tm.quit_fleetmux()
+            self.assertIn("fleetmux-exit=0", s)
+        finally:
+            self.tm.kill()
 
 
 if __name__ == "__main__":
