@@ -97,6 +97,11 @@ int sb_sort_compare(int sort, const struct sb_group *a, const struct sb_group *b
  * listed order among equals. */
 void sb_sort_groups(int sort, const struct sb_group *groups, int *idx, size_t n);
 
+/* An unfolded group's containers (n indices) in the order sort says:
+ * by their own CPU or memory, restarts, state or name; listed order among
+ * equals. */
+void sb_sort_containers(int sort, const struct sb_group *g, int *idx, size_t n);
+
 /* A region's totals: the CPU and memory of its running groups with a
  * sample. Returns how many groups were counted. */
 size_t sb_usage_totals(const struct sb_region *r, struct fm_usage *sum);

@@ -348,6 +348,21 @@ push_row(struct sidebar *s, enum sb_row_kind k, int p, int r, int g, int c)
 	s->rows[s->nrows++] = (struct sb_row){k, p, r, g, c};
 }
 
+/* An unfolded group's containers, in the sidebar's order (more than 64 in
+ * a group: the rest as listed). */
+static void
+push_containers(struct sidebar *s, const struct sb_group *g, int p, int i, int j)
+{
+	int ks[64];
+	size_t nk = g->g.ncontainers < 64 ? g->g.ncontainers : 64;
+
+	for (size_t k = 0; k < nk; k++)
+		ks[k] = (int)k;
+	sb_sort_containers(s->sort, g, ks, nk);
+	for (size_t k = 0; k < g->g.ncontainers; k++)
+		push_row(s, ROW_CONTAINER, p, i, j, k < nk ? ks[k] : (int)k);
+}
+
 void
 sidebar_rebuild(struct sidebar *s)
 {
@@ -383,8 +398,7 @@ sidebar_rebuild(struct sidebar *s)
 
 				push_row(s, ROW_GROUP, (int)p, (int)i, j, -1);
 				if (g->expanded)
-					for (size_t k = 0; k < g->g.ncontainers; k++)
-						push_row(s, ROW_CONTAINER, (int)p, (int)i, (int)j, (int)k);
+					push_containers(s, g, (int)p, (int)i, j);
 			}
 			/* While filtering, regions without a match are hidden. */
 			if (filtering && s->nrows == before + 1 && !r->loading)

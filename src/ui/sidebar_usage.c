@@ -321,6 +321,45 @@ sb_sort_groups(int sort, const struct sb_group *groups, int *idx, size_t n)
 	free(tmp);
 }
 
+static int
+container_compare(int sort, const struct sb_group *g, int a, int b)
+{
+	const struct fm_container *ca = &g->g.containers[a], *cb = &g->g.containers[b];
+	const struct fm_usage *ua = usage_ring_last(sb_usage_of(g, ca->name));
+	const struct fm_usage *ub = usage_ring_last(sb_usage_of(g, cb->name));
+
+	switch (sort) {
+	case SB_SORT_CPU:
+		return bigger_first(ua ? ua->cpu_percent : -1, ub ? ub->cpu_percent : -1);
+	case SB_SORT_MEM:
+		return bigger_first(ua ? (double)ua->mem_used : -1, ub ? (double)ub->mem_used : -1);
+	case SB_SORT_RESTARTS:
+		return bigger_first(ca->restarts, cb->restarts);
+	case SB_SORT_STATUS:
+		return trouble(ca->state) - trouble(cb->state);
+	case SB_SORT_NAME:
+		return strcmp(ca->name ? ca->name : "", cb->name ? cb->name : "");
+	default:
+		return 0;
+	}
+}
+
+void
+sb_sort_containers(int sort, const struct sb_group *g, int *idx, size_t n)
+{
+	/* A group has a few containers: an insertion sort, stable. */
+	if (sort == SB_SORT_LISTED)
+		return;
+	for (size_t i = 1; i < n; i++) {
+		int v = idx[i];
+		size_t j = i;
+
+		for (; j > 0 && container_compare(sort, g, v, idx[j - 1]) < 0; j--)
+			idx[j] = idx[j - 1];
+		idx[j] = v;
+	}
+}
+
 /* --- totals --- */
 
 size_t

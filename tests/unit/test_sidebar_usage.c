@@ -273,6 +273,58 @@ test_totals_and_containers(void **state)
 	groups_free(g, 3);
 }
 
+/* An unfolded group's containers follow the same order, by their own
+ * figures. */
+static void
+test_container_order(void **state)
+{
+	struct sb_group g;
+	struct fm_metric m;
+	struct fm_container_usage cu[3];
+	int idx[3] = {0, 1, 2};
+
+	(void)state;
+	memset(&g, 0, sizeof g);
+	g.g.state = FM_STATE_RUNNING;
+	g.g.containers = xcalloc(3, sizeof *g.g.containers);
+	g.g.ncontainers = 3;
+	g.g.containers[0] = (struct fm_container){.name = xstrdup("web"), .restarts = 0,
+						  .state = FM_STATE_RUNNING};
+	g.g.containers[1] = (struct fm_container){.name = xstrdup("cache"), .restarts = 4,
+						  .state = FM_STATE_FAILED};
+	g.g.containers[2] = (struct fm_container){.name = xstrdup("sidecar"), .restarts = 1,
+						  .state = FM_STATE_RUNNING};
+	memset(&m, 0, sizeof m);
+	m.group_id = "g";
+	m.time_ns = 1;
+	cu[0] = (struct fm_container_usage){"web", u_of(20, 500, 1000)};
+	cu[1] = (struct fm_container_usage){"cache", u_of(-1, -1, -1)};
+	cu[2] = (struct fm_container_usage){"sidecar", u_of(70, 100, 1000)};
+	m.containers = cu;
+	m.ncontainers = 3;
+	sb_usage_add(&g.usage, &m);
+	sb_sort_containers(SB_SORT_CPU, &g, idx, 3);
+	assert_int_equal(idx[0], 2); /* sidecar, web, then cache (unknown) */
+	assert_int_equal(idx[1], 0);
+	assert_int_equal(idx[2], 1);
+	sb_sort_containers(SB_SORT_MEM, &g, idx, 3);
+	assert_int_equal(idx[0], 0);
+	assert_int_equal(idx[1], 2);
+	sb_sort_containers(SB_SORT_RESTARTS, &g, idx, 3);
+	assert_int_equal(idx[0], 1);
+	assert_int_equal(idx[1], 2);
+	sb_sort_containers(SB_SORT_NAME, &g, idx, 3);
+	assert_int_equal(idx[0], 1);
+	assert_int_equal(idx[1], 2);
+	assert_int_equal(idx[2], 0);
+	sb_sort_containers(SB_SORT_STATUS, &g, idx, 3);
+	assert_int_equal(idx[0], 1); /* the failed one first; the rest as they were */
+	assert_int_equal(idx[1], 2);
+	assert_int_equal(idx[2], 0);
+	fm_group_free(&g.g);
+	sb_usage_free(g.usage);
+}
+
 /* A relisting hands a group's samples to the group listed again (by id);
  * a group that goes takes them along; the sort holds. */
 static void
@@ -339,6 +391,7 @@ main(void)
 	    cmocka_unit_test(test_columns_fit_the_room),
 	    cmocka_unit_test(test_sort_orders),
 	    cmocka_unit_test(test_totals_and_containers),
+	    cmocka_unit_test(test_container_order),
 	    cmocka_unit_test(test_relisting_keeps_samples),
 	};
 
