@@ -19,7 +19,7 @@
 struct usage_ring {
 	struct fm_usage v[USAGE_RING];
 	int64_t t[USAGE_RING]; /* when each was measured */
-	unsigned n, next;       /* how many are kept; where the next goes */
+	unsigned n, next;      /* how many are kept; where the next goes */
 };
 
 /* A sample. One measured at the newest one's time again (ECI's record of

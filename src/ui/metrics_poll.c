@@ -30,9 +30,9 @@ struct mp_region {
 struct mp_prov {
 	struct metrics_poll *mp;
 	int idx;
-	int on;            /* its type has metrics and the timer runs */
+	int on; /* its type has metrics and the timer runs */
 	uv_timer_t timer;
-	char *said;        /* the last failure said, so that a tick does not repeat it */
+	char *said; /* the last failure said, so that a tick does not repeat it */
 };
 
 struct metrics_poll {
@@ -40,7 +40,7 @@ struct metrics_poll {
 	struct mp_prov provs[APP_MAX_PROVIDERS];
 	struct mp_region **regions;
 	size_t n;
-	int closing;       /* handles being closed: freed when the last is */
+	int closing; /* handles being closed: freed when the last is */
 };
 
 static void fetch(struct mp_region *r);

@@ -35,7 +35,7 @@ int
 usage_sparkline(const struct usage_ring *r, int width, char *out, size_t size)
 {
 	static const char *const blocks[8] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-	unsigned k = r->n < (unsigned)(width > 0 ? width : 0) ? r->n : (unsigned)(width > 0 ? width : 0);
+	unsigned w = width > 0 ? (unsigned)width : 0, k = r->n < w ? r->n : w;
 	double top = 100.0;
 	size_t o = 0;
 
@@ -97,7 +97,7 @@ sb_usage_add(struct sb_usage **up, const struct fm_metric *m)
 	for (size_t i = 0; i < m->ncontainers; i++)
 		if (m->containers[i].name != NULL)
 			usage_ring_push(container_ring(u, m->containers[i].name), m->time_ns,
-					&m->containers[i].u);
+			                &m->containers[i].u);
 }
 
 const struct usage_ring *
@@ -175,14 +175,16 @@ usage_mem_text(const struct fm_usage *u, char *out, size_t size)
 int
 usage_parts_width(int parts)
 {
-	return (parts & USAGE_CPU ? 1 + USAGE_CPU_W : 0) + (parts & USAGE_SPARK ? 1 + USAGE_SPARK_W : 0) +
+	return (parts & USAGE_CPU ? 1 + USAGE_CPU_W : 0) +
+	       (parts & USAGE_SPARK ? 1 + USAGE_SPARK_W : 0) +
 	       (parts & USAGE_MEM ? 1 + USAGE_MEM_W : 0);
 }
 
 int
 usage_fit(int room)
 {
-	static const int tries[] = {USAGE_CPU | USAGE_SPARK | USAGE_MEM, USAGE_CPU | USAGE_MEM, USAGE_CPU};
+	static const int tries[] = {USAGE_CPU | USAGE_SPARK | USAGE_MEM, USAGE_CPU | USAGE_MEM,
+	                            USAGE_CPU};
 
 	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++)
 		if (usage_parts_width(tries[i]) <= room)
@@ -223,7 +225,7 @@ const char *
 sb_sort_name(int sort)
 {
 	static const char *const names[SB_SORT_COUNT] = {
-	    [SB_SORT_LISTED] = "listed", [SB_SORT_CPU] = "cpu",       [SB_SORT_MEM] = "memory",
+	    [SB_SORT_LISTED] = "listed",     [SB_SORT_CPU] = "cpu",       [SB_SORT_MEM] = "memory",
 	    [SB_SORT_RESTARTS] = "restarts", [SB_SORT_STATUS] = "status", [SB_SORT_NAME] = "name",
 	};
 
@@ -246,12 +248,18 @@ static int
 trouble(enum fm_state st)
 {
 	switch (st) {
-	case FM_STATE_FAILED: return 0;
-	case FM_STATE_EXITED: return 1;
-	case FM_STATE_PENDING: return 2;
-	case FM_STATE_PAUSED: return 3;
-	case FM_STATE_UNKNOWN: return 4;
-	default: return 5;
+	case FM_STATE_FAILED:
+		return 0;
+	case FM_STATE_EXITED:
+		return 1;
+	case FM_STATE_PENDING:
+		return 2;
+	case FM_STATE_PAUSED:
+		return 3;
+	case FM_STATE_UNKNOWN:
+		return 4;
+	default:
+		return 5;
 	}
 }
 
@@ -301,7 +309,8 @@ merge_sort(int sort, const struct sb_group *groups, int *idx, int *tmp, size_t n
 	merge_sort(sort, groups, idx, tmp, half);
 	merge_sort(sort, groups, idx + half, tmp, n - half);
 	while (i < half && j < n)
-		tmp[o++] = sb_sort_compare(sort, &groups[idx[j]], &groups[idx[i]]) < 0 ? idx[j++] : idx[i++];
+		tmp[o++] = sb_sort_compare(sort, &groups[idx[j]], &groups[idx[i]]) < 0 ? idx[j++]
+		                                                                       : idx[i++];
 	while (i < half)
 		tmp[o++] = idx[i++];
 	while (j < n)

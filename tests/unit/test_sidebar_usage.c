@@ -153,7 +153,7 @@ test_columns_fit_the_room(void **state)
  * and a sample when cpu >= 0. */
 static void
 group_at(struct sb_group *g, const char *name, enum fm_state st, int restarts, double cpu,
-	 int64_t mem)
+         int64_t mem)
 {
 	struct fm_metric m;
 
@@ -288,12 +288,12 @@ test_container_order(void **state)
 	g.g.state = FM_STATE_RUNNING;
 	g.g.containers = xcalloc(3, sizeof *g.g.containers);
 	g.g.ncontainers = 3;
-	g.g.containers[0] = (struct fm_container){.name = xstrdup("web"), .restarts = 0,
-						  .state = FM_STATE_RUNNING};
-	g.g.containers[1] = (struct fm_container){.name = xstrdup("cache"), .restarts = 4,
-						  .state = FM_STATE_FAILED};
-	g.g.containers[2] = (struct fm_container){.name = xstrdup("sidecar"), .restarts = 1,
-						  .state = FM_STATE_RUNNING};
+	g.g.containers[0] =
+	    (struct fm_container){.name = xstrdup("web"), .restarts = 0, .state = FM_STATE_RUNNING};
+	g.g.containers[1] = (struct fm_container){
+	    .name = xstrdup("cache"), .restarts = 4, .state = FM_STATE_FAILED};
+	g.g.containers[2] = (struct fm_container){
+	    .name = xstrdup("sidecar"), .restarts = 1, .state = FM_STATE_RUNNING};
 	memset(&m, 0, sizeof m);
 	m.group_id = "g";
 	m.time_ns = 1;
