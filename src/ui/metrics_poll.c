@@ -15,8 +15,7 @@
 #include "fleetmux/sidebar_usage.h"
 #include "tui.h"
 
-#define METRICS_ECI_MS 15000
-#define METRICS_LIVE_MS 3000
+#define METRICS_DEFAULT_MS 15000
 
 /* A region's request in flight (req NULL: none). Allocated one by one:
  * the request's callback carries it. */
@@ -48,9 +47,11 @@ static void fetch(struct mp_region *r);
 static unsigned
 interval_ms(const struct app *a, const struct provider *p)
 {
+	const struct provider_type *t = registry_find(p->ops->type);
+
 	if (a->opt.metrics_interval > 0)
 		return (unsigned)a->opt.metrics_interval * 1000u;
-	return strcmp(p->ops->type, "eci") == 0 ? METRICS_ECI_MS : METRICS_LIVE_MS;
+	return t != NULL && t->metrics_ms > 0 ? t->metrics_ms : METRICS_DEFAULT_MS;
 }
 
 static int
