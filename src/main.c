@@ -505,6 +505,17 @@ check_settings(struct config *cfg, struct app_options *ao)
 		} else
 			ao->sidebar_width = (int)n;
 	}
+	/* Seconds between the sidebar's metric fetches; 0 turns them off. */
+	if ((v = params_get(&cfg->general, "metrics-interval")) != NULL) {
+		long n = strtol(v, &end, 10);
+
+		if (*end != '\0' || end == v || n < 0 || n > 3600)
+			config_error(cfg, config_general_line(cfg, "metrics-interval"),
+				     "metrics-interval must be a number of seconds from 0 (off) to 3600, not '%s'%s",
+				     v, "");
+		else
+			ao->metrics_interval = n == 0 ? -1 : (int)n;
+	}
 	for (size_t i = 0; i < cfg->nbindings; i++) {
 		const struct config_binding *b = &cfg->bindings[i];
 		int k = key_from_name(b->key);

@@ -39,6 +39,7 @@ struct app_options {
 	int osc52;               /* copies also go to the outer terminal's clipboard */
 	int broadcast;           /* start with broadcast on */
 	int sidebar_width;       /* columns; 0: APP_SIDEBAR_WIDTH */
+	int metrics_interval;    /* seconds between metric fetches; 0: each type's default; <0: none */
 	char **warnings;         /* shown at start (providers that failed), NULL-terminated */
 	/* Rebindings from the config, checked already: KEY = ACTION. */
 	struct {
@@ -95,6 +96,7 @@ struct app {
 	struct open_spec *open;     /* --open, opened once their region is listed */
 	size_t nopen;
 	struct sidebar sb;
+	struct metrics_poll *metrics;   /* CPU and memory for the sidebar (metrics_poll.c) */
 
 	/* Panes (panes.c) */
 	struct slot *slots[APP_MAX_PANES];

@@ -30,7 +30,7 @@ struct config {
 	struct config_binding *bindings;
 	size_t nbindings;
 	char *path;              /* for messages about lines */
-	int general_lines[8];    /* where each [fleetmux] key was set */
+	int general_lines[16];    /* where each [fleetmux] key was set */
 	struct params general;   /* [fleetmux] */
 	struct buf errors;       /* "path:line: why\n" each, in the file's order */
 	int nerrors;

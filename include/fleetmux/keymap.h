@@ -58,6 +58,7 @@ enum action {
 	ACT_SB_LOG_PREVIOUS, /* the container's log before its last restart */
 	ACT_SIDEBAR_NARROWER,
 	ACT_SIDEBAR_WIDER,
+	ACT_SB_SORT,         /* the groups' order: listed, CPU, memory, restarts, status, name */
 	/* what is bound, what was said, any action by name (help.c, commands.c) */
 	ACT_LIST_KEYS,
 	ACT_COMMAND_PROMPT,

@@ -70,6 +70,9 @@ struct provider_type {
 	int owns_endpoint;
 	/* PROVIDER_LOGS | ...: what its providers' logs_open and metrics give. */
 	unsigned watch;
+	/* How often the backend has new CPU and memory figures: the default
+	 * metrics-interval, in ms (ECI aggregates at 15 s; engines are live). */
+	unsigned metrics_ms;
 };
 
 /* The table, in order; NULL past the end. */

@@ -9,11 +9,14 @@
 #include "fleetmux/model.h"
 #include "fleetmux/theme.h"
 
+struct sb_usage; /* sidebar_usage.h */
+
 struct sb_group {
 	struct fm_group g;
 	int expanded;
 	unsigned char *marked;     /* one flag a container */
 	int seen;                  /* in the answer to the region's latest listing */
+	struct sb_usage *usage;    /* CPU and memory samples, or NULL; kept by a relisting */
 };
 
 struct sb_region {
@@ -55,6 +58,9 @@ struct sidebar {
 	int scroll;
 	int dirty;        /* rows need a rebuild */
 	const struct theme *theme;
+	int sort;         /* enum sb_sort (sidebar_usage.h): the groups' order in a region */
+	int *order;       /* scratch of the rebuild: a region's shown groups, sorted */
+	size_t order_cap;
 	/* The row the cursor was on before the data changed, found again by
 	 * the next rebuild (a relisting keeps the cursor where it was). */
 	struct {
@@ -85,6 +91,11 @@ void sidebar_clear_region(struct sidebar *s, int prov, const char *region);
 void sidebar_relist_begin(struct sidebar *s, int prov, const char *region);
 void sidebar_relist_end(struct sidebar *s, int prov, const char *region, int ok);
 void sidebar_set_filter(struct sidebar *s, const char *filter);
+/* Groups in this order (enum sb_sort) from the next rebuild on. */
+void sidebar_set_sort(struct sidebar *s, int sort);
+/* What sorts the groups changed (new samples): the rows are rebuilt, the
+ * cursor staying on its row wherever that goes. */
+void sidebar_resort(struct sidebar *s);
 void sidebar_rebuild(struct sidebar *s);
 /* Put the cursor on the first group, unless the user has moved it. */
 void sidebar_home(struct sidebar *s);

@@ -25,7 +25,20 @@ struct eci_call {
 	eci_call_cb cb;
 	void *arg;            /* NULL once cancelled */
 	struct eci_call *next;
+	struct eci_call *live_prev, *live_next; /* eci.live */
 };
+
+static void
+call_unlink_live(struct eci_call *c)
+{
+	if (c->live_prev != NULL)
+		c->live_prev->live_next = c->live_next;
+	else
+		c->e->live = c->live_next;
+	if (c->live_next != NULL)
+		c->live_next->live_prev = c->live_prev;
+	c->live_prev = c->live_next = NULL;
+}
 
 static void call_send(struct eci_call *c);
 
@@ -46,6 +59,7 @@ call_finish(struct eci_call *c, const char *body, size_t len, const struct fm_ca
 	struct eci *e = c->e;
 
 	e->inflight--;
+	call_unlink_live(c);
 	if (c->arg != NULL)
 		c->cb(c->arg, body, len, error);
 	uv_close((uv_handle_t *)&c->retry, call_free_handle);
@@ -142,6 +156,10 @@ eci_call(struct eci *e, const char *region, const char *action, const struct par
 	c->arg = arg;
 	uv_timer_init(e->base.loop, &c->retry);
 	c->retry.data = c;
+	c->live_next = e->live;
+	if (e->live != NULL)
+		e->live->live_prev = c;
+	e->live = c;
 	if (e->inflight < ECI_MAX_INFLIGHT) {
 		e->inflight++;
 		call_send(c);
@@ -264,6 +282,14 @@ eci_free(struct provider *p)
 {
 	struct eci *e = (struct eci *)p;
 
+	/* Calls still out (cancelled ones whose answer never came, queued
+	 * ones): their requests go with the http handle, uncalled. */
+	while (e->live != NULL) {
+		struct eci_call *c = e->live;
+
+		call_unlink_live(c);
+		uv_close((uv_handle_t *)&c->retry, call_free_handle);
+	}
 	http_free(e->http);
 	ws_client_free(e->ws);
 	eci_creds_free(&e->creds);

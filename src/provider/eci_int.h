@@ -21,6 +21,7 @@ struct eci {
 	struct chanws_opts chan;
 	int inflight;
 	struct eci_call *queue_head, *queue_tail;
+	struct eci_call *live;    /* every call not finished: eci_free frees those left */
 	int terminating;          /* kill execs in flight */
 };
 

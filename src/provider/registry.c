@@ -235,6 +235,7 @@ static const struct provider_type types[] = {
         .autodetect = eci_autodetect,
         .owns_endpoint = 1,
         .watch = PROVIDER_LOGS | PROVIDER_PREVIOUS_LOG | PROVIDER_METRICS | PROVIDER_METRIC_HISTORY,
+        .metrics_ms = 15000,
     },
     {
         .name = "docker",
@@ -245,6 +246,7 @@ static const struct provider_type types[] = {
         .create = docker_create,
         .autodetect = docker_autodetect,
         .watch = PROVIDER_LOGS | PROVIDER_METRICS,
+        .metrics_ms = 3000,
     },
     {
         .name = "hyper",
@@ -253,6 +255,7 @@ static const struct provider_type types[] = {
         .keys = hyper_keys,
         .create = hyper_create,
         .watch = PROVIDER_LOGS | PROVIDER_METRICS,
+        .metrics_ms = 3000,
     },
 };
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fleetmux/sidebar_usage.h"
 #include "tui.h"
 
 /* Most actions are for the focused pane (focus_slot); with the sidebar
@@ -345,6 +346,15 @@ act_sb_mark_all(struct app *a, enum action act)
 		app_message(a, 0, "no container marked");
 }
 
+/* S: the next order of the groups; the filter's line shows it. */
+static void
+act_sb_sort(struct app *a, enum action act)
+{
+	(void)act;
+	sidebar_set_sort(&a->sb, (a->sb.sort + 1) % SB_SORT_COUNT);
+	app_message(a, 0, "groups by %s", sb_sort_name(a->sb.sort));
+}
+
 /* C-b < and >: the sidebar's width, four columns a key. */
 static void
 act_sidebar_width(struct app *a, enum action act)
@@ -448,6 +458,7 @@ static const struct {
     [ACT_SB_LOG_PREVIOUS] = {act_sb_logs, "sidebar: the container's log before its last restart (ECI; Docker keeps none apart)"},
     [ACT_SIDEBAR_NARROWER] = {act_sidebar_width, "a narrower sidebar (4 columns; sidebar-width in the config)"},
     [ACT_SIDEBAR_WIDER] = {act_sidebar_width, "a wider sidebar (4 columns)"},
+    [ACT_SB_SORT] = {act_sb_sort, "sidebar: the groups in the next order: by CPU, memory, restarts, status, name, as listed"},
     [ACT_LIST_KEYS] = {act_overlay, "list every key as bound, and the commands (/ filters)"},
     [ACT_COMMAND_PROMPT] = {act_command_prompt, "run any action or command by its name, with words"},
     [ACT_SHOW_MESSAGES] = {act_overlay, "every message and error, in full, with its time"},

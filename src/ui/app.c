@@ -121,6 +121,7 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 		a->nprovs++;
 	}
 	sidebar_listing_init(a);
+	metrics_poll_init(a);
 	keytable_init(&a->prefix_keys);
 	keytable_init(&a->sidebar_keys);
 	keytable_default_prefix(&a->prefix_keys);
@@ -183,6 +184,7 @@ app_free(struct app *a)
 		uv_close((uv_handle_t *)&a->numbers_timer, NULL);
 		uv_close((uv_handle_t *)&a->message_timer, NULL);
 	}
+	metrics_poll_free(a); /* before the providers go: it cancels their requests */
 	sidebar_listing_free(a);
 	frontend_shutdown(a->loop, a->provs, a->nprovs, "fleetmux");
 	sidebar_free(&a->sb);

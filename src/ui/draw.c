@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "fleetmux/fit.h"
+#include "fleetmux/sidebar_usage.h"
 #include "tui.h"
 
 static int
@@ -198,7 +199,7 @@ static int
 draw_status(struct app *a)
 {
 	long groups, running, pending, failed;
-	char counts[512], right[256], names[128], prefix[48], bcast[48], text[512], cut[512], who[160];
+	char counts[512], right[384], totals[112], names[128], prefix[48], bcast[48], text[512], cut[512], who[160];
 	struct slot *focused = focus_slot(a);
 	attr_t status_at;
 	int y = a->rows - 1, x = 0, cursor_x = -1, wpre, wb, wtext, wright;
@@ -241,6 +242,15 @@ draw_status(struct app *a)
 	snprintf(counts, sizeof counts, " %s │ %zu regions%s │ %ld groups: %ld running %ld pending %ld failed │ ",
 		 names, a->sb.nregions, a->listing.pending > 0 ? " (listing…)" : "", groups, running,
 		 pending, failed);
+	/* The region under the sidebar's cursor: its CPU and memory summed. */
+	totals[0] = '\0';
+	if (!a->sb.dirty && a->sb.nrows > 0 && a->sb.rows[a->sb.cursor].region >= 0) {
+		char sum[96];
+
+		sb_usage_totals_text(&a->sb.regions[a->sb.rows[a->sb.cursor].region], sum, sizeof sum);
+		if (sum[0])
+			snprintf(totals, sizeof totals, "│ %s ", sum);
+	}
 	if (focused != NULL) {
 		char name[400];
 
@@ -248,10 +258,10 @@ draw_status(struct app *a)
 		/* A long name leaves the rest of the line some room. */
 		fit_cut(name, a->cols / 4 < 8 ? 8 : a->cols / 4 > 30 ? 30 : a->cols / 4, 1, who,
 			sizeof who);
-		snprintf(right, sizeof right, "│ %d:%s │ %02d:%02d ", focused->number, who, tm.tm_hour,
-			 tm.tm_min);
+		snprintf(right, sizeof right, "%s│ %d:%s │ %02d:%02d ", totals, focused->number, who,
+			 tm.tm_hour, tm.tm_min);
 	} else {
-		snprintf(right, sizeof right, "│ sidebar │ %02d:%02d ", tm.tm_hour, tm.tm_min);
+		snprintf(right, sizeof right, "%s│ sidebar │ %02d:%02d ", totals, tm.tm_hour, tm.tm_min);
 	}
 	kind = status_text(a, text, sizeof text);
 	wpre = fit_columns(prefix);

@@ -58,6 +58,7 @@ static const char *action_names[ACT_COUNT] = {
     [ACT_SB_LOG_PREVIOUS] = "sidebar-log-previous",
     [ACT_SIDEBAR_NARROWER] = "sidebar-narrower",
     [ACT_SIDEBAR_WIDER] = "sidebar-wider",
+    [ACT_SB_SORT] = "sidebar-sort",
     [ACT_LIST_KEYS] = "list-keys",
     [ACT_COMMAND_PROMPT] = "command-prompt",
     [ACT_SHOW_MESSAGES] = "show-messages",
@@ -238,6 +239,7 @@ keytable_default_sidebar(struct keytable *t)
 	    {"PageDown", ACT_SB_PAGE_DOWN}, {"Tab", ACT_SWITCH_SIDE},
 	    {"a", ACT_SB_MARK_ALL},    {"?", ACT_LIST_KEYS},
 	    {"L", ACT_SB_LOGS_MERGED}, {"p", ACT_SB_LOG_PREVIOUS},
+	    {"S", ACT_SB_SORT},
 	};
 
 	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)

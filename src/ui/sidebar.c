@@ -2,6 +2,7 @@
  * expansion change, so that moving and drawing stay cheap with thousands
  * of groups. */
 #include "fleetmux/sidebar.h"
+#include "fleetmux/sidebar_usage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ free_group(struct sb_group *g)
 {
 	fm_group_free(&g->g);
 	free(g->marked);
+	sb_usage_free(g->usage);
 }
 
 void
@@ -58,6 +60,7 @@ sidebar_free(struct sidebar *s)
 	}
 	free(s->regions);
 	free(s->rows);
+	free(s->order);
 	for (size_t i = 0; i < s->nprovs; i++) {
 		free(s->provs[i].name);
 		free(s->provs[i].error);
@@ -188,6 +191,7 @@ sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_gr
 	for (size_t i = 0; i < n; i++) {
 		struct sb_group *dst = NULL;
 		unsigned char *marks = NULL;
+		struct sb_usage *usage = NULL;
 		int expanded = 0;
 
 		for (size_t j = 0; j < r->n; j++)
@@ -195,6 +199,8 @@ sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_gr
 				dst = &r->groups[j];
 				expanded = dst->expanded;
 				marks = marks_again(dst, &g[i]);
+				usage = dst->usage;
+				dst->usage = NULL;
 				free_group(dst);
 				break;
 			}
@@ -209,6 +215,7 @@ sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_gr
 		dst->g = g[i];
 		dst->marked = marks != NULL ? marks : xcalloc(g[i].ncontainers + 1, 1);
 		dst->expanded = expanded;
+		dst->usage = usage;
 		dst->seen = 1;
 	}
 	free(g);
@@ -280,6 +287,23 @@ sidebar_set_filter(struct sidebar *s, const char *filter)
 	s->scroll = 0;
 }
 
+void
+sidebar_set_sort(struct sidebar *s, int sort)
+{
+	remember_cursor(s);
+	s->sort = sort;
+	s->dirty = 1;
+}
+
+void
+sidebar_resort(struct sidebar *s)
+{
+	if (s->sort == SB_SORT_LISTED)
+		return;
+	remember_cursor(s);
+	s->dirty = 1;
+}
+
 static int
 has(const char *hay, const char *needle)
 {
@@ -324,6 +348,21 @@ push_row(struct sidebar *s, enum sb_row_kind k, int p, int r, int g, int c)
 	s->rows[s->nrows++] = (struct sb_row){k, p, r, g, c};
 }
 
+/* An unfolded group's containers, in the sidebar's order (more than 64 in
+ * a group: the rest as listed). */
+static void
+push_containers(struct sidebar *s, const struct sb_group *g, int p, int i, int j)
+{
+	int ks[64];
+	size_t nk = g->g.ncontainers < 64 ? g->g.ncontainers : 64;
+
+	for (size_t k = 0; k < nk; k++)
+		ks[k] = (int)k;
+	sb_sort_containers(s->sort, g, ks, nk);
+	for (size_t k = 0; k < g->g.ncontainers; k++)
+		push_row(s, ROW_CONTAINER, p, i, j, k < nk ? ks[k] : (int)k);
+}
+
 void
 sidebar_rebuild(struct sidebar *s)
 {
@@ -341,20 +380,25 @@ sidebar_rebuild(struct sidebar *s)
 			if (r->prov != (int)p)
 				continue;
 			push_row(s, ROW_REGION, (int)p, (int)i, -1, -1);
+			/* The groups the filter shows, in the sidebar's order. */
+			if (r->n > s->order_cap) {
+				s->order_cap = r->n;
+				s->order = xrealloc(s->order, s->order_cap * sizeof *s->order);
+			}
 			r->shown = 0;
 			for (size_t j = 0; j < r->n; j++)
-				r->shown += sidebar_group_matches(&r->groups[j].g, s->filter);
+				if (sidebar_group_matches(&r->groups[j].g, s->filter))
+					s->order[r->shown++] = (int)j;
 			if (!r->expanded && !filtering)
 				continue;
-			for (size_t j = 0; j < r->n; j++) {
+			sb_sort_groups(s->sort, r->groups, s->order, r->shown);
+			for (size_t o = 0; o < r->shown; o++) {
+				int j = s->order[o];
 				struct sb_group *g = &r->groups[j];
 
-				if (!sidebar_group_matches(&g->g, s->filter))
-					continue;
-				push_row(s, ROW_GROUP, (int)p, (int)i, (int)j, -1);
+				push_row(s, ROW_GROUP, (int)p, (int)i, j, -1);
 				if (g->expanded)
-					for (size_t k = 0; k < g->g.ncontainers; k++)
-						push_row(s, ROW_CONTAINER, (int)p, (int)i, (int)j, (int)k);
+					push_containers(s, g, (int)p, (int)i, j);
 			}
 			/* While filtering, regions without a match are hidden. */
 			if (filtering && s->nrows == before + 1 && !r->loading)

@@ -5,6 +5,7 @@
  * model). */
 #include "fleetmux/fit.h"
 #include "fleetmux/sidebar.h"
+#include "fleetmux/sidebar_usage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,33 @@ state_color(const struct theme *t, enum fm_state st)
 	}
 }
 
+/* CPU and memory at the row's right edge (sidebar_usage.c), in the room
+ * the row has after its fixed part (fixed columns: the name and the status
+ * word, which stay whole): the row is drawn narrower by what they take,
+ * then usage_paint puts them at the end. Returns their width (0: none). */
+static int
+usage_reserve(struct painter *p, const struct usage_ring *r, int fixed, char *text, size_t size)
+{
+	int parts = r != NULL ? usage_fit(p->width - fixed) : 0;
+
+	text[0] = '\0';
+	if (parts == 0)
+		return 0;
+	usage_format(r, parts, text, size);
+	p->width -= usage_parts_width(parts);
+	return usage_parts_width(parts);
+}
+
+static void
+usage_paint(struct painter *p, int width, const char *text)
+{
+	if (width == 0)
+		return;
+	paint_rest(p);
+	p->width += width;
+	paint(p, text, -1, 0);
+}
+
 static void
 draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 {
@@ -151,8 +179,12 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 	case ROW_GROUP: {
 		struct sb_region *reg = &s->regions[r->region];
 		struct sb_group *g = &reg->groups[r->group];
-		int marked = 0;
+		int marked = 0, uw;
+		char usage[128];
 
+		uw = usage_reserve(p, reg->down ? NULL : sb_usage_of(g, NULL),
+				   6 + fit_columns(g->g.name) + 1 + fit_columns(g->g.status), usage,
+				   sizeof usage);
 		for (size_t k = 0; k < g->g.ncontainers; k++)
 			marked += g->marked[k];
 		paint(p, marked ? "   *" : "    ", -1, 0);
@@ -161,11 +193,16 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 		paint(p, g->g.name, -1, reg->down ? A_DIM : 0);
 		snprintf(line, sizeof line, " %s %s", g->g.status, g->g.id);
 		paint(p, line, -1, A_DIM);
+		usage_paint(p, uw, usage);
 		break;
 	}
 	case ROW_CONTAINER: {
 		struct sb_group *g = &s->regions[r->region].groups[r->group];
 		struct fm_container *c = &g->g.containers[r->container];
+		char usage[128];
+		int uw = usage_reserve(p, s->regions[r->region].down ? NULL : sb_usage_of(g, c->name),
+				       7 + fit_columns(c->name) + 1 + fit_columns(c->status), usage,
+				       sizeof usage);
 
 		paint(p, g->marked[r->container] ? "     * " : "       ", -1, 0);
 		paint(p, c->name, -1, 0);
@@ -173,6 +210,7 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 		paint(p, line, state_color(t, c->state), 0);
 		snprintf(line, sizeof line, " %s ↻%d", c->image, c->restarts);
 		paint(p, line, -1, A_DIM);
+		usage_paint(p, uw, usage);
 		break;
 	}
 	default:
@@ -317,6 +355,10 @@ sidebar_draw(struct sidebar *s, WINDOW *w, int x, int y, int width, int height, 
 			snprintf(line, sizeof line, "listing… %zu groups", groups);
 		else
 			snprintf(line, sizeof line, "%zu groups  / filter", groups);
+		/* The order, when it is not the listing's (S changes it). */
+		if (s->sort != SB_SORT_LISTED)
+			snprintf(line + strlen(line), sizeof line - strlen(line), "  by %s",
+				 sb_sort_name(s->sort));
 		wattrset(w, filtering ? A_BOLD : A_DIM);
 		used = ui_put_text(w, line, width);
 		for (; used < width; used++)

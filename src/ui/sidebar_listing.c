@@ -114,6 +114,8 @@ on_groups(void *arg, int prov, const char *region, struct fm_group *g, size_t n,
 	}
 	if (done) {
 		open_wanted(a);
+		if (error == NULL)
+			metrics_poll_listed(a, prov, region);
 		if (p->ops->watch != NULL)
 			p->ops->watch(p, region, region_changed, &a->ctx[prov]);
 		say_refreshed(a);

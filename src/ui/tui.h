@@ -2,7 +2,7 @@
  * downwards only, in this order from the bottom: the pure ones (focus.c,
  * the message log, the line editor, listing and targets), draw.c (and
  * draw_pick.c), frame.c,
- * app_message, panes.c, logpane.c, sidebar_listing.c, tui_run.c, pick.c, actions.c, input.c,
+ * app_message, panes.c, logpane.c, metrics_poll.c, sidebar_listing.c, tui_run.c, pick.c, actions.c, input.c,
  * app.c (the overlays and the command prompt: see their block). So
  * anything may ask for a frame or say something, and drawing reads state
  * and changes none. A pane's job (C-b !'s run) is ended through
@@ -89,6 +89,13 @@ int mergepane_set_expr(struct app *a, struct slot *s, enum logview_expr k, const
 /* The expression in use ("" none), to edit at the prompt. */
 const char *mergepane_expr(const struct slot *s, enum logview_expr k);
 void mergepane_toggle_timestamps(struct app *a, struct slot *s);
+/* metrics_poll.c: CPU and memory of the listed groups into the sidebar,
+ * every metrics-interval; a region is asked at once when its listing ends
+ * (what was in flight for it is cancelled). metrics_poll_free cancels
+ * every request; its timers close on the loop. */
+void metrics_poll_init(struct app *a);
+void metrics_poll_listed(struct app *a, int prov, const char *region);
+void metrics_poll_free(struct app *a);
 
 /* sidebar_listing.c: the fleet into the sidebar. */
 void sidebar_listing_init(struct app *a);
