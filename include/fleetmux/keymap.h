@@ -35,6 +35,7 @@ enum action {
 	ACT_PASTE,
 	ACT_LOG_PANE,        /* a log pane for the focused pane's container */
 	ACT_LOG_TIMESTAMPS,  /* the focused log pane's lines with their time, or not */
+	ACT_DETAILS,         /* the details view of the focused pane's group */
 	ACT_FOCUS_1, ACT_FOCUS_2, ACT_FOCUS_3, ACT_FOCUS_4, ACT_FOCUS_5,
 	ACT_FOCUS_6, ACT_FOCUS_7, ACT_FOCUS_8, ACT_FOCUS_9,
 	/* sidebar */
@@ -53,6 +54,7 @@ enum action {
 	ACT_SB_PAGE_DOWN,
 	ACT_SB_MARK_ALL,     /* mark (or unmark) every container the filter shows */
 	ACT_SB_LOGS,         /* a log pane for the container; on other rows, unfold */
+	ACT_SB_DETAILS,      /* the details view of the row's group */
 	ACT_SIDEBAR_NARROWER,
 	ACT_SIDEBAR_WIDER,
 	/* what is bound, what was said, any action by name (help.c, commands.c) */

@@ -35,6 +35,7 @@ static const char *action_names[ACT_COUNT] = {
     [ACT_PASTE] = "paste",
     [ACT_LOG_PANE] = "log-pane",
     [ACT_LOG_TIMESTAMPS] = "log-timestamps",
+    [ACT_DETAILS] = "details",
     [ACT_FOCUS_1] = "focus-1", [ACT_FOCUS_2] = "focus-2", [ACT_FOCUS_3] = "focus-3",
     [ACT_FOCUS_4] = "focus-4", [ACT_FOCUS_5] = "focus-5", [ACT_FOCUS_6] = "focus-6",
     [ACT_FOCUS_7] = "focus-7", [ACT_FOCUS_8] = "focus-8", [ACT_FOCUS_9] = "focus-9",
@@ -53,6 +54,7 @@ static const char *action_names[ACT_COUNT] = {
     [ACT_SB_PAGE_DOWN] = "sidebar-page-down",
     [ACT_SB_MARK_ALL] = "sidebar-mark-all",
     [ACT_SB_LOGS] = "sidebar-logs",
+    [ACT_SB_DETAILS] = "sidebar-details",
     [ACT_SIDEBAR_NARROWER] = "sidebar-narrower",
     [ACT_SIDEBAR_WIDER] = "sidebar-wider",
     [ACT_LIST_KEYS] = "list-keys",
@@ -206,7 +208,7 @@ keytable_default_prefix(struct keytable *t)
 	    {"w", ACT_CHOOSE_PANE},
 	    {"C-b", ACT_SEND_PREFIX}, {"}", ACT_SWAP_NEXT},       {"{", ACT_SWAP_PREV},
 	    {"s", ACT_TOGGLE_SIDEBAR}, {"S", ACT_BROADCAST},      {"m", ACT_MARK_PANE}, {"r", ACT_RECORD}, {"R", ACT_RETRY}, {"[", ACT_COPY_MODE}, {"]", ACT_PASTE}, {"!", ACT_RUN},
-	    {"t", ACT_LOG_TIMESTAMPS},
+	    {"t", ACT_LOG_TIMESTAMPS}, {"i", ACT_DETAILS},
 	    {"1", ACT_FOCUS_1},       {"2", ACT_FOCUS_2},
 	    {"3", ACT_FOCUS_3},       {"4", ACT_FOCUS_4},         {"5", ACT_FOCUS_5},
 	    {"6", ACT_FOCUS_6},       {"7", ACT_FOCUS_7},         {"8", ACT_FOCUS_8},
@@ -233,7 +235,7 @@ keytable_default_sidebar(struct keytable *t)
 	    {"l", ACT_SB_LOGS},      {"g", ACT_SB_TOP},             {"G", ACT_SB_BOTTOM},
 	    {"Home", ACT_SB_TOP},      {"End", ACT_SB_BOTTOM},        {"PageUp", ACT_SB_PAGE_UP},
 	    {"PageDown", ACT_SB_PAGE_DOWN}, {"Tab", ACT_SWITCH_SIDE},
-	    {"a", ACT_SB_MARK_ALL},    {"?", ACT_LIST_KEYS},
+	    {"a", ACT_SB_MARK_ALL},    {"?", ACT_LIST_KEYS},          {"i", ACT_SB_DETAILS},
 	};
 
 	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)

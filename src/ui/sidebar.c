@@ -189,11 +189,13 @@ sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_gr
 		struct sb_group *dst = NULL;
 		unsigned char *marks = NULL;
 		int expanded = 0;
+		struct sb_badge badge = {0};
 
 		for (size_t j = 0; j < r->n; j++)
 			if (strcmp(r->groups[j].g.id, g[i].id) == 0) {
 				dst = &r->groups[j];
 				expanded = dst->expanded;
+				badge = dst->badge;
 				marks = marks_again(dst, &g[i]);
 				free_group(dst);
 				break;
@@ -209,6 +211,7 @@ sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_gr
 		dst->g = g[i];
 		dst->marked = marks != NULL ? marks : xcalloc(g[i].ncontainers + 1, 1);
 		dst->expanded = expanded;
+		dst->badge = badge;
 		dst->seen = 1;
 	}
 	free(g);
@@ -264,6 +267,7 @@ sidebar_relist_end(struct sidebar *s, int prov, const char *region, int ok)
 		r->groups[keep++] = r->groups[j];
 	}
 	r->n = keep;
+	r->listed = 1;
 	free(r->error);
 	r->error = NULL;
 	r->down = 0;
