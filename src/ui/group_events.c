@@ -84,7 +84,11 @@ group_events_badge(struct app *a, int prov, const char *region, struct group_new
 	time_t now = time(NULL);
 
 	for (size_t i = 0; i < news->n; i++) {
-		for (size_t j = 0; r != NULL && j < r->n; j++)
+		/* the group whose details are open shows its events there */
+		int shown = a->overlay.kind == OVERLAY_DETAILS && a->details.group_id != NULL &&
+			    a->details.prov == prov && strcmp(a->details.group_id, news->v[i].id) == 0;
+
+		for (size_t j = 0; !shown && r != NULL && j < r->n; j++)
 			if (strcmp(r->groups[j].g.id, news->v[i].id) == 0)
 				sidebar_badge_add(&r->groups[j].badge, news->v[i].warnings,
 						  news->v[i].restarts, now);
