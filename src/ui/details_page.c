@@ -147,7 +147,7 @@ group_fields(const struct app *a, const struct fm_group *g, int width, struct ov
 }
 
 static void
-container_fields(const struct fm_container *c, int width, struct ovl_page *pg)
+container_fields(const struct fm_container *c, int listed_restarts, int width, struct ovl_page *pg)
 {
 	char line[512], t[80];
 
@@ -161,7 +161,10 @@ container_fields(const struct fm_container *c, int width, struct ovl_page *pg)
 		snprintf(line, sizeof line, "%d", c->exit_code);
 		field(pg, width, "exit code", line);
 	}
-	snprintf(line, sizeof line, "%d", c->restarts);
+	if (listed_restarts)
+		snprintf(line, sizeof line, "%d", c->restarts);
+	else
+		snprintf(line, sizeof line, "not in this engine's list (docker inspect has it)");
 	field(pg, width, "restarts", line);
 	if (c->started_ns > 0) {
 		when(c->started_ns, line, sizeof line);
@@ -346,6 +349,7 @@ details_page(const struct app *a, int width, struct ovl_page *pg)
 {
 	const struct fm_group *g = shown_group(a);
 	char line[300];
+	int listed;
 
 	if (g == NULL) {
 		snprintf(line, sizeof line, "%s is no longer listed in %s",
@@ -355,8 +359,10 @@ details_page(const struct app *a, int width, struct ovl_page *pg)
 		return;
 	}
 	group_fields(a, g, width, pg);
+	/* Docker's container list counts no restarts (ECI's does) */
+	listed = strcmp(a->provs[a->details.prov]->ops->type, "eci") == 0;
 	for (size_t i = 0; i < g->ncontainers; i++)
-		container_fields(&g->containers[i], width, pg);
+		container_fields(&g->containers[i], listed, width, pg);
 	events_part(a, g, width, pg);
 	history_part(a, g, width, pg);
 }

@@ -2,7 +2,7 @@
  * downwards only, in this order from the bottom: the pure ones (focus.c,
  * the message log, the line editor, listing and targets), draw.c (and
  * draw_pick.c), frame.c,
- * app_message, panes.c, logpane.c, sidebar_listing.c, tui_run.c, pick.c, actions.c, input.c,
+ * app_message, panes.c, logpane.c, group_events.c, sidebar_listing.c, tui_run.c, pick.c, actions.c, input.c,
  * app.c (the overlays and the command prompt: see their block). So
  * anything may ask for a frame or say something, and drawing reads state
  * and changes none. A pane's job (C-b !'s run) is ended through
