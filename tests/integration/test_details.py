@@ -30,7 +30,10 @@ FLEET = {"regions": [{"id": R, "zones": ["r1-a", "r1-b"], "groups": [
      "tags": {"team": "ledger"},
      "containers": [
          {"name": "app", "image": "registry.example.com/ledger:7.1", "ports": [8080],
-          "cpu": 1, "memory": 0.5, "command": ["sh", "-c", CRASHER]}]},
+          "cpu": 1, "memory": 0.5, "command": ["sh", "-c", CRASHER]},
+         # a sidecar that stays up: the group always uses some memory, so
+         # its chart has something to draw whenever a record is taken
+         {"name": "sidecar", "image": "busybox:1.36", "command": ["sleep", "100000"]}]},
     {"id": "g-calm", "name": "calm", "zone": "r1-a", "containers": [
         {"name": "nap", "image": "busybox:1.36", "command": ["sleep", "100000"]}]},
 ]}]}
@@ -126,13 +129,19 @@ class Details(unittest.TestCase):
         if "no samples yet" in s:
             # a record may take up to 15 s, asked again 15 s later
             s = tm.wait_for(r"CPU, % of one core", timeout=60)
-        self.assertRegex(s, r"\d+ samples?, 15 s apart; newest: CPU [\d.]+% of a core, memory \d+[KMG]")
-        self.assertRegex(s, r"\d+% ┤")                  # the chart's top
-        self.assertRegex(s, r"0% ┤")                     # its zero
-        self.assertRegex(s, r"Memory \(working set\)")
-        chart_rows = [l for l in s.split("\n") if "┤" in l]
-        self.assertGreaterEqual(len(chart_rows), 10)  # two charts of five rows
-        self.assertTrue(any(re.search(r"┤.*[▁▂▃▄▅▆▇█]", l) for l in chart_rows), s)
+        m = re.search(r"\d+ samples?, 15 s apart; newest: CPU [\d.]+% of a core, memory (\d+)([KMG]) of 4\.0G", s)
+        self.assertTrue(m, s)
+        self.assertRegex(s, r"200% ┤")  # the top: the 2 cores the group asked for
+        self.assertRegex(s, r"Memory \(working set\), the top is the limit")
+        chart_rows = [l.split("│", 1)[1] for l in s.split("\n") if "┤" in l]
+        self.assertEqual(len(chart_rows), 10, s)  # two charts of five rows
+        self.assertRegex(chart_rows[0], r"^\s+200% ┤")
+        self.assertRegex(chart_rows[4], r"^\s+0% ┤")
+        self.assertRegex(chart_rows[5], r"^\s+4\.0G ┤")
+        # The sidecar's memory is above nothing: the newest column of the
+        # memory chart's bottom row holds a block, at the chart's right end.
+        self.assertGreater(int(m.group(1)), 0, s)
+        self.assertRegex(chart_rows[9], r"^\s+0 ┤ *[▁▂▃▄▅▆▇█]+\s*$", s)
 
         # y copies the page into the paste buffer.
         tm.keys("y")
