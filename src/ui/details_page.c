@@ -107,13 +107,22 @@ group_fields(const struct app *a, const struct fm_group *g, int width, struct ov
 {
 	char line[512];
 
+	/* Docker's groups are containers of an engine: its zone field holds
+	 * the engine's own words for the state ("Exited (2) 5 minutes ago") */
+	const struct provider_ops *ops = a->provs[a->details.prov]->ops;
+	int zone_is_state = (ops->lists & PROV_ZONE_IS_STATE) != 0;
+
 	field(pg, width, "id", g->id);
 	field(pg, width, "name", g->name);
 	field(pg, width, "provider", a->provs[a->details.prov]->name);
-	field(pg, width, "region", g->region && *g->region ? g->region : a->details.region);
-	if (g->zone && *g->zone)
+	field(pg, width, ops->region_noun ? ops->region_noun : "region",
+	      g->region && *g->region ? g->region : a->details.region);
+	if (!zone_is_state && g->zone && *g->zone)
 		field(pg, width, "zone", g->zone);
-	snprintf(line, sizeof line, "%s", g->status);
+	if (zone_is_state && g->zone && *g->zone)
+		snprintf(line, sizeof line, "%s (%s)", g->status, g->zone);
+	else
+		snprintf(line, sizeof line, "%s", g->status);
 	/* a group that is not running says why in its newest warning */
 	for (size_t i = g->nevents; g->state != FM_STATE_RUNNING && i-- > 0;)
 		if (events_kind(&g->events[i]) == EVENT_WARNING) {
@@ -221,11 +230,11 @@ events_part(const struct app *a, const struct fm_group *g, int width, struct ovl
 	snprintf(line, sizeof line, "Events (%zu, oldest first; times UTC)", g->nevents);
 	heading(pg, width, line);
 	if (g->nevents == 0) {
-		const char *type = a->provs[a->details.prov]->ops->type;
+		unsigned lists = a->provs[a->details.prov]->ops->lists;
 
 		ovl_page_add(pg, "", 0, 0,
-			     strcmp(type, "eci") == 0 ? "none listed"
-						      : "this engine lists no events with its containers",
+			     (lists & PROV_LISTS_EVENTS) ? "none listed"
+							 : "this engine lists no events with its containers",
 			     width, OVL_NOTE);
 		return;
 	}
@@ -360,7 +369,7 @@ details_page(const struct app *a, int width, struct ovl_page *pg)
 	}
 	group_fields(a, g, width, pg);
 	/* Docker's container list counts no restarts (ECI's does) */
-	listed = strcmp(a->provs[a->details.prov]->ops->type, "eci") == 0;
+	listed = (a->provs[a->details.prov]->ops->lists & PROV_LISTS_RESTARTS) != 0;
 	for (size_t i = 0; i < g->ncontainers; i++)
 		container_fields(&g->containers[i], listed, width, pg);
 	events_part(a, g, width, pg);

@@ -196,6 +196,8 @@ class DockerTui(unittest.TestCase):
         s = tm.wait_for(r"Details of local/" + cid[:12])
         self.assertRegex(s, r"id\s+" + cid[:40])
         self.assertRegex(s, r"image\s+fleetmux-busybox")
+        self.assertRegex(s, r"engine\s+local")
+        self.assertRegex(s, r"status\s+exited 2 \(Exited \(2\)")
         self.assertRegex(s, r"state\s+exited 2")
         self.assertRegex(s, r"exit code\s+2")
         self.assertRegex(s, r"created\s+20\d\d-\d\d-\d\dT")
