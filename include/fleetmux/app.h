@@ -75,6 +75,26 @@ struct slot {
 	int badge_tone;
 };
 
+/* The details view (details.c): whose it is, found again in the sidebar
+ * at each frame (a relisting brings new fields and events), and the
+ * group's CPU and memory history, asked again every DETAILS_REFRESH_MS. */
+#define DETAILS_REFRESH_MS 15000
+struct details {
+	int prov;
+	char *region, *group_id;
+	struct metric_req *req;     /* the history being asked, or NULL */
+	struct details_sample {
+		int64_t time_ns;
+		struct fm_usage u;  /* the group's */
+	} *hist;                    /* oldest first */
+	size_t nhist;
+	int asking;                 /* a request is out (its answer may come at once) */
+	int answered;               /* the history has been answered once */
+	char *note;                 /* why there is no history (Docker keeps none), or NULL */
+	int never;                  /* the backend keeps none: not asked again */
+	uv_timer_t timer;
+};
+
 /* The TUI's side of a provider: an engine's events coalesce here. */
 struct prov_ctx {
 	struct app *app;
@@ -128,6 +148,7 @@ struct app {
 	/* The help or the message log over the panes (overlay.c), and the
 	 * command prompt's lines (commands.c). */
 	struct overlay overlay;
+	struct details details;
 	struct history command_history;
 
 	/* Frames (frame.c, draw.c) */

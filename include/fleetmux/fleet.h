@@ -44,6 +44,8 @@ struct fleet_event {
 struct sim_container;     /* fleetsim's run-time side of a container */
 struct metric_history;    /* what fleetsim measured of a group (simmetric.h) */
 
+#define FLEET_MAX_PORTS 16
+
 struct fleet_container {
 	char *name;
 	char *image;
@@ -57,6 +59,8 @@ struct fleet_container {
 	char *workdir;
 	char *start_time;
 	char *finish_time;    /* Terminated: when */
+	int ports[FLEET_MAX_PORTS];   /* TCP ports it listens on (shown, not opened) */
+	int nports;
 
 	/* DescribeContainerLog reads log; LastTime=true reads prev_log, the
 	 * log of the instance before the last restart. */

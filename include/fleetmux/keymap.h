@@ -36,6 +36,7 @@ enum action {
 	ACT_LOG_PANE,        /* a log pane for the focused pane's container */
 	ACT_LOG_TIMESTAMPS,  /* the focused log pane's lines with their time, or not */
 	ACT_LOG_PREVIOUS,    /* the previous instance's log of the focused pane's container */
+	ACT_DETAILS,         /* the details view of the focused pane's group */
 	ACT_FOCUS_1, ACT_FOCUS_2, ACT_FOCUS_3, ACT_FOCUS_4, ACT_FOCUS_5,
 	ACT_FOCUS_6, ACT_FOCUS_7, ACT_FOCUS_8, ACT_FOCUS_9,
 	/* sidebar */
@@ -56,6 +57,7 @@ enum action {
 	ACT_SB_LOGS,         /* a log pane for the container; on other rows, unfold */
 	ACT_SB_LOGS_MERGED,  /* a merged log pane: marked containers, or the row's group or region */
 	ACT_SB_LOG_PREVIOUS, /* the container's log before its last restart */
+	ACT_SB_DETAILS,      /* the details view of the row's group */
 	ACT_SIDEBAR_NARROWER,
 	ACT_SIDEBAR_WIDER,
 	ACT_SB_SORT,         /* the groups' order: listed, CPU, memory, restarts, status, name */

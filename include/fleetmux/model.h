@@ -27,6 +27,13 @@ enum fm_container_kind {
 	FM_CONTAINER_EPHEMERAL,
 };
 
+/* A port a container listens on; public_port 0: not published. */
+struct fm_port {
+	int port;
+	int public_port;   /* Docker: published on the host */
+	char protocol[8];  /* TCP, UDP */
+};
+
 struct fm_container {
 	char *name;
 	char *image;
@@ -41,6 +48,13 @@ struct fm_container {
 	int last_exit_code;
 	int64_t last_finished_ns;   /* FM_TIME_NONE (logs.h) when not said */
 	enum fm_container_kind kind;
+	/* For the details view; 0 (or NULL) when the backend does not say. */
+	int exit_code;              /* of the current instance, when it ended (state EXITED) */
+	int64_t started_ns, finished_ns;   /* <= 0 (FM_TIME_NONE): not said */
+	double cpu;                 /* cores asked for */
+	double memory_gib;          /* memory asked for */
+	struct fm_port *ports;
+	size_t nports;
 };
 
 /* Something that happened to a group (ECI's Events, as Kubernetes keeps
@@ -62,6 +76,12 @@ struct fm_group {
 	enum fm_state state;
 	char *ip;
 	struct params tags;
+	/* For the details view; NULL or 0 when the backend does not say. */
+	char *internet_ip;
+	char *instance_type;
+	double cpu;                /* cores */
+	double memory_gib;
+	int64_t created_ns;        /* <= 0 (FM_TIME_NONE): not said */
 	struct fm_container *containers;
 	size_t ncontainers;
 	struct fm_event *events;   /* oldest first, as the backend gives them */

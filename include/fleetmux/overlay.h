@@ -1,5 +1,5 @@
 /* overlay.h: a page drawn over the panes while it is open: the help (the
- * key tables, C-b ?) or the message log (C-b ~). It takes the keys; the
+ * key tables, C-b ?), the message log (C-b ~) or a group's details (i). It takes the keys; the
  * panes go on updating beneath. Its state is which page, where it is
  * scrolled to and its filter. The page's lines are laid out here, pure:
  * text wrapped to a width, in columns, as the screen shows it. */
@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-enum overlay_kind { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_LOG };
+enum overlay_kind { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_LOG, OVERLAY_DETAILS };
 
 /* scroll: the first line shown; OVERLAY_END keeps the last lines in view
  * (the log follows what is said while it is open). */

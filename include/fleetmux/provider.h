@@ -68,8 +68,21 @@ typedef void (*metric_cb)(void *arg, const struct fm_metric *samples, size_t n,
 
 struct metric_req; /* a request in flight: the provider's */
 
+/* What a backend's listing holds, for views that say so rather than show
+ * an empty field (provider_ops.lists). */
+enum {
+	PROV_LISTS_EVENTS = 1 << 0,   /* groups come with their recent events */
+	PROV_LISTS_RESTARTS = 1 << 1, /* containers come with a restart count */
+	PROV_ZONE_IS_STATE = 1 << 2,  /* fm_group.zone holds the engine's own
+				       * words for the state, not a zone */
+};
+
 struct provider_ops {
 	const char *type;
+	/* What a region is called on this backend ("region", "engine") and
+	 * what its listing holds (PROV_LISTS_*). */
+	const char *region_noun;
+	unsigned lists;
 	int (*list_regions)(struct provider *, region_list_cb, void *);
 	int (*list_groups)(struct provider *, const char *region, group_page_cb, void *);
 	/* How this provider gets exec streams (session.h). */

@@ -5,14 +5,25 @@
 #define FLEETMUX_SIDEBAR_H
 
 #include <ncurses.h>
+#include <time.h>
 
 #include "fleetmux/model.h"
 #include "fleetmux/theme.h"
 
 struct sb_usage; /* sidebar_usage.h */
+/* What happened to a group lately (events.c says which events count):
+ * warnings and restarts since `since`, shown on its row for a while
+ * (sidebar_badge.c) and cleared when its details are opened. */
+struct sb_badge {
+	int warnings, restarts;
+	time_t since;              /* the first of them; 0: no badge */
+};
+
+#define SB_BADGE_SECONDS 600   /* how long a badge stays on its row */
 
 struct sb_group {
 	struct fm_group g;
+	struct sb_badge badge;     /* kept across relistings, like the marks */
 	int expanded;
 	unsigned char *marked;     /* one flag a container */
 	int seen;                  /* in the answer to the region's latest listing */
@@ -25,6 +36,7 @@ struct sb_region {
 	struct sb_group *groups;
 	size_t n, cap;
 	int loading;
+	int listed;                /* listed once at least: a group new to it is news */
 	int stale;                 /* the provider said it changed */
 	int expanded;
 	char *error;
@@ -122,6 +134,12 @@ void sidebar_counts(const struct sidebar *s, long *groups, long *running, long *
  * region; prov < 0 looks in every provider. *prov_out says where. */
 struct sb_group *sidebar_find_group(struct sidebar *s, int prov, const char *region,
 				    const char *id_or_name, int *prov_out);
+
+/* sidebar_badge.c: the badge's text for the row (" !2", " ↻3", " !2↻3")
+ * while it is younger than SB_BADGE_SECONDS at now; 0 and "" when none. */
+int sidebar_badge_text(const struct sb_badge *b, time_t now, char *out, size_t len);
+/* Add what happened; the badge's age starts with its first. */
+void sidebar_badge_add(struct sb_badge *b, int warnings, int restarts, time_t now);
 
 /* Print UTF-8 text at w's cursor within width columns; control characters
  * become '?'. Returns the columns used. */

@@ -89,8 +89,61 @@ exit_code_into_status(struct fm_group *g)
 
 	if (g->state != FM_STATE_EXITED || sscanf(g->zone, "Exited (%d)", &code) != 1)
 		return;
+	g->containers[0].exit_code = code;
 	free(g->status);
 	g->status = xasprintf("exited %d", code);
+	free(g->containers[0].status);
+	g->containers[0].status = xstrdup(g->status);
+}
+
+/* Ports: [{"IP", "PrivatePort", "PublicPort", "Type"}]; a port published
+ * on two addresses (0.0.0.0 and ::) is listed twice: kept once. */
+static void
+parse_ports(const cJSON *arr, struct fm_container *c)
+{
+	const cJSON *p;
+
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
+		return;
+	c->ports = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof *c->ports);
+	cJSON_ArrayForEach(p, arr) {
+		const cJSON *priv = cJSON_GetObjectItemCaseSensitive(p, "PrivatePort");
+		const cJSON *pub = cJSON_GetObjectItemCaseSensitive(p, "PublicPort");
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(p, "Type");
+		struct fm_port fp = {0};
+		int dup = 0;
+
+		if (!cJSON_IsNumber(priv) || priv->valuedouble < 1 || priv->valuedouble > 65535)
+			continue;
+		fp.port = (int)priv->valuedouble;
+		fp.public_port = cJSON_IsNumber(pub) && pub->valuedouble >= 1 && pub->valuedouble <= 65535
+					 ? (int)pub->valuedouble
+					 : 0;
+		snprintf(fp.protocol, sizeof fp.protocol, "%s",
+			 cJSON_IsString(type) && *type->valuestring ? type->valuestring : "tcp");
+		for (size_t i = 0; i < c->nports; i++)
+			dup |= c->ports[i].port == fp.port && c->ports[i].public_port == fp.public_port &&
+			       strcmp(c->ports[i].protocol, fp.protocol) == 0;
+		if (!dup)
+			c->ports[c->nports++] = fp;
+	}
+}
+
+/* The first network's address (NetworkSettings.Networks.*.IPAddress). */
+static char *
+first_ip(const cJSON *e)
+{
+	const cJSON *ns = cJSON_GetObjectItemCaseSensitive(e, "NetworkSettings");
+	const cJSON *nets = cJSON_GetObjectItemCaseSensitive(ns, "Networks"), *n;
+
+	if (cJSON_IsObject(nets))
+		cJSON_ArrayForEach(n, nets) {
+			const cJSON *ip = cJSON_GetObjectItemCaseSensitive(n, "IPAddress");
+
+			if (cJSON_IsString(ip) && *ip->valuestring)
+				return xstrdup(ip->valuestring);
+		}
+	return xstrdup("");
 }
 
 int
@@ -126,8 +179,16 @@ docker_parse_containers(const char *json, size_t len, const char *engine, struct
 		g->zone = str_or(e, "Status", "");
 		g->status = str_or(e, "State", "unknown");
 		g->state = docker_state(g->status);
-		exit_code_into_status(g);
-		g->ip = xstrdup("");
+		g->ip = first_ip(e);
+		{
+			const cJSON *created = cJSON_GetObjectItemCaseSensitive(e, "Created");
+
+			/* seconds since 1970; past 9e9 (the year 2255) is no time */
+			g->created_ns = cJSON_IsNumber(created) && created->valuedouble > 0 &&
+						created->valuedouble < 9e9
+					    ? (int64_t)created->valuedouble * 1000000000LL
+					    : 0;
+		}
 		labels = cJSON_GetObjectItemCaseSensitive(e, "Labels");
 		/* An object of strings; in an array the entries have no names
 		 * (found by fuzz_proto). */
@@ -142,6 +203,8 @@ docker_parse_containers(const char *json, size_t len, const char *engine, struct
 		g->containers[0].status = xstrdup(g->status);
 		g->containers[0].state = g->state;
 		g->containers[0].ready = g->state == FM_STATE_RUNNING;
+		parse_ports(cJSON_GetObjectItemCaseSensitive(e, "Ports"), &g->containers[0]);
+		exit_code_into_status(g);
 	}
 	*n = k;
 	cJSON_Delete(j);

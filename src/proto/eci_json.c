@@ -2,6 +2,7 @@
  * checked for its type: a wrong or missing one is a clear error, never a
  * crash. */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -57,6 +58,7 @@ fm_group_free(struct fm_group *g)
 		free(g->containers[i].status);
 		free(g->containers[i].reason);
 		free(g->containers[i].last_reason);
+		free(g->containers[i].ports);
 	}
 	free(g->containers);
 	for (size_t i = 0; i < g->nevents; i++) {
@@ -71,6 +73,8 @@ fm_group_free(struct fm_group *g)
 	free(g->zone);
 	free(g->status);
 	free(g->ip);
+	free(g->internet_ip);
+	free(g->instance_type);
 	params_free(&g->tags);
 	memset(g, 0, sizeof *g);
 }
@@ -153,6 +157,39 @@ str_or_null(const cJSON *o, const char *k)
 	return cJSON_IsString(v) && *v->valuestring ? xstrdup(v->valuestring) : NULL;
 }
 
+/* A number field within [lo, hi], or def (NaN and huge values are no
+ * number: found by fuzz_proto for other fields). */
+static double
+num_or(const cJSON *o, const char *k, double lo, double hi, double def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi ? v->valuedouble : def;
+}
+
+/* Container.Ports: [{"Port": 80, "Protocol": "TCP"}]. */
+static void
+parse_ports(const cJSON *arr, struct fm_container *fc)
+{
+	const cJSON *p;
+
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
+		return;
+	fc->ports = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof *fc->ports);
+	cJSON_ArrayForEach(p, arr) {
+		struct fm_port *fp;
+		const cJSON *proto = cJSON_GetObjectItemCaseSensitive(p, "Protocol");
+		double port = num_or(p, "Port", 1, 65535, 0);
+
+		if (!cJSON_IsObject(p) || port == 0)
+			continue;
+		fp = &fc->ports[fc->nports++];
+		fp->port = (int)port;
+		snprintf(fp->protocol, sizeof fp->protocol, "%s",
+			 cJSON_IsString(proto) && *proto->valuestring ? proto->valuestring : "TCP");
+	}
+}
+
 static void
 parse_events(const cJSON *arr, struct fm_group *g)
 {
@@ -207,6 +244,13 @@ parse_containers(const cJSON *arr, struct fm_group *g)
 		ready = cJSON_GetObjectItemCaseSensitive(c, "Ready");
 		fc->ready = cJSON_IsTrue(ready);
 		fc->reason = str_or_null(state, "Reason");
+		if (fc->state == FM_STATE_EXITED)
+			fc->exit_code = (int)num_or(state, "ExitCode", -1e9, 1e9, -1);
+		fc->started_ns = time_of(state, "StartTime");
+		fc->finished_ns = time_of(state, "FinishTime");
+		fc->cpu = num_or(c, "Cpu", 0, 1e6, 0);
+		fc->memory_gib = num_or(c, "Memory", 0, 1e9, 0);
+		parse_ports(cJSON_GetObjectItemCaseSensitive(c, "Ports"), fc);
 		prev = cJSON_GetObjectItemCaseSensitive(c, "PreviousState");
 		if (cJSON_IsObject(prev) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(prev, "State")) &&
 		    strcmp(cJSON_GetObjectItemCaseSensitive(prev, "State")->valuestring, "Terminated") == 0) {
@@ -255,6 +299,11 @@ eci_parse_groups(const char *json, size_t len, struct fm_group **groups, size_t 
 		g->status = str_or(e, "Status", "Unknown");
 		g->state = eci_group_state(g->status);
 		g->ip = str_or(e, "IntranetIp", "");
+		g->internet_ip = str_or_null(e, "InternetIp");
+		g->instance_type = str_or_null(e, "InstanceType");
+		g->cpu = num_or(e, "Cpu", 0, 1e6, 0);
+		g->memory_gib = num_or(e, "Memory", 0, 1e9, 0);
+		g->created_ns = time_of(e, "CreationTime");
 		tags = cJSON_GetObjectItemCaseSensitive(e, "Tags");
 		cJSON_ArrayForEach(t, tags) {
 			const cJSON *tk = cJSON_GetObjectItemCaseSensitive(t, "Key");

@@ -341,6 +341,8 @@ docker_busy(struct provider *p)
 
 static const struct provider_ops docker_ops = {
     .type = "docker",
+    .region_noun = "engine",
+    .lists = PROV_ZONE_IS_STATE,
     .list_regions = docker_list_regions,
     .list_groups = docker_list_groups,
     .dialer = &docker_dialer,

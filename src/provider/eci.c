@@ -306,6 +306,8 @@ eci_busy(struct provider *p)
 
 static const struct provider_ops eci_ops = {
     .type = "eci",
+    .region_noun = "region",
+    .lists = PROV_LISTS_EVENTS | PROV_LISTS_RESTARTS,
     .list_regions = eci_list_regions,
     .list_groups = eci_list_groups,
     .dialer = &eci_dialer,

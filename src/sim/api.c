@@ -213,7 +213,7 @@ group_json(const struct fleet_group *g)
 	cs = cJSON_AddArrayToObject(o, "Containers");
 	for (size_t i = 0; i < g->ncontainers; i++) {
 		const struct fleet_container *k = &g->containers[i];
-		cJSON *c = cJSON_CreateObject(), *cmd, *env;
+		cJSON *c = cJSON_CreateObject(), *cmd, *env, *ports;
 
 		cJSON_AddStringToObject(c, "Name", k->name);
 		cJSON_AddStringToObject(c, "Image", k->image);
@@ -228,6 +228,14 @@ group_json(const struct fleet_group *g)
 		cJSON_AddStringToObject(c, "WorkingDir", k->workdir);
 		cJSON_AddNumberToObject(c, "Cpu", k->cpu);
 		cJSON_AddNumberToObject(c, "Memory", k->memory);
+		ports = cJSON_AddArrayToObject(c, "Ports");
+		for (int j = 0; j < k->nports; j++) {
+			cJSON *pt = cJSON_CreateObject();
+
+			cJSON_AddNumberToObject(pt, "Port", k->ports[j]);
+			cJSON_AddStringToObject(pt, "Protocol", "TCP");
+			cJSON_AddItemToArray(ports, pt);
+		}
 		cJSON_AddBoolToObject(c, "Tty", 0);
 		cJSON_AddBoolToObject(c, "Stdin", 0);
 		env = cJSON_AddArrayToObject(c, "EnvironmentVars");

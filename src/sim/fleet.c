@@ -96,6 +96,25 @@ get_argv(const struct ctx *c, const cJSON *o, const char *field, char ***out)
 	return 0;
 }
 
+/* "ports": [80, 443]: TCP ports, at most FLEET_MAX_PORTS. */
+static int
+get_ports(const struct ctx *c, const cJSON *o, struct fleet_container *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "ports"), *e;
+
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > FLEET_MAX_PORTS)
+		return bad(c, "ports", "must be an array of at most 16 port numbers");
+	cJSON_ArrayForEach(e, v) {
+		if (!cJSON_IsNumber(e) || e->valuedouble < 1 || e->valuedouble > 65535 ||
+		    e->valuedouble != (int)e->valuedouble)
+			return bad(c, "ports", "must hold port numbers, 1 to 65535");
+		k->ports[k->nports++] = (int)e->valuedouble;
+	}
+	return 0;
+}
+
 static int
 get_map(const struct ctx *c, const cJSON *o, const char *field, struct params *out)
 {
@@ -208,7 +227,8 @@ parse_container(struct ctx *c, const cJSON *o, struct fleet_container *k, const 
 	    (r = get_str(c, o, "start_time", "2026-11-01T08:00:00Z", &k->start_time)) < 0 ||
 	    (r = get_num(c, o, "restart_count", 0, &rc)) < 0 ||
 	    (r = get_num(c, o, "cpu", 1, &k->cpu)) < 0 || (r = get_num(c, o, "memory", 2, &k->memory)) < 0 ||
-	    (r = get_argv(c, o, "command", &k->command)) < 0 || (r = get_map(c, o, "env", &k->env)) < 0)
+	    (r = get_argv(c, o, "command", &k->command)) < 0 || (r = get_map(c, o, "env", &k->env)) < 0 ||
+	    (r = get_ports(c, o, k)) < 0)
 		return r;
 	if (k->name[0] == '\0')
 		return bad(c, "name", "must not be empty");

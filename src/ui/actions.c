@@ -156,6 +156,45 @@ act_log_pane(struct app *a, enum action act)
 		     act == ACT_LOG_PREVIOUS);
 }
 
+/* i in the sidebar, C-b i on a pane: every field of the group, its
+ * events and its CPU and memory history, over the panes; again closes. */
+static void
+show_details(struct app *a, int prov, const char *region, const char *group_id)
+{
+	if (a->overlay.kind == OVERLAY_DETAILS && a->details.group_id != NULL &&
+	    strcmp(a->details.group_id, group_id) == 0) {
+		overlay_close(a);
+		return;
+	}
+	if (a->overlay.kind != OVERLAY_NONE)
+		overlay_close(a);
+	details_open(a, prov, region, group_id);
+	overlay_open(a, OVERLAY_DETAILS, NULL);
+}
+
+static void
+act_details(struct app *a, enum action act)
+{
+	struct slot *s = focus_slot(a);
+
+	if (act == ACT_SB_DETAILS) {
+		const struct sb_row *r = sidebar_current(&a->sb);
+
+		if (r == NULL || (r->kind != ROW_GROUP && r->kind != ROW_CONTAINER)) {
+			app_message(a, 0, "details: put the cursor on a group or a container");
+			return;
+		}
+		show_details(a, r->prov, a->sb.regions[r->region].id,
+			     a->sb.regions[r->region].groups[r->group].g.id);
+		return;
+	}
+	if (s == NULL || s->prov < 0) {
+		app_message(a, 1, "details: focus a container's pane (or press i on a group in the sidebar)");
+		return;
+	}
+	show_details(a, s->prov, s->region, s->group_id);
+}
+
 static void
 act_log_timestamps(struct app *a, enum action act)
 {
@@ -429,6 +468,7 @@ static const struct {
     [ACT_PASTE] = {act_paste, "paste what copy mode copied (bracketed when the application asked)"},
     [ACT_LOG_PANE] = {act_log_pane, "follow the focused pane's container's log in a new pane (it takes no input)"},
     [ACT_LOG_PREVIOUS] = {act_log_pane, "the log of the focused pane's container before its last restart (ECI), in a new pane"},
+    [ACT_DETAILS] = {act_details, "details of the focused pane's group: every field, its events, a CPU and memory chart"},
     [ACT_LOG_TIMESTAMPS] = {act_log_timestamps, "the focused log pane's lines with their time, or without (from now on)"},
     [ACT_FOCUS_1] = {act_focus_number, "focus pane 1"},
     [ACT_FOCUS_2] = {act_focus_number, "focus pane 2"},
@@ -456,6 +496,7 @@ static const struct {
     [ACT_SB_LOGS] = {act_sb_logs, "sidebar: follow the container's log in a pane; on other rows, unfold"},
     [ACT_SB_LOGS_MERGED] = {act_sb_logs, "sidebar: the logs of the marked containers (else the group's or the region's) merged by time in one pane"},
     [ACT_SB_LOG_PREVIOUS] = {act_sb_logs, "sidebar: the container's log before its last restart (ECI; Docker keeps none apart)"},
+    [ACT_SB_DETAILS] = {act_details, "sidebar: details of the group: every field, its events, a CPU and memory chart"},
     [ACT_SIDEBAR_NARROWER] = {act_sidebar_width, "a narrower sidebar (4 columns; sidebar-width in the config)"},
     [ACT_SIDEBAR_WIDER] = {act_sidebar_width, "a wider sidebar (4 columns)"},
     [ACT_SB_SORT] = {act_sb_sort, "sidebar: the groups in the next order: by CPU, memory, restarts, status, name, as listed"},

@@ -86,6 +86,7 @@ start_handles(struct app *a)
 	a->frame_timer.data = a->clock_timer.data = a->numbers_timer.data = a;
 	a->message_timer.data = a;
 	uv_timer_start(&a->clock_timer, clock_tick, 30000, 30000);
+	details_init(a);
 	a->handles_started = 1;
 }
 
@@ -185,6 +186,7 @@ app_free(struct app *a)
 		uv_close((uv_handle_t *)&a->message_timer, NULL);
 	}
 	metrics_poll_free(a); /* before the providers go: it cancels their requests */
+	details_free(a); /* its request ends before the providers do */
 	sidebar_listing_free(a);
 	frontend_shutdown(a->loop, a->provs, a->nprovs, "fleetmux");
 	sidebar_free(&a->sb);

@@ -84,6 +84,9 @@ draw_overlay(struct app *a)
 	keymap_key_name(a->opt.prefix, lead, sizeof lead);
 	if (a->overlay.kind == OVERLAY_HELP)
 		snprintf(title, sizeof title, " Keys, as bound (prefix %s)", lead);
+	else if (a->overlay.kind == OVERLAY_DETAILS)
+		snprintf(title, sizeof title, " Details of %s/%s",
+			 a->details.region ? a->details.region : "", a->details.group_id ? a->details.group_id : "");
 	else
 		snprintf(title, sizeof title, " Messages (%zu kept)", messages_count(&a->messages));
 	where[0] = '\0';
@@ -104,7 +107,7 @@ draw_overlay(struct app *a)
 		snprintf(foot, sizeof foot, " %s%s%s/ filter  j k Space PageUp PageDown scroll  %sq close",
 			 a->overlay.filter[0] ? "only '" : "", a->overlay.filter,
 			 a->overlay.filter[0] ? "'  " : "",
-			 a->overlay.kind == OVERLAY_LOG ? "y copy  " : "");
+			 a->overlay.kind != OVERLAY_HELP ? "y copy  " : "");
 	bar(a, r.y + r.h - 1, &r, foot, "");
 	ovl_page_free(&pg);
 }

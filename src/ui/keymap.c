@@ -36,6 +36,7 @@ static const char *action_names[ACT_COUNT] = {
     [ACT_LOG_PANE] = "log-pane",
     [ACT_LOG_TIMESTAMPS] = "log-timestamps",
     [ACT_LOG_PREVIOUS] = "log-previous",
+    [ACT_DETAILS] = "details",
     [ACT_FOCUS_1] = "focus-1", [ACT_FOCUS_2] = "focus-2", [ACT_FOCUS_3] = "focus-3",
     [ACT_FOCUS_4] = "focus-4", [ACT_FOCUS_5] = "focus-5", [ACT_FOCUS_6] = "focus-6",
     [ACT_FOCUS_7] = "focus-7", [ACT_FOCUS_8] = "focus-8", [ACT_FOCUS_9] = "focus-9",
@@ -56,6 +57,7 @@ static const char *action_names[ACT_COUNT] = {
     [ACT_SB_LOGS] = "sidebar-logs",
     [ACT_SB_LOGS_MERGED] = "sidebar-logs-merged",
     [ACT_SB_LOG_PREVIOUS] = "sidebar-log-previous",
+    [ACT_SB_DETAILS] = "sidebar-details",
     [ACT_SIDEBAR_NARROWER] = "sidebar-narrower",
     [ACT_SIDEBAR_WIDER] = "sidebar-wider",
     [ACT_SB_SORT] = "sidebar-sort",
@@ -211,6 +213,7 @@ keytable_default_prefix(struct keytable *t)
 	    {"C-b", ACT_SEND_PREFIX}, {"}", ACT_SWAP_NEXT},       {"{", ACT_SWAP_PREV},
 	    {"s", ACT_TOGGLE_SIDEBAR}, {"S", ACT_BROADCAST},      {"m", ACT_MARK_PANE}, {"r", ACT_RECORD}, {"R", ACT_RETRY}, {"[", ACT_COPY_MODE}, {"]", ACT_PASTE}, {"!", ACT_RUN},
 	    {"t", ACT_LOG_TIMESTAMPS}, {"P", ACT_LOG_PREVIOUS},
+	    {"i", ACT_DETAILS},
 	    {"1", ACT_FOCUS_1},       {"2", ACT_FOCUS_2},
 	    {"3", ACT_FOCUS_3},       {"4", ACT_FOCUS_4},         {"5", ACT_FOCUS_5},
 	    {"6", ACT_FOCUS_6},       {"7", ACT_FOCUS_7},         {"8", ACT_FOCUS_8},
@@ -240,6 +243,7 @@ keytable_default_sidebar(struct keytable *t)
 	    {"a", ACT_SB_MARK_ALL},    {"?", ACT_LIST_KEYS},
 	    {"L", ACT_SB_LOGS_MERGED}, {"p", ACT_SB_LOG_PREVIOUS},
 	    {"S", ACT_SB_SORT},
+	    {"i", ACT_SB_DETAILS},
 	};
 
 	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)

@@ -1,5 +1,6 @@
-/* overlay.c: the overlays' keys: the help (C-b ?) and the message log
- * (C-b ~) scroll, filter as you type, copy (the log) and close. While one
+/* overlay.c: the overlays' keys: the help (C-b ?), the message log
+ * (C-b ~) and a group's details (i) scroll, filter as you type, copy (the
+ * log, the details) and close. While one
  * is open it takes every key but the prefix, so C-b ? closes the help
  * again and C-b : still opens the prompt; the panes go on beneath.
  * keyhelp.c lists these keys: change both together. */
@@ -23,6 +24,8 @@ overlay_open(struct app *a, enum overlay_kind kind, const char *filter)
 void
 overlay_close(struct app *a)
 {
+	if (a->overlay.kind == OVERLAY_DETAILS)
+		details_stop(a);
 	a->overlay.kind = OVERLAY_NONE;
 	a->overlay.filtering = 0;
 	a->full_redraw = 1; /* what was beneath comes back */
@@ -57,6 +60,30 @@ copy_log(struct app *a)
 	}
 	keymap_key_name(a->opt.prefix, lead, sizeof lead);
 	app_message(a, 0, "copied %zu message%s (%s ] pastes)", copied, copied == 1 ? "" : "s", lead);
+}
+
+/* y in the details: the page as shown (the filter applies: the page is
+ * filtered already), a line a line, into the paste buffer. */
+static void
+copy_details(struct app *a)
+{
+	struct ovl_page pg;
+	size_t copied = 0;
+	char lead[32];
+
+	overlay_page(a, &pg);
+	buf_reset(&a->paste);
+	for (size_t i = 0; i < pg.n; i++) {
+		buf_printf(&a->paste, "%s\n", pg.v[i].text);
+		copied++;
+	}
+	ovl_page_free(&pg);
+	if (a->opt.osc52 && a->paste.len > 0) {
+		free(a->osc52_pending);
+		a->osc52_pending = xstrdup(a->paste.data);
+	}
+	keymap_key_name(a->opt.prefix, lead, sizeof lead);
+	app_message(a, 0, "copied %zu line%s (%s ] pastes)", copied, copied == 1 ? "" : "s", lead);
 }
 
 static void
@@ -131,6 +158,14 @@ overlay_key(struct app *a, wint_t ch, int is_key)
 	case 'y':
 		if (a->overlay.kind == OVERLAY_LOG)
 			copy_log(a);
+		else if (a->overlay.kind == OVERLAY_DETAILS)
+			copy_details(a);
+		break;
+	case 'i':
+		if (a->overlay.kind == OVERLAY_DETAILS) {
+			overlay_close(a);
+			return;
+		}
 		break;
 	default: break;
 	}

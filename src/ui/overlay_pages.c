@@ -1,8 +1,10 @@
 /* overlay_pages.c: the overlays' pages from the app's state, pure reads:
  * the help from the key tables as they are bound (keyhelp.c), the log
- * from the messages kept (messages.c). draw_overlay.c draws them and
+ * from the messages kept (messages.c), a group's details from the
+ * sidebar's listing (details_page.c). draw_overlay.c draws them and
  * overlay.c scrolls them, over the same area and lines. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -142,6 +144,27 @@ log_page(const struct app *a, int width, struct ovl_page *pg)
 			     OVL_NOTE);
 }
 
+/* The details' lines that hold the filter (a field, an event), or all. */
+static void
+details_filtered(const struct app *a, int width, struct ovl_page *pg)
+{
+	const char *filter = a->overlay.filter;
+	size_t keep = 0;
+
+	details_page(a, width, pg);
+	if (filter[0] == '\0')
+		return;
+	for (size_t i = 0; i < pg->n; i++) {
+		if (strcasestr(pg->v[i].text, filter))
+			pg->v[keep++] = pg->v[i];
+		else
+			free(pg->v[i].text);
+	}
+	pg->n = keep;
+	if (keep == 0)
+		ovl_page_add(pg, "", 0, 0, "no line holds that", width, OVL_NOTE);
+}
+
 void
 overlay_page(const struct app *a, struct ovl_page *pg)
 {
@@ -152,4 +175,6 @@ overlay_page(const struct app *a, struct ovl_page *pg)
 		help_page(a, width, pg);
 	else if (a->overlay.kind == OVERLAY_LOG)
 		log_page(a, width, pg);
+	else if (a->overlay.kind == OVERLAY_DETAILS)
+		details_filtered(a, width, pg);
 }

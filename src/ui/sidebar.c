@@ -193,11 +193,13 @@ sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_gr
 		unsigned char *marks = NULL;
 		struct sb_usage *usage = NULL;
 		int expanded = 0;
+		struct sb_badge badge = {0};
 
 		for (size_t j = 0; j < r->n; j++)
 			if (strcmp(r->groups[j].g.id, g[i].id) == 0) {
 				dst = &r->groups[j];
 				expanded = dst->expanded;
+				badge = dst->badge;
 				marks = marks_again(dst, &g[i]);
 				usage = dst->usage;
 				dst->usage = NULL;
@@ -216,6 +218,7 @@ sidebar_add_groups(struct sidebar *s, int prov, const char *region, struct fm_gr
 		dst->marked = marks != NULL ? marks : xcalloc(g[i].ncontainers + 1, 1);
 		dst->expanded = expanded;
 		dst->usage = usage;
+		dst->badge = badge;
 		dst->seen = 1;
 	}
 	free(g);
@@ -271,6 +274,7 @@ sidebar_relist_end(struct sidebar *s, int prov, const char *region, int ok)
 		r->groups[keep++] = r->groups[j];
 	}
 	r->n = keep;
+	r->listed = 1;
 	free(r->error);
 	r->error = NULL;
 	r->down = 0;

@@ -191,6 +191,8 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 		/* What a down engine last said: maybe no longer so. */
 		paint(p, reg->down ? "? " : "● ", reg->down ? -1 : state_color(t, g->g.state), 0);
 		paint(p, g->g.name, -1, reg->down ? A_DIM : 0);
+		if (sidebar_badge_text(&g->badge, time(NULL), line, sizeof line))
+			paint(p, line, t->badge_wait, A_BOLD);
 		snprintf(line, sizeof line, " %s %s", g->g.status, g->g.id);
 		paint(p, line, -1, A_DIM);
 		usage_paint(p, uw, usage);

@@ -102,7 +102,11 @@ on_groups(void *arg, int prov, const char *region, struct fm_group *g, size_t n,
 	struct sb_region *r = sidebar_region(&a->sb, prov, region, 1);
 
 	if (g != NULL) {
+		struct group_news news;
+
+		group_events_compare(a, prov, region, g, n, &news);
 		sidebar_add_groups(&a->sb, prov, region, g, n);
+		group_events_badge(a, prov, region, &news);
 		sidebar_home(&a->sb);
 	}
 	if (done)

@@ -2,7 +2,8 @@
  * downwards only, in this order from the bottom: the pure ones (focus.c,
  * the message log, the line editor, listing and targets), draw.c (and
  * draw_pick.c), frame.c,
- * app_message, panes.c, logpane.c, metrics_poll.c, sidebar_listing.c, tui_run.c, pick.c, actions.c, input.c,
+ * app_message, panes.c, logpane.c, mergepane.c, metrics_poll.c, group_events.c, sidebar_listing.c,
+ * tui_run.c, pick.c, actions.c, input.c,
  * app.c (the overlays and the command prompt: see their block). So
  * anything may ask for a frame or say something, and drawing reads state
  * and changes none. A pane's job (C-b !'s run) is ended through
@@ -96,6 +97,20 @@ void mergepane_toggle_timestamps(struct app *a, struct slot *s);
 void metrics_poll_init(struct app *a);
 void metrics_poll_listed(struct app *a, int prov, const char *region);
 void metrics_poll_free(struct app *a);
+/* group_events.c: a relisting's news. compare, before the answer
+ * replaces what was listed: says the groups' new events worth saying in
+ * the message log, and keeps whose rows get a badge; badge, after it:
+ * puts them there (and frees news). */
+struct group_news {
+	struct {
+		char *id;
+		int warnings, restarts;
+	} *v;
+	size_t n;
+};
+void group_events_compare(struct app *a, int prov, const char *region, const struct fm_group *g,
+			  size_t n, struct group_news *out);
+void group_events_badge(struct app *a, int prov, const char *region, struct group_news *news);
 
 /* sidebar_listing.c: the fleet into the sidebar. */
 void sidebar_listing_init(struct app *a);
@@ -136,8 +151,20 @@ struct rect overlay_area(const struct app *a);
 int overlay_text_width(const struct app *a);
 int overlay_text_rows(const struct app *a);
 void overlay_page(const struct app *a, struct ovl_page *pg);
+/* details_page.c: the details view's page (pure read): every field of
+ * the group and its containers, its events, and its CPU and memory
+ * history as charts (chart.c). */
+void details_page(const struct app *a, int width, struct ovl_page *pg);
 /* draw_overlay.c, with draw.c: the open overlay, over the panes. */
 void draw_overlay(struct app *a);
+/* details.c, below overlay.c: the details view's group and its history
+ * (asked when it opens and every 15 s while open, with the group's region
+ * listed again); details_open clears the group's badge. The caller opens
+ * the overlay. details_stop forgets it (overlay_close calls it). */
+void details_init(struct app *a);
+int details_open(struct app *a, int prov, const char *region, const char *group_id);
+void details_stop(struct app *a);
+void details_free(struct app *a);
 /* overlay.c, above frame.c: open and close one; its keys, while open. */
 void overlay_open(struct app *a, enum overlay_kind kind, const char *filter);
 void overlay_close(struct app *a);

@@ -197,6 +197,32 @@ class DockerTui(unittest.TestCase):
             time.sleep(0.2)
         self.assertIn("id " + cid, details, "\n".join(rows))
 
+    def test_details_of_a_container_and_no_history(self):
+        """i on a container: what the engine's list says of it (its image,
+        state, exit code, creation), and in words that Docker keeps no
+        history of its usage and lists no events with it."""
+        D.run("ender", "sh", "-c", "exit 2")
+        self.addCleanup(D.docker, "rm", "-f", "ender")
+        cid = D.docker("inspect", "-f", "{{.Id}}", "ender")
+        tm = self.start()
+        tm.wait_for(r"● ender exited 2")
+        tm.keys("/")
+        tm.type("ender")
+        tm.keys("Enter", "i")
+        s = tm.wait_for(r"Details of local/" + cid[:12])
+        self.assertRegex(s, r"id\s+" + cid[:40])
+        self.assertRegex(s, r"image\s+fleetmux-busybox")
+        self.assertRegex(s, r"engine\s+local")
+        self.assertRegex(s, r"status\s+exited 2 \(Exited \(2\)")
+        self.assertRegex(s, r"state\s+exited 2")
+        self.assertRegex(s, r"exit code\s+2")
+        self.assertRegex(s, r"created\s+20\d\d-\d\d-\d\dT")
+        self.assertRegex(s, r"restarts\s+not in this engine's list")
+        self.assertIn("this engine lists no events with its containers", s)
+        self.assertRegex(s, r"Docker keeps no history")
+        tm.keys("q")
+        tm.wait_gone(r"Details of local/")
+
     def test_engine_that_stops_answering_shows_down(self):
         import signal
         tm = self.start()

@@ -99,6 +99,38 @@ test_state_words(void **state)
 			fail_msg("%s", v[i].word);
 }
 
+/* What the details view shows of a container from the list: when it was
+ * created, its address and its ports (one published on 0.0.0.0 and :: is
+ * listed twice by the engine: kept once). */
+static void
+test_parse_container_details(void **state)
+{
+	const char *j = "[{\"Id\":\"abc\",\"Names\":[\"/web\"],\"State\":\"running\",\"Created\":"
+			"1795637520,\"Ports\":[{\"IP\":\"0.0.0.0\",\"PrivatePort\":80,\"PublicPort\":8080,"
+			"\"Type\":\"tcp\"},{\"IP\":\"::\",\"PrivatePort\":80,\"PublicPort\":8080,"
+			"\"Type\":\"tcp\"},{\"PrivatePort\":53,\"Type\":\"udp\"},{\"PrivatePort\":0},7],"
+			"\"NetworkSettings\":{\"Networks\":{\"bridge\":{\"IPAddress\":\"172.17.0.2\"}}}},"
+			"{\"Id\":\"def\",\"Created\":\"soon\",\"Ports\":{},\"NetworkSettings\":[]}]";
+	struct fm_group *g;
+	size_t n;
+
+	assert_int_equal(docker_parse_containers(j, strlen(j), "local", &g, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(g[0].created_ns == 1795637520LL * 1000000000LL);
+	assert_string_equal(g[0].ip, "172.17.0.2");
+	assert_int_equal(g[0].containers[0].nports, 2);
+	assert_int_equal(g[0].containers[0].ports[0].port, 80);
+	assert_int_equal(g[0].containers[0].ports[0].public_port, 8080);
+	assert_string_equal(g[0].containers[0].ports[0].protocol, "tcp");
+	assert_int_equal(g[0].containers[0].ports[1].port, 53);
+	assert_int_equal(g[0].containers[0].ports[1].public_port, 0);
+	assert_string_equal(g[0].containers[0].ports[1].protocol, "udp");
+	assert_true(g[1].created_ns == 0);
+	assert_string_equal(g[1].ip, "");
+	assert_int_equal(g[1].containers[0].nports, 0);
+	fm_groups_free(g, n);
+}
+
 static void
 test_parse_containers(void **state)
 {
@@ -128,6 +160,7 @@ test_parse_containers(void **state)
 	assert_string_equal(g[2].status, "exited 2");
 	assert_string_equal(g[2].containers[0].status, "exited 2");
 	assert_int_equal(g[2].state, FM_STATE_EXITED);
+	assert_int_equal(g[2].containers[0].exit_code, 2);
 	fm_groups_free(g, n);
 	assert_true(docker_parse_containers("{}", 2, "local", &g, &n) < 0);
 	assert_int_equal(docker_parse_exec_id("{\"Id\":\"e1\"}", 11, &id), 0);
@@ -264,6 +297,7 @@ main(void)
 	    cmocka_unit_test(test_upgrade_keeps_early_bytes),
 	    cmocka_unit_test(test_demux_split_and_joined),
 	    cmocka_unit_test(test_state_words),
+	    cmocka_unit_test(test_parse_container_details),
 	    cmocka_unit_test(test_parse_containers),
 	    cmocka_unit_test(test_exec_body),
 	    cmocka_unit_test(test_event_lines),

@@ -90,6 +90,54 @@ test_parse_events_and_previous(void **state)
 	fm_groups_free(g, n);
 }
 
+/* The fields only the details view shows: what the group asked for, its
+ * addresses and creation, each container's ports, limits and how its
+ * current instance ended; missing or wrong-typed ones are "not said". */
+static void
+test_parse_details(void **state)
+{
+	const char *j =
+	    "{\"ContainerGroups\":[{\"ContainerGroupId\":\"eci-1\",\"InstanceType\":\"ecs.c6.large\","
+	    "\"Cpu\":2,\"Memory\":4.5,\"CreationTime\":\"2026-11-20T08:12:00Z\",\"IntranetIp\":"
+	    "\"172.16.0.11\",\"InternetIp\":\"47.96.1.11\",\"Containers\":["
+	    "{\"Name\":\"web\",\"Cpu\":1,\"Memory\":0.5,\"Ports\":[{\"Port\":80,\"Protocol\":\"TCP\"},"
+	    "{\"Port\":53},{\"Port\":70000},\"x\",{\"Port\":\"81\"}],\"CurrentState\":{\"State\":"
+	    "\"Running\",\"StartTime\":\"2026-11-20T08:13:00Z\",\"ExitCode\":0}},"
+	    "{\"Name\":\"job\",\"CurrentState\":{\"State\":\"Terminated\",\"ExitCode\":3,"
+	    "\"FinishTime\":\"2026-11-20T09:00:00Z\"}}]},"
+	    "{\"ContainerGroupId\":\"eci-2\",\"Cpu\":\"2\",\"Memory\":-1,\"InternetIp\":\"\","
+	    "\"CreationTime\":7,\"Containers\":[{\"Name\":\"c\",\"Ports\":{}}]}]}";
+	struct fm_group *g;
+	size_t n;
+	char *next;
+
+	assert_int_equal(eci_parse_groups(j, strlen(j), &g, &n, &next, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(g[0].instance_type, "ecs.c6.large");
+	assert_true(g[0].cpu == 2.0 && g[0].memory_gib == 4.5);
+	assert_true(g[0].created_ns == 1795162320LL * FM_NS_PER_SEC);
+	assert_string_equal(g[0].ip, "172.16.0.11");
+	assert_string_equal(g[0].internet_ip, "47.96.1.11");
+	assert_int_equal(g[0].containers[0].nports, 2);
+	assert_int_equal(g[0].containers[0].ports[0].port, 80);
+	assert_string_equal(g[0].containers[0].ports[0].protocol, "TCP");
+	assert_int_equal(g[0].containers[0].ports[1].port, 53);
+	assert_string_equal(g[0].containers[0].ports[1].protocol, "TCP");
+	assert_true(g[0].containers[0].cpu == 1.0 && g[0].containers[0].memory_gib == 0.5);
+	assert_true(g[0].containers[0].started_ns == 1795162380LL * FM_NS_PER_SEC);
+	assert_true(g[0].containers[0].finished_ns == FM_TIME_NONE);
+	assert_int_equal(g[0].containers[1].state, FM_STATE_EXITED);
+	assert_int_equal(g[0].containers[1].exit_code, 3);
+	assert_true(g[0].containers[1].finished_ns == 1795165200LL * FM_NS_PER_SEC);
+	assert_null(g[1].instance_type);
+	assert_null(g[1].internet_ip);
+	assert_true(g[1].cpu == 0 && g[1].memory_gib == 0);
+	assert_true(g[1].created_ns == FM_TIME_NONE);
+	assert_int_equal(g[1].containers[0].nports, 0);
+	assert_null(g[1].containers[0].ports);
+	fm_groups_free(g, n);
+}
+
 /* Every Status DescribeContainerGroups documents, and CurrentState.State. */
 static void
 test_state_words(void **state)
@@ -361,6 +409,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_groups),
 	    cmocka_unit_test(test_parse_events_and_previous),
+	    cmocka_unit_test(test_parse_details),
 	    cmocka_unit_test(test_state_words),
 	    cmocka_unit_test(test_parse_bad_answers),
 	    cmocka_unit_test(test_parse_error),

@@ -33,6 +33,9 @@ test_demo_fleet(void **state)
 	assert_true(two > 0);
 	assert_true(utf8);
 	assert_non_null(fleet_group(&f, "cn-hangzhou", "eci-bp1web000000000001"));
+	/* the demo's web server says what it listens on */
+	assert_int_equal(fleet_group(&f, "cn-hangzhou", "eci-bp1web000000000001")->containers[0].nports, 2);
+	assert_int_equal(fleet_group(&f, "cn-hangzhou", "eci-bp1web000000000001")->containers[0].ports[0], 80);
 	assert_null(fleet_group(&f, "cn-shanghai", "eci-bp1web000000000001"));
 	fleet_free(&f);
 }
@@ -85,6 +88,9 @@ test_bad_files(void **state)
 	expect_error("{\"regions\":[{\"id\":\"r\",\"groups\":[{\"id\":\"g\",\"name\":\"n\","
 		     "\"containers\":[{\"name\":\"c\",\"previous_log\":[1]}]}]}]}",
 		     "regions[0].groups[0].containers[0].previous_log: must be an array of strings");
+	expect_error("{\"regions\":[{\"id\":\"r\",\"groups\":[{\"id\":\"g\",\"name\":\"n\","
+		     "\"containers\":[{\"name\":\"c\",\"ports\":[80,0]}]}]}]}",
+		     "regions[0].groups[0].containers[0].ports: must hold port numbers, 1 to 65535");
 }
 
 /* Events the file's states imply, and a restarted container's previous

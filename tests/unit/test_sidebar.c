@@ -120,6 +120,47 @@ test_relisting_keeps_cursor_folds_and_marks(void **state)
 	sidebar_free(&s);
 }
 
+/* A group's badge: warnings and restarts shown while young, gone after
+ * SB_BADGE_SECONDS, started again by news after that; kept across a
+ * relisting like the marks; the region says it was listed once. */
+static void
+test_badge(void **state)
+{
+	struct sidebar s;
+	struct sb_badge b = {0};
+	const char *one[] = {"g1:alpha:a1", "g2:beta:b1"};
+	char out[32];
+	time_t t0 = 1000000;
+
+	assert_int_equal(sidebar_badge_text(&b, t0, out, sizeof out), 0);
+	assert_string_equal(out, "");
+	sidebar_badge_add(&b, 0, 0, t0); /* nothing happened: no badge */
+	assert_int_equal(sidebar_badge_text(&b, t0, out, sizeof out), 0);
+	sidebar_badge_add(&b, 1, 0, t0);
+	assert_int_equal(sidebar_badge_text(&b, t0 + 1, out, sizeof out), 1);
+	assert_string_equal(out, " !1");
+	sidebar_badge_add(&b, 1, 2, t0 + 5);
+	sidebar_badge_text(&b, t0 + 5, out, sizeof out);
+	assert_string_equal(out, " !2↻2");
+	/* its age is its first news' */
+	assert_int_equal(sidebar_badge_text(&b, t0 + SB_BADGE_SECONDS, out, sizeof out), 0);
+	sidebar_badge_add(&b, 0, 1, t0 + SB_BADGE_SECONDS + 1);
+	sidebar_badge_text(&b, t0 + SB_BADGE_SECONDS + 1, out, sizeof out);
+	assert_string_equal(out, " ↻1");
+
+	sidebar_init(&s);
+	sidebar_add_provider(&s, "eci");
+	sidebar_relist_begin(&s, 0, "r");
+	assert_int_equal(s.regions[0].listed, 0);
+	list(&s, 0, "r", one, 2);
+	assert_int_equal(s.regions[0].listed, 1);
+	sidebar_badge_add(&sidebar_find_group(&s, 0, "r", "g2", NULL)->badge, 1, 0, t0);
+	list(&s, 0, "r", one, 2);
+	assert_int_equal(sidebar_find_group(&s, 0, "r", "g2", NULL)->badge.warnings, 1);
+	assert_int_equal(sidebar_find_group(&s, 0, "r", "g1", NULL)->badge.since, 0);
+	sidebar_free(&s);
+}
+
 static void
 test_marks_and_filter_counts(void **state)
 {
@@ -167,6 +208,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_relisting_keeps_cursor_folds_and_marks),
 	    cmocka_unit_test(test_marks_and_filter_counts),
+	    cmocka_unit_test(test_badge),
 	};
 
 	return cmocka_run_group_tests_name("sidebar", tests, NULL, NULL);
