@@ -44,6 +44,9 @@ else
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+# Another apt-get (a second make, a desktop updater) holds the lock for a
+# while: wait for it rather than fail.
+APT="apt-get -o DPkg::Lock::Timeout=600"
+$SUDO $APT update -qq
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing
+$SUDO $APT install -y -qq --no-install-recommends $missing

@@ -48,6 +48,9 @@ struct exec_session {
 	int released;             /* handles closing: only the reaping is left */
 	int handles;              /* uv handles not yet closed */
 	uv_timer_t drop_timer, sync_timer, linger_timer;
+	uint64_t bytes_out;       /* read from the process so far */
+	uint64_t linger_mark;     /* bytes_out when the linger timer last looked */
+	int lingers;              /* linger periods the output kept flowing */
 	struct exec_session *next;
 };
 
@@ -226,6 +229,7 @@ session_pump(struct exec_session *x)
 			}
 			x->out[LWS_PRE] = (unsigned char)i;
 			x->out_len = (size_t)n;
+			x->bytes_out += (uint64_t)n;
 			if (x->wsi != NULL)
 				lws_callback_on_writable(x->wsi);
 			break;
@@ -277,6 +281,15 @@ linger_over(uv_timer_t *t)
 {
 	struct exec_session *x = t->data;
 
+	/* Output still moving (a slow client holds a chunk, or a background
+	 * child still writes): its last bytes are not lost to a timer, up to a
+	 * bound. */
+	if ((x->out_len > 0 || x->bytes_out != x->linger_mark) &&
+	    ++x->lingers < SIM_LINGER_MAX) {
+		x->linger_mark = x->bytes_out;
+		uv_timer_start(&x->linger_timer, linger_over, SIM_LINGER_MS, 0);
+		return;
+	}
 	for (int i = 1; i <= 2; i++)
 		if (!x->eof[i])
 			mark_eof(x, i);
@@ -297,6 +310,7 @@ process_exited(void *arg, pid_t pid, int status)
 	}
 	/* Attached or detached, its output is read to the end (or the linger
 	 * timer) before the session ends. */
+	x->linger_mark = x->bytes_out;
 	uv_timer_start(&x->linger_timer, linger_over, SIM_LINGER_MS, 0);
 	session_pump(x);
 	session_maybe_free(x);

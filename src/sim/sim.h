@@ -20,6 +20,9 @@
  * are all in. This bounds the wait when a background child keeps the pty
  * open instead. */
 #define SIM_LINGER_MS 2000
+/* Periods the wait goes on while output keeps moving (a slow client, a
+ * background child still writing): 30 s at most. */
+#define SIM_LINGER_MAX 15
 /* Reads per wakeup from a detached exec (its socket gone), whose output is
  * thrown away. */
 #define SIM_DRAIN_READS 16

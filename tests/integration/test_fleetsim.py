@@ -39,7 +39,7 @@ def exec_params(command, group=WEB1, container="nginx", region="cn-hangzhou", **
 async def run_ws(uri, sends=(), timeout=15, subprotocols=None, read_delay=0):
     """Connect, send frames, collect every frame until the server closes.
     Returns (frames by channel, close code, close reason)."""
-    out = {1: b"", 2: b"", 3: b""}
+    out = {1: bytearray(), 2: bytearray(), 3: bytearray()}
     async with websockets.connect(uri, subprotocols=subprotocols, max_size=None) as ws:
         for s in sends:
             if isinstance(s, (int, float)):
@@ -53,10 +53,10 @@ async def run_ws(uri, sends=(), timeout=15, subprotocols=None, read_delay=0):
                 m = await asyncio.wait_for(ws.recv(), timeout)
                 assert isinstance(m, bytes), "frames must be binary"
                 if len(m) >= 1:
-                    out[m[0]] = out.get(m[0], b"") + m[1:]
+                    out.setdefault(m[0], bytearray()).extend(m[1:])
         except websockets.ConnectionClosed:
             pass
-        return out, ws.close_code, ws.close_reason
+        return {k: bytes(v) for k, v in out.items()}, ws.close_code, ws.close_reason
 
 
 def resize(cols, rows):
@@ -206,6 +206,15 @@ class Exec(unittest.TestCase):
         self.assertEqual(status["status"], "Failure")
         self.assertEqual(status["details"]["causes"][0], {"reason": "ExitCode", "message": "3"})
         self.assertEqual(code, 1000)
+
+    def test_slow_reader_gets_the_last_bytes(self):
+        # The client reads nothing for longer than the sim's linger after
+        # the exit: the output still on its way must arrive whole.
+        uri = self.uri(["sh", "-c", "seq 1 1000000; echo END"], TTY="true")
+        out, _, _ = asyncio.run(run_ws(uri, [], read_delay=5, timeout=60))
+        text = out[1].decode()
+        self.assertTrue(text.rstrip().endswith("1000000\r\nEND"), text[-80:])
+        self.assertEqual(json.loads(out[3])["status"], "Success")
 
     def test_resize_again_after_start(self):
         uri = self.uri(["sh"], TTY="true")
