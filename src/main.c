@@ -516,6 +516,18 @@ check_settings(struct config *cfg, struct app_options *ao)
 		else
 			ao->metrics_interval = n == 0 ? -1 : (int)n;
 	}
+	/* Seconds between relistings of a provider with no change stream
+	 * (ECI); 0 leaves it to r. */
+	if ((v = params_get(&cfg->general, "refresh-interval")) != NULL) {
+		long n = strtol(v, &end, 10);
+
+		if (*end != '\0' || end == v || n < 0 || n > 3600)
+			config_error(cfg, config_general_line(cfg, "refresh-interval"),
+				     "refresh-interval must be a number of seconds from 0 (off) to 3600, not '%s'%s",
+				     v, "");
+		else
+			ao->refresh_interval = n == 0 ? -1 : (int)n;
+	}
 	for (size_t i = 0; i < cfg->nbindings; i++) {
 		const struct config_binding *b = &cfg->bindings[i];
 		int k = key_from_name(b->key);

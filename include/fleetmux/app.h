@@ -39,6 +39,7 @@ struct app_options {
 	int osc52;               /* copies also go to the outer terminal's clipboard */
 	int broadcast;           /* start with broadcast on */
 	int sidebar_width;       /* columns; 0: APP_SIDEBAR_WIDTH */
+	int refresh_interval;    /* seconds between relistings of types without a watch; 0: the type's default; <0: none */
 	int metrics_interval;    /* seconds between metric fetches; 0: each type's default; <0: none */
 	char **warnings;         /* shown at start (providers that failed), NULL-terminated */
 	/* Rebindings from the config, checked already: KEY = ACTION. */
@@ -100,6 +101,7 @@ struct prov_ctx {
 	struct app *app;
 	int idx;
 	uv_timer_t relist;
+	uv_timer_t periodic;   /* relists a provider that has no watch */
 };
 
 struct app {

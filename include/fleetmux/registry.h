@@ -73,6 +73,11 @@ struct provider_type {
 	/* How often the backend has new CPU and memory figures: the default
 	 * metrics-interval, in ms (ECI aggregates at 15 s; engines are live). */
 	unsigned metrics_ms;
+	/* A type whose providers have no change stream (no ops->watch) is
+	 * listed again this often so that the sidebar and the details view do
+	 * not go stale: the default refresh-interval, in ms. 0: its watch keeps
+	 * the list live. */
+	unsigned relist_ms;
 };
 
 /* The table, in order; NULL past the end. */

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 static const char *general_keys[] = {"layout", "prefix", "theme", "scrollback", "osc52", "broadcast",
-				     "sidebar-width", "metrics-interval", NULL};
+				     "sidebar-width", "metrics-interval", "refresh-interval", NULL};
 #define NGENERAL (sizeof general_keys / sizeof general_keys[0] - 1)
 _Static_assert(NGENERAL <= sizeof ((struct config *)0)->general_lines /
 				   sizeof ((struct config *)0)->general_lines[0],

@@ -236,6 +236,7 @@ static const struct provider_type types[] = {
         .owns_endpoint = 1,
         .watch = PROVIDER_LOGS | PROVIDER_PREVIOUS_LOG | PROVIDER_METRICS | PROVIDER_METRIC_HISTORY,
         .metrics_ms = 15000,
+        .relist_ms = 30000,
     },
     {
         .name = "docker",
@@ -256,6 +257,7 @@ static const struct provider_type types[] = {
         .create = hyper_create,
         .watch = PROVIDER_LOGS | PROVIDER_METRICS,
         .metrics_ms = 3000,
+        .relist_ms = 30000, /* its events were a WebSocket, not followed here */
     },
 };
 

@@ -96,21 +96,31 @@ ask_history(struct app *a)
 	d->req = d->asking ? r : NULL;
 }
 
+/* A backend with no change stream is asked again, at open and while the
+ * view stays: what it shows (states, restarts, events) is now, not as of
+ * the last listing. */
+static void
+relist_unwatched(struct app *a)
+{
+	struct details *d = &a->details;
+	struct sb_region *r = sidebar_region(&a->sb, d->prov, d->region, 0);
+
+	if (r != NULL && !r->loading && a->provs[d->prov]->ops->watch == NULL)
+		listing_region(&a->listing, d->prov, d->region);
+}
+
 static void
 details_tick(uv_timer_t *t)
 {
 	struct app *a = t->data;
 	struct details *d = &a->details;
-	struct sb_region *r;
 
 	if (a->overlay.kind != OVERLAY_DETAILS || d->group_id == NULL)
 		return;
 	/* a backend that keeps no history will not keep one in 15 s */
 	if (!d->never)
 		ask_history(a);
-	r = sidebar_region(&a->sb, d->prov, d->region, 0);
-	if (r != NULL && !r->loading && a->provs[d->prov]->ops->watch == NULL)
-		listing_region(&a->listing, d->prov, d->region);
+	relist_unwatched(a);
 }
 
 void
@@ -135,6 +145,7 @@ details_open(struct app *a, int prov, const char *region, const char *group_id)
 		if (strcmp(r->groups[j].g.id, group_id) == 0)
 			r->groups[j].badge = (struct sb_badge){0};
 	ask_history(a);
+	relist_unwatched(a);
 	uv_timer_start(&d->timer, details_tick, DETAILS_REFRESH_MS, DETAILS_REFRESH_MS);
 	return 0;
 }

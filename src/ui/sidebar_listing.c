@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleetmux/registry.h"
 #include "tui.h"
 
 static void open_wanted(struct app *a);
@@ -58,6 +59,35 @@ relist_fire(uv_timer_t *t)
 			listing_region(&a->listing, c->idx, r->id);
 		}
 	}
+}
+
+/* A provider with no change stream: its regions are listed again every
+ * refresh-interval, so that states, restarts and events do not wait for r.
+ * A region still loading is left to finish. */
+static void
+periodic_fire(uv_timer_t *t)
+{
+	struct prov_ctx *c = t->data;
+	struct app *a = c->app;
+
+	for (size_t i = 0; i < a->sb.nregions; i++) {
+		struct sb_region *r = &a->sb.regions[i];
+
+		if (r->prov == c->idx && !r->loading && !r->down)
+			listing_region(&a->listing, c->idx, r->id);
+	}
+}
+
+static unsigned
+periodic_ms(const struct app *a, const struct provider *p)
+{
+	const struct provider_type *t = registry_find(p->ops->type);
+
+	if (p->ops->watch != NULL || a->opt.refresh_interval < 0 || t == NULL || t->relist_ms == 0)
+		return 0;
+	if (a->opt.refresh_interval > 0)
+		return (unsigned)a->opt.refresh_interval * 1000u;
+	return t->relist_ms;
 }
 
 /* down: the engine stopped answering (in words): its region says so
@@ -122,6 +152,9 @@ on_groups(void *arg, int prov, const char *region, struct fm_group *g, size_t n,
 			metrics_poll_listed(a, prov, region);
 		if (p->ops->watch != NULL)
 			p->ops->watch(p, region, region_changed, &a->ctx[prov]);
+		else if (!uv_is_active((uv_handle_t *)&a->ctx[prov].periodic) && periodic_ms(a, p) > 0)
+			uv_timer_start(&a->ctx[prov].periodic, periodic_fire, periodic_ms(a, p),
+				       periodic_ms(a, p));
 		say_refreshed(a);
 	}
 	a->sb.dirty = 1;
@@ -161,6 +194,8 @@ sidebar_listing_init(struct app *a)
 		a->ctx[i].idx = i;
 		uv_timer_init(a->loop, &a->ctx[i].relist);
 		a->ctx[i].relist.data = &a->ctx[i];
+		uv_timer_init(a->loop, &a->ctx[i].periodic);
+		a->ctx[i].periodic.data = &a->ctx[i];
 	}
 	listing_init(&a->listing, a->provs, a->nprovs, a->opt.regions, &sidebar_events, a);
 }
@@ -187,8 +222,10 @@ sidebar_listing_refresh(struct app *a)
 void
 sidebar_listing_free(struct app *a)
 {
-	for (int i = 0; i < a->nprovs; i++)
+	for (int i = 0; i < a->nprovs; i++) {
 		uv_close((uv_handle_t *)&a->ctx[i].relist, NULL);
+		uv_close((uv_handle_t *)&a->ctx[i].periodic, NULL);
+	}
 }
 
 /* Is the container in the group? --open names one that must be there. */

@@ -61,7 +61,11 @@ class Details(unittest.TestCase):
             os.unlink(self.fleet)
         self.assertEqual(rc, 0, self.sim.stderr)
 
-    def start(self):
+    def start(self, config=None):
+        if config is not None:
+            os.makedirs(os.path.join(self.scratch, "fleetmux"), exist_ok=True)
+            with open(os.path.join(self.scratch, "fleetmux", "config"), "w") as f:
+                f.write(config)
         env = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "tmux-256color",
                "HOME": self.scratch, "XDG_CONFIG_HOME": self.scratch,
                "XDG_DATA_HOME": self.scratch, "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
@@ -148,6 +152,25 @@ class Details(unittest.TestCase):
         tm.wait_for(r"copied \d+ lines")
         tm.keys("q")
         tm.wait_gone(r"Details of r1/g-crash")
+
+    def test_relisted_without_r(self):
+        # ECI has no change stream: fleetmux lists it again every
+        # refresh-interval, so a restart shows without r.
+        tm = self.start(config="[fleetmux]\nrefresh-interval = 2\n")
+        tm.wait_for(r"● crash")
+        seen = self.restarts()
+        self.assertTrue(wait_until(lambda: self.restarts() > seen, timeout=60))
+        s = tm.wait_for(r"● crash [!↻]", timeout=30)
+        self.assertNotRegex(self.sidebar_row(s, "calm"), r"calm [!↻]")
+        # The details view asks at once: its restart count is the API's.
+        tm.keys("/")
+        tm.type("crash")
+        tm.keys("Enter", "i")
+        tm.wait_for(r"Details of r1/g-crash")
+        now = self.restarts()
+        self.assertTrue(wait_until(
+            lambda: int(re.search(r"restarts\s+(\d+)", tm.screen()).group(1)) >= now, timeout=10))
+        tm.keys("q")
 
     def test_prefix_i_on_a_pane(self):
         tm = self.start()
