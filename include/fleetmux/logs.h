@@ -20,6 +20,9 @@ int fm_time_parse(const char *s, size_t len, int64_t *ns);
  * writes it (trailing zeros cut, none when whole; kubelet's and Docker's
  * log times), 36 bytes with the NUL. */
 void fm_time_format_nano(int64_t ns, char out[36]);
+/* The same with all nine digits of the fraction, always: what fleetmux
+ * shows and prints, so that times line up in a column and sort as text. */
+void fm_time_format_fixed(int64_t ns, char out[31]);
 /* Whole seconds, rounded down: "2024-05-01T10:00:00Z" (21 bytes). */
 void fm_time_format_sec(int64_t ns, char out[21]);
 /* Milliseconds at a UTC offset in minutes: "2019-03-29T10:38:50.734+08:00"

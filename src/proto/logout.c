@@ -46,7 +46,7 @@ logout_json(struct buf *out, const char *target, const struct log_line *l)
 	char ts[36] = "", *text = utf8_clean(l->text, l->len), *s;
 
 	if (l->time_ns != FM_TIME_NONE)
-		fm_time_format_nano(l->time_ns, ts);
+		fm_time_format_fixed(l->time_ns, ts);
 	cJSON_AddStringToObject(o, "target", target);
 	cJSON_AddStringToObject(o, "ts", ts);
 	/* ECI keeps stdout and stderr as one log: it is told as stdout. */
@@ -92,7 +92,7 @@ logout_text(struct buf *out, const char *tag, int color, int timestamps, const s
 	if (timestamps && l->time_ns != FM_TIME_NONE) {
 		char ts[36];
 
-		fm_time_format_nano(l->time_ns, ts);
+		fm_time_format_fixed(l->time_ns, ts);
 		buf_puts(out, ts);
 		buf_putc(out, ' ');
 	}

@@ -173,6 +173,19 @@ fm_time_format_nano(int64_t ns, char out[36])
 }
 
 void
+fm_time_format_fixed(int64_t ns, char out[31])
+{
+	int64_t secs;
+	long frac;
+	char base[SECS_LEN];
+
+	split_ns(ns, &secs, &frac);
+	format_secs(secs, base);
+	memcpy(out, base, 19);
+	snprintf(out + 19, 12, ".%09ldZ", frac);
+}
+
+void
 fm_time_format_sec(int64_t ns, char out[21])
 {
 	int64_t secs;

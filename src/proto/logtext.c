@@ -131,7 +131,7 @@ logtext_render(struct buf *out, const struct log_line *l, int timestamps)
 	if (timestamps && l->time_ns != FM_TIME_NONE) {
 		char when[36];
 
-		fm_time_format_nano(l->time_ns, when);
+		fm_time_format_fixed(l->time_ns, when);
 		buf_printf(out, "\033[0;2m%s\033[0m ", when);
 	}
 	logtext_body(out, l->text, l->len);

@@ -126,7 +126,7 @@ logview_render(struct buf *out, const struct logview_filter *f, const char *tag,
 	if (timestamps && l->time_ns != FM_TIME_NONE) {
 		char when[36];
 
-		fm_time_format_nano(l->time_ns, when);
+		fm_time_format_fixed(l->time_ns, when);
 		buf_printf(out, "\033[2m%s\033[0m ", when);
 	}
 	mark = out->len;

@@ -70,7 +70,7 @@ test_text(void **state)
 	buf_reset(&b);
 	/* A terminal: a coloured tag, controls in caret notation. */
 	logout_text(&b, "web/nginx", 2, 1, &l);
-	assert_string_equal(b.data, "\x1b[33mweb/nginx\x1b[0m ! 2023-11-14T22:13:20Z a^[[2Jb^[[\n");
+	assert_string_equal(b.data, "\x1b[33mweb/nginx\x1b[0m ! 2023-11-14T22:13:20.000000000Z a^[[2Jb^[[\n");
 	buf_reset(&b);
 	l = line(FM_TIME_NONE, LOG_OUTPUT, "x");
 	logout_text(&b, "t", 7, 1, &l);

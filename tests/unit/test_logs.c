@@ -60,6 +60,13 @@ test_time_format(void **state)
 	assert_string_equal(out, "2023-11-14T22:13:20Z");
 	fm_time_format_nano(-500000000LL, out);
 	assert_string_equal(out, "1969-12-31T23:59:59.5Z");
+	/* What fleetmux shows: always nine digits. */
+	fm_time_format_fixed(1700000000120000000LL, out);
+	assert_string_equal(out, "2023-11-14T22:13:20.120000000Z");
+	fm_time_format_fixed(1700000000LL * FM_NS_PER_SEC, out);
+	assert_string_equal(out, "2023-11-14T22:13:20.000000000Z");
+	fm_time_format_fixed(-500000000LL, out);
+	assert_string_equal(out, "1969-12-31T23:59:59.500000000Z");
 	fm_time_format_sec(1700000000999999999LL, out);
 	assert_string_equal(out, "2023-11-14T22:13:20Z");
 	fm_time_format_ms(1553827130734999999LL, 480, out);

@@ -68,7 +68,7 @@ test_timestamps_when_asked(void **state)
 {
 	int64_t ns = 1793519400LL * FM_NS_PER_SEC + 5000000;
 
-	check("up", 2, ns, 1, "\033[0;2m2026-11-01T07:50:00.005Z\033[0m up\033[0m\r\n");
+	check("up", 2, ns, 1, "\033[0;2m2026-11-01T07:50:00.005000000Z\033[0m up\033[0m\r\n");
 	check("up", 2, ns, 0, "up\033[0m\r\n");
 	check("up", 2, FM_TIME_NONE, 1, "up\033[0m\r\n");
 }
