@@ -120,12 +120,22 @@ state_color(const struct theme *t, enum fm_state st)
 /* CPU and memory at the row's right edge (sidebar_usage.c), in the room
  * the row has after its fixed part (fixed columns: the name and the status
  * word, which stay whole): the row is drawn narrower by what they take,
- * then usage_paint puts them at the end. Returns their width (0: none). */
+ * then usage_paint puts them at the end. optional: columns of the fixed
+ * part that may give way (a running group's status word) when keeping
+ * them would leave CPU alone; *dropped says they did. Returns their width
+ * (0: none). */
 static int
-usage_reserve(struct painter *p, const struct usage_ring *r, int fixed, char *text, size_t size)
+usage_reserve(struct painter *p, const struct usage_ring *r, int fixed, int optional, int *dropped,
+	      char *text, size_t size)
 {
-	int parts = r != NULL ? usage_fit(p->width - fixed) : 0;
+	int parts = r != NULL ? usage_fit(p->width - fixed - optional) : 0;
 
+	*dropped = 0;
+	if (r != NULL && optional > 0 && !(parts & USAGE_MEM) &&
+	    (usage_fit(p->width - fixed) & USAGE_MEM)) {
+		parts = usage_fit(p->width - fixed);
+		*dropped = 1;
+	}
 	text[0] = '\0';
 	if (parts == 0)
 		return 0;
@@ -182,8 +192,14 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 		int marked = 0, uw;
 		char usage[128];
 
-		uw = usage_reserve(p, reg->down ? NULL : sb_usage_of(g, NULL),
-				   6 + fit_columns(g->g.name) + 1 + fit_columns(g->g.status), usage,
+		/* A running group's status word says what its green dot says:
+		 * in a narrow sidebar, memory comes before it (the id gave way
+		 * first; the footer shows it whole). */
+		const struct usage_ring *u = reg->down || g->g.state != FM_STATE_RUNNING
+		                                 ? NULL : sb_usage_of(g, NULL);
+		int status_w = 1 + fit_columns(g->g.status), dropped;
+
+		uw = usage_reserve(p, u, 6 + fit_columns(g->g.name), status_w, &dropped, usage,
 				   sizeof usage);
 		for (size_t k = 0; k < g->g.ncontainers; k++)
 			marked += g->marked[k];
@@ -193,8 +209,10 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 		paint(p, g->g.name, -1, reg->down ? A_DIM : 0);
 		if (sidebar_badge_text(&g->badge, time(NULL), line, sizeof line))
 			paint(p, line, t->badge_wait, A_BOLD);
-		snprintf(line, sizeof line, " %s %s", g->g.status, g->g.id);
-		paint(p, line, -1, A_DIM);
+		if (!dropped) {
+			snprintf(line, sizeof line, " %s %s", g->g.status, g->g.id);
+			paint(p, line, -1, A_DIM);
+		}
 		usage_paint(p, uw, usage);
 		break;
 	}
@@ -202,9 +220,13 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 		struct sb_group *g = &s->regions[r->region].groups[r->group];
 		struct fm_container *c = &g->g.containers[r->container];
 		char usage[128];
-		int uw = usage_reserve(p, s->regions[r->region].down ? NULL : sb_usage_of(g, c->name),
-				       7 + fit_columns(c->name) + 1 + fit_columns(c->status), usage,
-				       sizeof usage);
+		int dropped;
+		/* A container that does not run (waiting, ended) uses nothing:
+		 * no figures rather than a row of zeros. */
+		int uw = usage_reserve(p, s->regions[r->region].down || c->state != FM_STATE_RUNNING
+		                              ? NULL : sb_usage_of(g, c->name),
+				       7 + fit_columns(c->name) + 1 + fit_columns(c->status), 0, &dropped,
+				       usage, sizeof usage);
 
 		paint(p, g->marked[r->container] ? "     * " : "       ", -1, 0);
 		paint(p, c->name, -1, 0);

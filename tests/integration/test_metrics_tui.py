@@ -32,7 +32,7 @@ FLEET = {"regions": [{"id": R, "zones": ["r1-a"], "groups": [
 
 # A sidebar row: the group's name, its status word, then the metric
 # columns at the right edge: CPU %, maybe a sparkline, memory used/limit.
-ROW = r"● %s (?i:running)\b.*?\s(\d+)%%(?: ([▁▂▃▄▅▆▇█ ]{6}))?(?: +(\S+/\S+))?\s*│"
+ROW = r"● %s(?: (?i:running))?\b.*?\s(\d+)%%(?: ([▁▂▃▄▅▆▇█ ]{6}))?(?: +(\S+/\S+))?\s*│"
 
 
 def usage(screen, name):
@@ -151,8 +151,16 @@ class MetricsTui(unittest.TestCase):
         # 36 columns (the default): the name, the status word, CPU and memory; no sparkline.
         self.assertIsNone(busy[1], s)
         self.assertIsNotNone(busy[2], s)
-        # Narrower: CPU only, the name and status still whole.
+        self.assertRegex(s, r"● busy Running\b", s)
+        # Narrower (28): memory before the status word, which a running
+        # group's green dot already says.
         tm.keys("C-b", "<", "C-b", "<")
+        s = tm.wait_for(r"● busy +\d+% +\S+/4G│")
+        self.assertIsNotNone(usage(s, "busy")[2], s)
+        # The waiting group keeps its word: it has no figures to show.
+        self.assertRegex(s, r"● wait Pending", s)
+        # Narrower still (24): CPU only, the name and status whole again.
+        tm.keys("C-b", "<")
         s = tm.wait_for(r"● busy Running\b[^│]* +\d+%│")
         busy = usage(s, "busy")
         self.assertIsNone(busy[2], s)
