@@ -16,7 +16,8 @@ fi
 out=$(mktemp)
 "$sim" --listen 127.0.0.1:0 --fleet tests/fixtures/demo-fleet.json --quiet >"$out" 2>"$out.err" &
 pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$out" "$out.err"' EXIT
+env_file="$BUILD/demo.env"
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$out" "$out.err" "$env_file"' EXIT
 for _ in $(seq 100); do
 	grep -q endpoint= "$out" && break
 	kill -0 "$pid" 2>/dev/null || { cat "$out.err" >&2; exit 1; }
@@ -26,5 +27,14 @@ line=$(head -1 "$out")
 endpoint=$(echo "$line" | sed -E 's/.*endpoint=([^ ]+).*/\1/')
 key=$(echo "$line" | sed -E 's/.*access-key-id=([^ ]+).*/\1/')
 secret=$(echo "$line" | sed -E 's/.*access-key-secret=([^ ]+).*/\1/')
+# For a second terminal while the demo runs (`. build/demo.env`, then
+# `fleetmux logs ...` or `fleetmux run ...` on the same fleet).
+case $BUILD in /*) bindir=$BUILD ;; *) bindir=$PWD/$BUILD ;; esac
+cat >"$env_file" <<ENV
+export FLEETMUX_ECI_ENDPOINT=$endpoint
+export ALIBABA_CLOUD_ACCESS_KEY_ID=$key
+export ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret
+export PATH="$bindir:\$PATH"
+ENV
 ALIBABA_CLOUD_ACCESS_KEY_ID=$key ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret \
 	"$mux" --provider eci --endpoint "$endpoint" "${@:2}"

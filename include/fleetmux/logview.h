@@ -35,9 +35,12 @@ const char *logview_expr_name(enum logview_expr k);
  * expression and regcomp's reason) and f as it was. */
 int logview_filter_set(struct logview_filter *f, enum logview_expr k, const char *expr, char *why,
 		       size_t whylen);
-/* Is a line of this text shown? plain: its text without colours
- * (logtext_plain), NUL-terminated. */
-int logview_keeps(const struct logview_filter *f, const char *plain);
+/* Is a line of this text, from the container tagged tag ("group/container",
+ * NULL none), shown? An expression matches a line when it matches its text
+ * or its tag, so that "web/" keeps one group's lines and "/sidecar$" drops
+ * every sidecar's. plain: its text without colours (logtext_plain),
+ * NUL-terminated. */
+int logview_keeps(const struct logview_filter *f, const char *tag, const char *plain);
 
 /* The line as the view shows it, appended to out: the tag in colour
  * (color: logout_tag_color's, -1 none), " | " (" ! " for stderr), its time

@@ -68,17 +68,18 @@ logview_filter_set(struct logview_filter *f, enum logview_expr k, const char *ex
 }
 
 static int
-matches(const struct logview_filter *f, enum logview_expr k, const char *plain)
+matches(const struct logview_filter *f, enum logview_expr k, const char *tag, const char *plain)
 {
-	return regexec(&f->re[k], plain, 0, NULL, 0) == 0;
+	return regexec(&f->re[k], plain, 0, NULL, 0) == 0 ||
+	       (tag != NULL && regexec(&f->re[k], tag, 0, NULL, 0) == 0);
 }
 
 int
-logview_keeps(const struct logview_filter *f, const char *plain)
+logview_keeps(const struct logview_filter *f, const char *tag, const char *plain)
 {
-	if (f->expr[LOGVIEW_INCLUDE] != NULL && !matches(f, LOGVIEW_INCLUDE, plain))
+	if (f->expr[LOGVIEW_INCLUDE] != NULL && !matches(f, LOGVIEW_INCLUDE, tag, plain))
 		return 0;
-	if (f->expr[LOGVIEW_EXCLUDE] != NULL && matches(f, LOGVIEW_EXCLUDE, plain))
+	if (f->expr[LOGVIEW_EXCLUDE] != NULL && matches(f, LOGVIEW_EXCLUDE, tag, plain))
 		return 0;
 	return 1;
 }

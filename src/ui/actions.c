@@ -482,7 +482,7 @@ static const struct {
     [ACT_SB_UP] = {act_sb_move, "sidebar: up"},
     [ACT_SB_DOWN] = {act_sb_move, "sidebar: down"},
     [ACT_SB_OPEN] = {act_sb_open, "sidebar: open the container, or fold the row"},
-    [ACT_SB_MARK] = {act_sb_mark, "sidebar: mark the container, or a group's, region's or provider's; again: unmark"},
+    [ACT_SB_MARK] = {act_sb_mark, "sidebar: mark the container, or a group's, region's or provider's; again: unmark; the cursor then moves down"},
     [ACT_SB_OPEN_MARKED] = {act_sb_open_marked, "sidebar: open every marked container"},
     [ACT_SB_FILTER] = {act_sb_filter, "sidebar: filter (name, id, status, zone, IP, tag)"},
     [ACT_SB_REFRESH] = {act_sb_refresh, "sidebar: list everything again (the cursor, folds and marks stay)"},

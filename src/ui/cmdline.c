@@ -103,8 +103,8 @@ static const struct command_spec specs[CMD_COUNT] = {
 		       ACT_LIST_KEYS, 0, -1, COMPLETE_NONE},
     [CMD_HELP] = {"help", "[WORDS]", "list-keys", ACT_LIST_KEYS, 0, -1, COMPLETE_NONE},
     [CMD_LOG_INCLUDE] = {"log-include", "[REGEX]",
-			 "the focused merged log pane shows only lines that match (POSIX extended, "
-			 "as typed); alone: every line",
+			 "the focused merged log pane shows only lines whose text or group/container "
+			 "tag matches (POSIX extended, as typed); alone: every line",
 			 ACT_NONE, 0, -1, COMPLETE_TEXT},
     [CMD_LOG_EXCLUDE] = {"log-exclude", "[REGEX]",
 			 "the focused merged log pane hides lines that match; alone: hides none",

@@ -110,10 +110,10 @@ static const struct {
     {KG_COMMANDS, "C-u", "clear the line"},
     {KG_COMMANDS, "Enter, Escape", "run the line; leave it"},
     {KG_GENERAL, "j k Up Down, Space PageUp PageDown, C-d C-u, g G Home End",
-     "in the help and the log: scroll"},
-    {KG_GENERAL, "/", "in the help and the log: filter as you type; Enter keeps it, Escape drops it"},
-    {KG_GENERAL, "y", "in the log: copy the messages it shows, for paste"},
-    {KG_GENERAL, "q Escape", "close the help or the log"},
+     "in the help, the log and the details: scroll"},
+    {KG_GENERAL, "/", "in the help, the log and the details: filter as you type; Enter keeps it, Escape drops it"},
+    {KG_GENERAL, "y", "in the log and the details: copy what it shows, for paste"},
+    {KG_GENERAL, "q Escape", "close the help, the log or the details (i too closes the details)"},
 };
 
 static struct keyhelp_row *

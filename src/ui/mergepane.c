@@ -126,12 +126,12 @@ draw_entry(struct merge_pane *mp, int source, const struct log_line *l, struct b
 	buf_reset(&mp->plain);
 	logtext_plain(&mp->plain, l->text, l->len);
 	buf_putc(&mp->plain, '\0');
-	if (!logview_keeps(&mp->filter, mp->plain.data)) {
+	tg = mp->src[source].tg;
+	if (!logview_keeps(&mp->filter, tg->label, mp->plain.data)) {
 		mp->hidden++;
 		return;
 	}
 	mp->kept++;
-	tg = mp->src[source].tg;
 	logview_render(out, &mp->filter, tg->label, mp->src[source].color, mp->timestamps, l,
 		       mp->plain.data);
 }

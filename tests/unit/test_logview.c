@@ -38,7 +38,7 @@ render(const struct logview_filter *f, const char *tag, int color, const char *t
 }
 
 static int
-keeps(const struct logview_filter *f, const char *text)
+keeps_from(const struct logview_filter *f, const char *tag, const char *text)
 {
 	struct buf plain;
 	int k;
@@ -46,9 +46,15 @@ keeps(const struct logview_filter *f, const char *text)
 	buf_init(&plain);
 	logtext_plain(&plain, text, strlen(text));
 	buf_putc(&plain, '\0');
-	k = logview_keeps(f, plain.data);
+	k = logview_keeps(f, tag, plain.data);
 	buf_free(&plain);
 	return k;
+}
+
+static int
+keeps(const struct logview_filter *f, const char *text)
+{
+	return keeps_from(f, NULL, text);
 }
 
 static void
@@ -122,6 +128,15 @@ test_include_and_exclude(void **state)
 	assert_true(keeps(&f, "tock 12"));
 	assert_int_equal(logview_filter_set(&f, LOGVIEW_EXCLUDE, NULL, why, sizeof why), 0);
 	assert_true(keeps(&f, "tick 13"));
+	/* The tag counts as much as the text: a group, a container. */
+	assert_int_equal(logview_filter_set(&f, LOGVIEW_INCLUDE, "web/", why, sizeof why), 0);
+	assert_true(keeps_from(&f, "web/nginx", "GET /"));
+	assert_false(keeps_from(&f, "api/app", "GET /"));
+	assert_true(keeps_from(&f, "api/app", "proxied to web/nginx")); /* or the text */
+	assert_int_equal(logview_filter_set(&f, LOGVIEW_INCLUDE, NULL, why, sizeof why), 0);
+	assert_int_equal(logview_filter_set(&f, LOGVIEW_EXCLUDE, "/sidecar$", why, sizeof why), 0);
+	assert_false(keeps_from(&f, "web/sidecar", "tick"));
+	assert_true(keeps_from(&f, "web/nginx", "tick"));
 	logview_filter_free(&f);
 }
 
