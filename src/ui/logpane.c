@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fleetmux/logtext.h"
 #include "tui.h"
@@ -100,6 +101,50 @@ on_state(void *arg, const struct container_ref *target, enum feed_state st,
 		app_message(lp->app, 1, "pane %d (%s/%s/%s log): %s", s->number, s->region,
 			    s->group_name, s->container, msg);
 		break;
+	}
+}
+
+static const struct fm_container *
+container_in(const struct fm_group *g, size_t n, const char *group_id, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(g[i].id, group_id) == 0)
+			for (size_t k = 0; k < g[i].ncontainers; k++)
+				if (strcmp(g[i].containers[k].name, name) == 0)
+					return &g[i].containers[k];
+	return NULL;
+}
+
+static void logpane_stop(struct slot *s);
+
+void
+logpane_note_restarts(struct app *a, int prov, const char *region, const struct fm_group *g,
+		      size_t n)
+{
+	const struct sb_region *r = sidebar_region(&a->sb, prov, region, 0);
+
+	if (r == NULL || !r->listed)
+		return;
+	for (int i = 0; i < a->npanes; i++) {
+		struct slot *s = a->slots[i];
+		const struct fm_container *now, *before;
+		struct log_pane *lp;
+		char when[64], text[96];
+		time_t t = time(NULL);
+
+		if (s == NULL || s->job_stop != logpane_stop || s->prov != prov ||
+		    strcmp(s->region, region) != 0)
+			continue;
+		lp = s->job;
+		now = container_in(g, n, s->group_id, s->container);
+		before = NULL;
+		for (size_t j = 0; j < r->n && before == NULL; j++)
+			before = container_in(&r->groups[j].g, 1, s->group_id, s->container);
+		if (lp->previous || now == NULL || before == NULL || now->restarts <= before->restarts)
+			continue;
+		strftime(when, sizeof when, "%H:%M:%S", localtime(&t));
+		snprintf(text, sizeof text, "restarted (↻%d), seen at %s", now->restarts, when);
+		say_in_pane(lp, "[fleetmux: the container %s]", text);
 	}
 }
 

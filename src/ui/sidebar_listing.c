@@ -135,6 +135,7 @@ on_groups(void *arg, int prov, const char *region, struct fm_group *g, size_t n,
 		struct group_news news;
 
 		group_events_compare(a, prov, region, g, n, &news);
+		logpane_note_restarts(a, prov, region, g, n);
 		sidebar_add_groups(&a->sb, prov, region, g, n);
 		group_events_badge(a, prov, region, &news);
 		sidebar_home(&a->sb);

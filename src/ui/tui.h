@@ -76,6 +76,11 @@ int logpane_open(struct app *a, int prov, const char *region, const char *group_
  * C-b t, log-timestamps: the focused log pane's lines from now on show
  * their time, or stop showing it (a merged one draws them all again). */
 void logpane_toggle_timestamps(struct app *a, struct slot *s);
+/* A relisting (g, n: its answer for region, before it replaces what was
+ * listed): a log pane whose container's restart count went up says so in a
+ * dim line, as the merged view marks its gaps. */
+void logpane_note_restarts(struct app *a, int prov, const char *region, const struct fm_group *g,
+			   size_t n);
 
 /* mergepane.c, beside logpane.c: the merged log view of several
  * containers (L), a log pane fed by a follower each. It takes the

@@ -172,6 +172,24 @@ class Details(unittest.TestCase):
             lambda: int(re.search(r"restarts\s+(\d+)", tm.screen()).group(1)) >= now, timeout=10))
         tm.keys("q")
 
+    def test_log_pane_marks_a_restart(self):
+        # A log pane on the crashing container: when a relisting sees its
+        # restart count go up, a dim line in the pane says so.
+        tm = self.start(config="[fleetmux]\nrefresh-interval = 2\n")
+        tm.wait_for(r"● crash")
+        tm.keys("/")
+        tm.type("crash")
+        tm.keys("Enter", "Enter")
+        tm.wait_for(r"app Running|app Waiting|app Terminated")
+        s = tm.screen()
+        row = [l for l in s.split("\n") if re.search(r"^\s+\*?\s*app ", l)]
+        self.assertTrue(row, s)
+        tm.keys("j", "l")
+        tm.wait_for(r"\[log\]")
+        s = tm.wait_for(r"\[fleetmux: the container restarted \(↻\d+\), seen at \d\d:\d\d:\d\d\]",
+                        timeout=60)
+        self.assertIn("up as", s)
+
     def test_prefix_i_on_a_pane(self):
         tm = self.start()
         tm.wait_for(r"● calm")
