@@ -126,7 +126,9 @@ group_fields(const struct app *a, const struct fm_group *g, int width, struct ov
 	/* a group that is not running says why in its newest warning */
 	for (size_t i = g->nevents; g->state != FM_STATE_RUNNING && i-- > 0;)
 		if (events_kind(&g->events[i]) == EVENT_WARNING) {
-			snprintf(line, sizeof line, "%s — %s: %s", g->status, g->events[i].reason,
+			size_t used = strlen(line);
+
+			snprintf(line + used, sizeof line - used, " — %s: %s", g->events[i].reason,
 				 g->events[i].message);
 			break;
 		}
