@@ -343,7 +343,7 @@ docker_watch(struct provider *p, const char *region,
 	struct docker *d = (struct docker *)p;
 	struct docker_watch *w;
 
-	if (d->watch != NULL || d->hyper) /* Hyper's events were a WebSocket: not here */
+	if (d->watch != NULL)
 		return 0;
 	w = xcalloc(1, sizeof *w);
 	w->d = d;
@@ -415,7 +415,8 @@ static const struct provider_ops docker_ops = {
 };
 
 /* Hyper.sh: the same API, but its events were a WebSocket of its own,
- * which is not followed here; its listings carry none. */
+ * which is not followed here: no watch (the UI lists it again instead),
+ * and its listings carry no events. */
 static const struct provider_ops hyper_ops = {
     .type = "hyper",
     .region_noun = "engine",
@@ -426,7 +427,6 @@ static const struct provider_ops hyper_ops = {
     .list_groups = docker_list_groups,
     .dialer = &docker_dialer,
     .free = docker_free,
-    .watch = docker_watch,
     .busy = docker_busy,
     .logs_open = docker_logs_open,
     .logs_close = docker_logs_close,
