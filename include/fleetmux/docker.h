@@ -57,6 +57,33 @@ char *docker_exec_body(char *const *argv, int tty, int attach_stdin, const char 
  * else, or a line that is not JSON, does not.) */
 int docker_event_changes_list(const char *line, size_t len);
 
+/* One container's event from GET /events, as the engine sends it:
+ * {"Type":"container","Action":"die","Actor":{"ID":...,"Attributes":
+ * {"exitCode":"3","name":...}},"time":...,"timeNano":...}. */
+struct docker_event {
+	char *id;          /* Actor.ID: the container */
+	char *action;      /* die, oom, start, kill, "health_status: unhealthy", ... */
+	int exit_code;     /* die's Attributes.exitCode; -1 when not said */
+	int signal;        /* kill's Attributes.signal; 0 when not said */
+	char *name;        /* Attributes.name (rename: the new one), or NULL */
+	int64_t time_ns;   /* timeNano, else time; 0 when neither */
+};
+/* 1 with e filled (docker_event_free it) for a container's event; 0 for
+ * any other line (another type, not JSON, no id), e untouched. */
+int docker_event_parse(const char *line, size_t len, struct docker_event *e);
+void docker_event_free(struct docker_event *e);
+
+/* A container's event in words, for its recent events (fm_event, count
+ * 1, at its time): before[0..n) are the container's kept so far, oldest
+ * first, which say whether a start is a restart (it follows a death) and
+ * whether a death was asked for (a kill) or already said (an OOM kill).
+ * Warnings: a death nobody asked for ("died, exit code 3"), "OOM-killed",
+ * a failing health check. Returns 1 with out filled (its strings the
+ * caller's), 0 for what is not worth keeping (execs, attaches, reads, the
+ * container's removal). */
+int docker_event_words(const struct docker_event *e, const struct fm_event *before, size_t n,
+		       struct fm_event *out);
+
 /* Hyper.sh signing: adds Content-Type (if absent), X-Hyper-Date,
  * X-Hyper-Content-Sha256 and Authorization to headers. host is the Host
  * header's value; date is "YYYYMMDDThhmmssZ" (NULL: now). */

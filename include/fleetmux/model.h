@@ -58,13 +58,17 @@ struct fm_container {
 };
 
 /* Something that happened to a group (ECI's Events, as Kubernetes keeps
- * them: repeats counted on one). */
+ * them: repeats counted on one; Docker's engine events, each occurrence
+ * apart, count 1). */
 struct fm_event {
 	char *type;       /* Normal, Warning */
-	char *reason;     /* Started, BackOff, OOMKilling, ... */
+	char *reason;     /* Started, BackOff, OOMKilling, Died, Restarted, ... */
 	char *message;
 	int count;
 	int64_t first_ns, last_ns;   /* FM_TIME_NONE when not said */
+	/* From the backend's record of what happened before fleetmux looked
+	 * (Docker's events asked with since=): shown, but never news. */
+	int past;
 };
 
 struct fm_group {

@@ -83,6 +83,9 @@ struct provider_ops {
 	 * what its listing holds (PROV_LISTS_*). */
 	const char *region_noun;
 	unsigned lists;
+	/* What the details view says of a group without events: where they
+	 * would come from, or why this backend has none (in words). */
+	const char *no_events;
 	int (*list_regions)(struct provider *, region_list_cb, void *);
 	int (*list_groups)(struct provider *, const char *region, group_page_cb, void *);
 	/* How this provider gets exec streams (session.h). */

@@ -330,3 +330,194 @@ docker_event_changes_list(const char *line, size_t len)
 	cJSON_Delete(j);
 	return yes;
 }
+
+int
+docker_event_parse(const char *line, size_t len, struct docker_event *e)
+{
+	cJSON *j = line ? cJSON_ParseWithLength(line, len) : NULL;
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "Type");
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "Action");
+	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(j, "Actor");
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(actor, "ID");
+	const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(actor, "Attributes");
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(attrs, "exitCode");
+	const cJSON *sig = cJSON_GetObjectItemCaseSensitive(attrs, "signal");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(attrs, "name");
+	const cJSON *ns = cJSON_GetObjectItemCaseSensitive(j, "timeNano");
+	const cJSON *sec = cJSON_GetObjectItemCaseSensitive(j, "time");
+
+	if (!cJSON_IsString(t) || strcmp(t->valuestring, "container") != 0 || !cJSON_IsString(a) ||
+	    !cJSON_IsString(id) || *id->valuestring == '\0') {
+		cJSON_Delete(j);
+		return 0;
+	}
+	memset(e, 0, sizeof *e);
+	e->id = xstrdup(id->valuestring);
+	e->action = xstrdup(a->valuestring);
+	/* the attributes are strings: "exitCode":"137", "signal":"15" */
+	e->exit_code = cJSON_IsString(code) ? atoi(code->valuestring) : -1;
+	e->signal = cJSON_IsString(sig) ? atoi(sig->valuestring) : 0;
+	e->name = cJSON_IsString(name) ? xstrdup(name->valuestring) : NULL;
+	/* a double holds timeNano to a fraction of a microsecond: enough */
+	if (cJSON_IsNumber(ns) && ns->valuedouble > 0 && ns->valuedouble < 9e18)
+		e->time_ns = (int64_t)ns->valuedouble;
+	else if (cJSON_IsNumber(sec) && sec->valuedouble > 0 && sec->valuedouble < 9e9)
+		e->time_ns = (int64_t)sec->valuedouble * 1000000000LL;
+	cJSON_Delete(j);
+	return 1;
+}
+
+void
+docker_event_free(struct docker_event *e)
+{
+	free(e->id);
+	free(e->action);
+	free(e->name);
+	memset(e, 0, sizeof *e);
+}
+
+static const char *
+signal_name(int sig)
+{
+	static const struct {
+		int n;
+		const char *name;
+	} names[] = {{1, "SIGHUP"},  {2, "SIGINT"},   {3, "SIGQUIT"}, {6, "SIGABRT"}, {9, "SIGKILL"},
+		     {10, "SIGUSR1"}, {12, "SIGUSR2"}, {15, "SIGTERM"}, {0, NULL}};
+
+	for (size_t i = 0; names[i].name != NULL; i++)
+		if (names[i].n == sig)
+			return names[i].name;
+	return NULL;
+}
+
+static int
+reason_is(const struct fm_event *e, const char *reason)
+{
+	return e->reason != NULL && strcmp(e->reason, reason) == 0;
+}
+
+/* The newest of before[] with this reason since the container last
+ * started, or NULL. */
+static const struct fm_event *
+since_start(const struct fm_event *before, size_t n, const char *reason)
+{
+	for (size_t i = n; i-- > 0;) {
+		if (reason_is(&before[i], "Started") || reason_is(&before[i], "Restarted") ||
+		    reason_is(&before[i], "Created"))
+			return NULL;
+		if (reason_is(&before[i], reason))
+			return &before[i];
+	}
+	return NULL;
+}
+
+/* The exit code a Died event's message says, or -1. */
+static int
+died_code(const struct fm_event *e)
+{
+	const char *p = e && e->message ? strstr(e->message, "exit code ") : NULL;
+
+	return p ? atoi(p + 10) : -1;
+}
+
+int
+docker_event_words(const struct docker_event *e, const struct fm_event *before, size_t n,
+		   struct fm_event *out)
+{
+	const char *act = e->action;
+	const char *type = "Normal", *reason = NULL;
+	char msg[200];
+
+	msg[0] = '\0';
+	if (strcmp(act, "die") == 0) {
+		const struct fm_event *kill = since_start(before, n, "Killed");
+		const struct fm_event *oom = since_start(before, n, "OOMKilled");
+
+		reason = "Died";
+		if (e->exit_code < 0)
+			snprintf(msg, sizeof msg, "died");
+		else
+			snprintf(msg, sizeof msg, "died, exit code %d", e->exit_code);
+		/* a death asked for, or already said, is no new warning */
+		if (oom != NULL)
+			strncat(msg, " (OOM-killed)", sizeof msg - strlen(msg) - 1);
+		else if (kill != NULL)
+			snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " (after it was %s)",
+				 kill->message);
+		else if (e->exit_code != 0)
+			type = "Warning";
+	} else if (strcmp(act, "oom") == 0) {
+		type = "Warning";
+		reason = "OOMKilled";
+		snprintf(msg, sizeof msg, "OOM-killed: out of memory");
+	} else if (strcmp(act, "kill") == 0) {
+		const char *sig = signal_name(e->signal);
+
+		reason = "Killed";
+		if (sig != NULL)
+			snprintf(msg, sizeof msg, "sent %s", sig);
+		else
+			snprintf(msg, sizeof msg, "sent signal %d", e->signal);
+	} else if (strcmp(act, "start") == 0) {
+		const struct fm_event *last = NULL;
+
+		/* a start after a death is a restart (a restart policy's
+		 * says no more than that; docker restart adds "restart") */
+		for (size_t i = n; i-- > 0 && last == NULL;)
+			if (reason_is(&before[i], "Died") || reason_is(&before[i], "Started") ||
+			    reason_is(&before[i], "Restarted") || reason_is(&before[i], "Created"))
+				last = &before[i];
+		if (last != NULL && reason_is(last, "Died")) {
+			int code = died_code(last);
+
+			reason = "Restarted";
+			if (code >= 0)
+				snprintf(msg, sizeof msg, "restarted after exit code %d", code);
+			else
+				snprintf(msg, sizeof msg, "restarted");
+		} else {
+			reason = "Started";
+			snprintf(msg, sizeof msg, "started");
+		}
+	} else if (strcmp(act, "restart") == 0) {
+		reason = "Restart";
+		snprintf(msg, sizeof msg, "restart asked for (stopped and started again)");
+	} else if (strcmp(act, "stop") == 0) {
+		reason = "Stopped";
+		snprintf(msg, sizeof msg, "stopped");
+	} else if (strcmp(act, "create") == 0) {
+		reason = "Created";
+		snprintf(msg, sizeof msg, "created");
+	} else if (strcmp(act, "pause") == 0 || strcmp(act, "unpause") == 0) {
+		reason = act[0] == 'p' ? "Paused" : "Unpaused";
+		snprintf(msg, sizeof msg, "%s", act[0] == 'p' ? "paused" : "unpaused");
+	} else if (strcmp(act, "rename") == 0) {
+		reason = "Renamed";
+		snprintf(msg, sizeof msg, "renamed to %.150s", e->name ? e->name : "?");
+	} else if (strncmp(act, "health_status", 13) == 0) {
+		const char *word = act + 13;
+
+		while (*word == ':' || *word == ' ')
+			word++;
+		if (strcmp(word, "unhealthy") == 0) {
+			type = "Warning";
+			reason = "Unhealthy";
+			snprintf(msg, sizeof msg, "health check failing");
+		} else if (strcmp(word, "healthy") == 0) {
+			reason = "Healthy";
+			snprintf(msg, sizeof msg, "health check passing");
+		} else {
+			return 0; /* starting: nothing happened yet */
+		}
+	}
+	if (reason == NULL)
+		return 0;
+	memset(out, 0, sizeof *out);
+	out->type = xstrdup(type);
+	out->reason = xstrdup(reason);
+	out->message = xstrdup(msg);
+	out->count = 1;
+	out->first_ns = out->last_ns = e->time_ns;
+	return 1;
+}

@@ -17,6 +17,12 @@
 #define WATCH_TICK_MS 1000
 #define WATCH_PING_EVERY_MS 5000
 #define WATCH_PING_WAIT_MS 3000
+/* A container's recent events: how many are kept, for how many
+ * containers, and how far back the first stream asks (the engine keeps
+ * its last 256 events in memory). */
+#define EVENTS_KEPT 20
+#define EVENTS_CONTAINERS 4096
+#define EVENTS_BACK_S 3600
 
 struct docker_watch {
 	struct docker *d;
@@ -29,6 +35,8 @@ struct docker_watch {
 	int pinging;                /* one in flight */
 	int down;                   /* said down, not yet said back */
 	int missed;                 /* the stream was closed a while: list again */
+	int64_t opened_ns;          /* when the first stream was asked for: older events are past */
+	int64_t newest_ns;          /* the newest event's time: a stream asked again starts there */
 };
 
 /* --- requests --- */
@@ -147,6 +155,8 @@ containers_answer(void *arg, const struct http_response *res)
 
 	if (res->status == 200 && docker_parse_containers(res->body, res->body_len, j->d->base.name,
 							   &g, &n) == 0) {
+		for (size_t i = 0; j->d->events != NULL && i < n; i++)
+			event_store_copy(j->d->events, g[i].id, &g[i].events, &g[i].nevents);
 		j->gcb(j->arg, j->d->base.name, g, n, 1, NULL);
 	} else {
 		struct buf msg;
@@ -181,6 +191,37 @@ docker_list_groups(struct provider *p, const char *region, group_page_cb cb, voi
 
 /* --- the event stream --- */
 
+/* A container's event joins its recent events, in words; its removal
+ * forgets them. */
+static void
+keep_event(struct docker_watch *w, const char *line, size_t len)
+{
+	struct event_store *s = w->d->events;
+	struct docker_event e;
+	struct fm_event ev;
+	const struct fm_event *before;
+	size_t n;
+
+	if (s == NULL || docker_event_parse(line, len, &e) != 1)
+		return;
+	if (strcmp(e.action, "destroy") == 0) {
+		event_store_drop(s, e.id);
+	} else {
+		before = event_store_get(s, e.id, &n);
+		if (docker_event_words(&e, before, n, &ev) == 1) {
+			/* what the engine kept from before we looked is not news */
+			ev.past = e.time_ns < w->opened_ns;
+			event_store_add(s, e.id, &ev);
+			free(ev.type);
+			free(ev.reason);
+			free(ev.message);
+		}
+	}
+	if (e.time_ns > w->newest_ns)
+		w->newest_ns = e.time_ns;
+	docker_event_free(&e);
+}
+
 static void
 watch_chunk(void *arg, const char *data, size_t len)
 {
@@ -189,6 +230,7 @@ watch_chunk(void *arg, const char *data, size_t len)
 
 	/* One JSON object a line; any container event changes the list. */
 	while (buf_take_line(&w->line, &p, &len, 65536)) {
+		keep_event(w, w->line.data, w->line.len);
 		if (docker_event_changes_list(w->line.data, w->line.len))
 			w->changed(w->arg, w->d->base.name, NULL);
 		buf_reset(&w->line);
@@ -210,16 +252,30 @@ static void
 watch_start(struct docker_watch *w)
 {
 	struct docker *d = w->d;
-	char *url = xasprintf("%s%s/events?filters=%%7B%%22type%%22%%3A%%5B%%22container%%22%%5D%%7D",
-			      d->base_url, d->api);
+	char *full = xasprintf("%s/events", d->api), *query, *url;
+	int64_t since;
 	struct params h;
 
+	/* The first stream begins with the engine's record of the last hour
+	 * (the containers' recent events); one asked again, from the newest
+	 * event seen (inclusive: the store drops what it has), so nothing that
+	 * happened while it was closed is missed. */
+	if (w->opened_ns == 0) {
+		w->opened_ns = fm_time_now();
+		since = w->opened_ns - (int64_t)EVENTS_BACK_S * FM_NS_PER_SEC;
+	} else {
+		since = w->newest_ns > 0 ? w->newest_ns : w->opened_ns;
+	}
+	query = xasprintf("filters=%%7B%%22type%%22%%3A%%5B%%22container%%22%%5D%%7D&since=%lld.%09lld",
+			  (long long)(since / FM_NS_PER_SEC), (long long)(since % FM_NS_PER_SEC));
+	url = xasprintf("%s%s?%s", d->base_url, full, query);
 	params_init(&h);
-	docker_sign_headers(d, &h, "GET", "/events", "filters=%7B%22type%22%3A%5B%22container%22%5D%7D",
-		       NULL, 0);
+	docker_sign_headers(d, &h, "GET", full, query, NULL, 0);
 	buf_reset(&w->line);
 	w->req = http_stream(d->http, url, &h, watch_chunk, watch_done, w);
 	params_free(&h);
+	free(full);
+	free(query);
 	free(url);
 }
 
@@ -287,7 +343,7 @@ docker_watch(struct provider *p, const char *region,
 	struct docker *d = (struct docker *)p;
 	struct docker_watch *w;
 
-	if (d->watch != NULL || d->hyper) /* Hyper's events were a WebSocket: not here */
+	if (d->watch != NULL)
 		return 0;
 	w = xcalloc(1, sizeof *w);
 	w->d = d;
@@ -323,6 +379,7 @@ docker_free(struct provider *p)
 		/* A /_ping in flight ends with http_free, its answer unsaid. */
 		uv_close((uv_handle_t *)&d->watch->tick, watch_free_cb);
 	}
+	event_store_free(d->events);
 	http_free(d->http);
 	free(d->base_url);
 	free(d->host_header);
@@ -342,12 +399,34 @@ docker_busy(struct provider *p)
 static const struct provider_ops docker_ops = {
     .type = "docker",
     .region_noun = "engine",
-    .lists = PROV_ZONE_IS_STATE,
+    .lists = PROV_ZONE_IS_STATE | PROV_LISTS_EVENTS,
+    .no_events = "none in the engine's event stream (its record of the last hour, then "
+		 "as they come)",
     .list_regions = docker_list_regions,
     .list_groups = docker_list_groups,
     .dialer = &docker_dialer,
     .free = docker_free,
     .watch = docker_watch,
+    .busy = docker_busy,
+    .logs_open = docker_logs_open,
+    .logs_close = docker_logs_close,
+    .metrics = docker_metrics,
+    .metrics_cancel = docker_metrics_cancel,
+};
+
+/* Hyper.sh: the same API, but its events were a WebSocket of its own,
+ * which is not followed here: no watch (the UI lists it again instead),
+ * and its listings carry no events. */
+static const struct provider_ops hyper_ops = {
+    .type = "hyper",
+    .region_noun = "engine",
+    .lists = PROV_ZONE_IS_STATE,
+    .no_events = "Hyper's API has no event stream that fleetmux follows: there are no "
+		 "events to show for its containers",
+    .list_regions = docker_list_regions,
+    .list_groups = docker_list_groups,
+    .dialer = &docker_dialer,
+    .free = docker_free,
     .busy = docker_busy,
     .logs_open = docker_logs_open,
     .logs_close = docker_logs_close,
@@ -363,7 +442,7 @@ docker_provider_new(uv_loop_t *loop, const struct docker_options *o)
 	const char *host = o->host ? o->host : "unix:///var/run/docker.sock";
 	char ca[512], cert[512], key[512];
 
-	d->base.ops = &docker_ops;
+	d->base.ops = o->hyper ? &hyper_ops : &docker_ops;
 	d->base.name = xstrdup(o->name ? o->name : "local");
 	d->base.loop = loop;
 	d->default_cmd = o->default_command;
@@ -416,6 +495,8 @@ docker_provider_new(uv_loop_t *loop, const struct docker_options *o)
 		d->secret_key = xstrdup(o->secret_key);
 		d->region = xstrdup(o->region ? o->region : "us-west-1");
 	}
+	if (!o->hyper)
+		d->events = event_store_new(EVENTS_KEPT, EVENTS_CONTAINERS);
 	d->http = http_new(loop, &ho);
 	return &d->base;
 }

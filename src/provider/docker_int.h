@@ -5,6 +5,7 @@
 #define FLEETMUX_DOCKER_INT_H
 
 #include "fleetmux/docker.h"
+#include "fleetmux/event_store.h"
 #include "fleetmux/http.h"
 #include "fleetmux/provider.h"
 
@@ -13,6 +14,9 @@ struct docker_watch;
 struct docker {
 	struct provider base;
 	struct docker_watch *watch;
+	/* Each container's recent events, from the event stream (NULL when
+	 * there is none: Hyper); a listing carries copies. */
+	struct event_store *events;
 	struct http *http;
 	char *base_url;     /* http://localhost, https://host:port */
 	char *host_header;  /* what Host says on the raw start request */

@@ -126,7 +126,9 @@ group_fields(const struct app *a, const struct fm_group *g, int width, struct ov
 	/* a group that is not running says why in its newest warning */
 	for (size_t i = g->nevents; g->state != FM_STATE_RUNNING && i-- > 0;)
 		if (events_kind(&g->events[i]) == EVENT_WARNING) {
-			snprintf(line, sizeof line, "%s — %s: %s", g->status, g->events[i].reason,
+			size_t used = strlen(line);
+
+			snprintf(line + used, sizeof line - used, " — %s: %s", g->events[i].reason,
 				 g->events[i].message);
 			break;
 		}
@@ -230,12 +232,13 @@ events_part(const struct app *a, const struct fm_group *g, int width, struct ovl
 	snprintf(line, sizeof line, "Events (%zu, oldest first; times UTC)", g->nevents);
 	heading(pg, width, line);
 	if (g->nevents == 0) {
-		unsigned lists = a->provs[a->details.prov]->ops->lists;
+		const struct provider_ops *ops = a->provs[a->details.prov]->ops;
+		const char *none = ops->no_events;
 
-		ovl_page_add(pg, "", 0, 0,
-			     (lists & PROV_LISTS_EVENTS) ? "none listed"
-							 : "this engine lists no events with its containers",
-			     width, OVL_NOTE);
+		if (none == NULL)
+			none = (ops->lists & PROV_LISTS_EVENTS) ? "none listed"
+								: "this backend lists no events with its groups";
+		ovl_page_add(pg, "", 0, 0, none, width, OVL_NOTE);
 		return;
 	}
 	for (size_t i = 0; i < g->nevents; i++) {

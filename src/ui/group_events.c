@@ -45,24 +45,28 @@ group_events_compare(struct app *a, int prov, const char *region, const struct f
 	for (size_t i = 0; i < n; i++) {
 		const struct sb_group *old = listed_group(r, g[i].id);
 		size_t *idx, k;
+		int *times;
 		int warnings = 0, restarts = 0, said = 0;
 
 		if (g[i].nevents == 0)
 			continue;
 		idx = xcalloc(g[i].nevents, sizeof *idx);
+		times = xcalloc(g[i].nevents, sizeof *times);
 		k = events_new(old ? old->g.events : NULL, old ? old->g.nevents : 0, g[i].events,
-			       g[i].nevents, idx);
+			       g[i].nevents, idx, times);
 		for (size_t j = 0; j < k; j++) {
 			const struct fm_event *e = &g[i].events[idx[j]];
 			enum event_kind kind = events_kind(e);
 
 			if (kind == EVENT_QUIET)
 				continue;
-			warnings += kind == EVENT_WARNING;
-			restarts += kind == EVENT_RESTART;
+			/* the badge counts what happened: BackOff ×2 → ×5 is 3 */
+			warnings += kind == EVENT_WARNING ? times[j] : 0;
+			restarts += kind == EVENT_RESTART ? times[j] : 0;
 			if (said++ < SAID_MAX)
 				say(a, region, &g[i], e);
 		}
+		free(times);
 		if (said > SAID_MAX)
 			app_message(a, 0, "%s/%s: and %d more %s (i shows them)", region, g[i].name,
 				    said - SAID_MAX, fm_plural(said - SAID_MAX, "event", "events"));

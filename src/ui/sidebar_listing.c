@@ -140,8 +140,16 @@ on_groups(void *arg, int prov, const char *region, struct fm_group *g, size_t n,
 		group_events_badge(a, prov, region, &news);
 		sidebar_home(&a->sb);
 	}
-	if (done)
+	if (done) {
+		/* A listing in flight when the engine stopped answering ends
+		 * once it answers again, and clears the mark before the watch
+		 * says so: say it here, once. */
+		int was_down = r->down;
+
 		sidebar_relist_end(&a->sb, prov, region, error == NULL);
+		if (was_down && !r->down)
+			app_message(a, 0, "%s: the engine answers again", p->name);
+	}
 	if (error != NULL) {
 		free(r->error);
 		r->error = xstrdup(error);

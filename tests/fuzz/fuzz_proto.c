@@ -13,6 +13,7 @@
 #include "fleetmux/channel.h"
 #include "fleetmux/config.h"
 #include "fleetmux/docker.h"
+#include "fleetmux/event_store.h"
 #include "fleetmux/execcred.h"
 #include "fleetmux/http_head.h"
 #include "fleetmux/k8s.h"
@@ -197,6 +198,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (http_head_parse(s, n, 4096, 1, &h) == 1)
 			http_head_free(&h);
 		docker_event_changes_list(s, n);
+		/* An event line in words, twice into a store (the second
+		 * with the first as what came before, then refused). */
+		{
+			struct docker_event e;
+			struct event_store *st = event_store_new(4, 2);
+
+			if (docker_event_parse(s, n, &e) == 1) {
+				for (int i = 0; i < 2; i++) {
+					struct fm_event ev;
+					size_t k;
+					const struct fm_event *before = event_store_get(st, e.id, &k);
+
+					if (docker_event_words(&e, before, k, &ev) == 1) {
+						event_store_add(st, e.id, &ev);
+						free(ev.type);
+						free(ev.reason);
+						free(ev.message);
+					}
+				}
+				docker_event_free(&e);
+			}
+			event_store_free(st);
+		}
 		break;
 	}
 	case 2: {

@@ -218,8 +218,58 @@ class DockerTui(unittest.TestCase):
         self.assertRegex(s, r"exit code\s+2")
         self.assertRegex(s, r"created\s+20\d\d-\d\d-\d\dT")
         self.assertRegex(s, r"restarts\s+not in this engine's list")
-        self.assertIn("this engine lists no events with its containers", s)
+        # What it did before fleetmux looked, from the engine's record
+        # (the event stream asked since an hour ago, then the engine
+        # listed again): shown, not news.
+        s = tm.wait_for(r"\d\d:\d\d:\d\d  Warning Died: died, exit code 2")
+        self.assertRegex(s, r"\d\d:\d\d:\d\d  Normal Started: started")
+        self.assertRegex(s, r"\d\d:\d\d:\d\d  Warning Died: died, exit code 2")
+        self.assertNotRegex(s, r"● ender [!↻]")
         self.assertRegex(s, r"Docker keeps no history")
+        tm.keys("q")
+        tm.wait_gone(r"Details of local/")
+
+    def test_restarts_in_events_badge_and_message_log(self):
+        """A container that exits 3 and is restarted by its policy while
+        fleetmux watches: the engine's die and start events become its
+        events (the details view, with times), the message log says them,
+        and its row has a badge counting each death and restart."""
+        tm = self.start()
+        tm.wait_for(r"● web running")
+        self.addCleanup(D.docker, "rm", "-f", "flaky")
+        D.docker("run", "-d", "--network", "none", "--name", "flaky", "--restart", "on-failure:2",
+                 IMAGE, "sh", "-c", "sleep 1; exit 3")
+        cid = D.docker("inspect", "-f", "{{.Id}}", "flaky")
+        # on-failure:2: three deaths, two restarts, then it stays exited
+        self.assertTrue(wait_until(lambda: D.docker("inspect", "-f", "{{.State.Status}} {{.RestartCount}}",
+                                                    "flaky") == "exited 2", timeout=60))
+        s = tm.wait_for(r"● flaky !3↻2 ", timeout=20)
+        self.assertNotRegex(s, r"● web [!↻]")
+
+        tm.keys("C-b", "~")
+        s = tm.wait_for(r"Messages \(")
+        self.assertIn("local/flaky: Warning Died: died, exit code 3", s)
+        self.assertIn("local/flaky: Normal Restarted: restarted after exit code 3", s)
+        tm.keys("q")
+        tm.wait_gone(r"Messages \(")
+
+        tm.keys("/")
+        tm.type("flaky")
+        tm.keys("Enter", "i")
+        s = tm.wait_for(r"Details of local/" + cid[:12])
+        self.assertRegex(s, r"status\s+exited 3 \(Exited \(3\).* — Died: died, exit code 3")
+        self.assertRegex(s, r"Events \(7, oldest first; times UTC\)")
+        rows = [l.split("│", 1)[1].strip() for l in s.split("\n")
+                if re.search(r"\d\d:\d\d:\d\d  (Normal|Warning) ", l)]
+        words = [re.sub(r"^\d\d:\d\d:\d\d  ", "", r) for r in rows]
+        self.assertEqual(words, ["Normal Created: created", "Normal Started: started",
+                                 "Warning Died: died, exit code 3",
+                                 "Normal Restarted: restarted after exit code 3",
+                                 "Warning Died: died, exit code 3",
+                                 "Normal Restarted: restarted after exit code 3",
+                                 "Warning Died: died, exit code 3"], s)
+        # Opening the details clears the badge.
+        self.assertNotRegex(s, r"● flaky [!↻]")
         tm.keys("q")
         tm.wait_gone(r"Details of local/")
 
@@ -229,7 +279,9 @@ class DockerTui(unittest.TestCase):
         tm.wait_for(r"● web running")
         os.kill(D.proc.pid, signal.SIGSTOP)
         try:
-            s = tm.wait_for(r"local \(\d+\) ✗ down", timeout=20)
+            # (3…): a listing may be in flight, asked for when the event
+            # stream replayed the engine's record of the last hour
+            s = tm.wait_for(r"local \(\d+…?\) ✗ down", timeout=20)
             self.assertRegex(s, r"local: the engine is not answering \(.*\); what it lists may be stale")
             self.assertIn("? web ", s)  # no longer said running
         finally:
@@ -321,6 +373,21 @@ class HyperFront(unittest.TestCase):
             tm.type("exit 4")
             tm.keys("Enter")
             tm.wait_for(r"\[exited 4\]")
+            self.assertIn("fleetmux-exit=0", tm.quit_fleetmux())
+        finally:
+            tm.kill()
+
+    def test_details_say_there_are_no_events(self):
+        tm = self.hyper_tm(self.sim.secret)
+        try:
+            tm.wait_for(r"● web running", timeout=20)
+            tm.keys("/")
+            tm.type("web")
+            tm.keys("Enter", "i")
+            s = tm.wait_for(r"Details of hyper/")
+            self.assertIn("Hyper's API has no event stream that fleetmux follows", s)
+            tm.keys("q")
+            tm.wait_gone(r"Details of hyper/")
             self.assertIn("fleetmux-exit=0", tm.quit_fleetmux())
         finally:
             tm.kill()
