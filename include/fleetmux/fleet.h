@@ -21,6 +21,7 @@ struct fleet_log {
 	struct fleet_log_line *v;
 	size_t cap, start, count;
 	char *partial;      /* a line still without its newline */
+	uint64_t pushed;    /* lines ever kept: line i is number pushed - count + i */
 };
 
 /* How an instance of a container ended (ECI's PreviousState). */
@@ -87,6 +88,7 @@ struct fleet_group {
 	char *internet_ip;
 	char *instance_type;
 	char *restart_policy;     /* Always, OnFailure, Never */
+	char *k8s_namespace;      /* the pod's namespace (fleetsim --k8s); default "default" */
 	int restart_backoff;      /* seconds before the first restart (doubling, to 300) */
 	double cpu, memory;
 	struct params tags;
@@ -99,6 +101,7 @@ struct fleet_group {
 
 struct fleet_region {
 	char *id;
+	char *k8s_namespace;      /* its groups' namespace unless they say */
 	char **zones;
 	size_t nzones;
 };

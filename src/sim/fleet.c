@@ -281,6 +281,7 @@ parse_group(struct ctx *c, const cJSON *o, struct fleet_group *g, const struct f
 	    (r = get_str(c, o, "internet_ip", "", &g->internet_ip)) < 0 ||
 	    (r = get_str(c, o, "instance_type", "", &g->instance_type)) < 0 ||
 	    (r = get_str(c, o, "restart_policy", "Always", &g->restart_policy)) < 0 ||
+	    (r = get_str(c, o, "namespace", reg->k8s_namespace, &g->k8s_namespace)) < 0 ||
 	    (r = get_num(c, o, "restart_backoff", 10, &backoff)) < 0 ||
 	    (r = get_num(c, o, "cpu", 2, &g->cpu)) < 0 || (r = get_num(c, o, "memory", 4, &g->memory)) < 0 ||
 	    (r = get_map(c, o, "tags", &g->tags)) < 0)
@@ -360,6 +361,7 @@ generate_groups(struct ctx *c, const cJSON *o, struct fleet *f, const struct fle
 		g->internet_ip = xstrdup("");
 		g->instance_type = xstrdup("");
 		g->restart_policy = xstrdup("Always");
+		g->k8s_namespace = xstrdup(reg->k8s_namespace);
 		g->restart_backoff = 10;
 		g->cpu = 1;
 		g->memory = 2;
@@ -394,7 +396,8 @@ parse_region(struct ctx *c, const cJSON *o, struct fleet *f, struct fleet_region
 
 	if (!cJSON_IsObject(o))
 		return bad(c, NULL, "must be an object");
-	if ((r = get_str(c, o, "id", NULL, &reg->id)) < 0)
+	if ((r = get_str(c, o, "id", NULL, &reg->id)) < 0 ||
+	    (r = get_str(c, o, "namespace", "default", &reg->k8s_namespace)) < 0)
 		return r;
 	zones = cJSON_GetObjectItemCaseSensitive(o, "zones");
 	if (zones != NULL) {
@@ -538,11 +541,13 @@ fleet_free(struct fleet *f)
 		free(g->intranet_ip);
 		free(g->internet_ip);
 		free(g->instance_type);
+		free(g->k8s_namespace);
 		params_free(&g->tags);
 	}
 	free(f->groups);
 	for (size_t i = 0; i < f->nregions; i++) {
 		free(f->regions[i].id);
+		free(f->regions[i].k8s_namespace);
 		strv_free(f->regions[i].zones);
 	}
 	free(f->regions);
