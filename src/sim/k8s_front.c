@@ -384,6 +384,29 @@ http_write(struct lws *wsi, struct conn *c)
 
 /* --- exec --- */
 
+/* Refuse an upgrade with a Status, as the API server does. Written by hand:
+ * lws_return_http_status answers an upgrade as HTTP/1.0, which WebSocket
+ * clients refuse to read. */
+static int
+refuse_upgrade(struct lws *wsi, int code, const char *msg)
+{
+	cJSON *o = k8s_status_json(code, NULL, "%s", msg);
+	char *body = cJSON_PrintUnformatted(o);
+	char *head = xasprintf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+	                       "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	                       code, k8s_reason_for(code), strlen(body), body);
+	size_t n = strlen(head);
+	unsigned char *out = xmalloc(LWS_PRE + n);
+
+	memcpy(out + LWS_PRE, head, n);
+	lws_write(wsi, out + LWS_PRE, n, LWS_WRITE_HTTP_HEADERS);
+	free(out);
+	free(head);
+	free(body);
+	cJSON_Delete(o);
+	return -1;
+}
+
 /* The handshake of GET .../pods/NAME/exec: who, which container, what. */
 static int
 exec_filter(struct sim *s, struct lws *wsi, struct conn *c)
@@ -400,18 +423,15 @@ exec_filter(struct sim *s, struct lws *wsi, struct conn *c)
 
 	lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI);
 	if (strncmp(proto, "v5.", 3) != 0 && strncmp(proto, "v4.", 3) != 0) {
-		lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "no channel.k8s.io subprotocol");
-		return -1;
+		return refuse_upgrade(wsi, 403, "exec needs a channel.k8s.io subprotocol (v5, v4)");
 	}
 	if (!token_ok(s, wsi)) {
-		lws_return_http_status(wsi, HTTP_STATUS_UNAUTHORIZED, "Unauthorized");
-		return -1;
+		return refuse_upgrade(wsi, 401, "Unauthorized");
 	}
 	path = route_region(s, uri, &region);
 	n = region < 0 ? -1 : segments(path, "/api/v1/namespaces", seg, 5);
 	if (n != 4 || strcmp(seg[1], "pods") != 0 || strcmp(seg[3], "exec") != 0) {
-		lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, "only pods/exec serves a WebSocket");
-		return -1;
+		return refuse_upgrade(wsi, 404, "only pods/exec serves a WebSocket here");
 	}
 	g = k8s_find_pod(s, region, seg[0], seg[2]);
 	params_init(&q);
@@ -434,10 +454,9 @@ exec_filter(struct sim *s, struct lws *wsi, struct conn *c)
 		why = "you must specify at least 1 command";
 	if (why != NULL) {
 		sim_log(s, "k8s: refused exec %s: %s", uri, why);
-		lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST, why);
 		params_free(&q);
 		buf_free(&argv);
-		return -1;
+		return refuse_upgrade(wsi, g == NULL ? 404 : 400, why);
 	}
 	t = xcalloc(1, sizeof *t);
 	t->group = g;
