@@ -374,8 +374,9 @@ class Faults(unittest.TestCase):
         p = subprocess.run([SIM_PATH(), "--help"], capture_output=True, text=True, timeout=10)
         self.assertEqual(p.returncode, 0)
         usage = p.stdout.split("\n\n")[0]
-        synopsis = set(re.findall(r"\[--([a-z][a-z-]*)", usage))
-        listed = {m.group(1) for m in re.finditer(r"^  (?:-\w, )?--([a-z][a-z-]*)", p.stdout, re.M)}
+        synopsis = set(re.findall(r"\[--([a-z][a-z0-9-]*)", usage))
+        listed = {m.group(1) for m in re.finditer(r"^  (?:-\w, )?--([a-z][a-z0-9-]*)", p.stdout,
+                                                  re.M)}
         # The usage line names every option the list does (it left out
         # --hyper-front, --hyper-port and --help), and so does the man page.
         self.assertEqual(synopsis, listed)
@@ -385,7 +386,7 @@ class Faults(unittest.TestCase):
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         with open(os.path.join(root, "man", "fleetsim.1")) as f:
             troff = f.read()
-        man = {m.replace("\\-", "-") for m in re.findall(r"\\fB\\-\\-((?:[a-z]|\\-)+)\\fR", troff)}
+        man = {m.replace("\\-", "-") for m in re.findall(r"\\fB\\-\\-((?:[a-z0-9]|\\-)+)\\fR", troff)}
         self.assertEqual(man, listed)
         # Each listed option is taken: none is refused as unknown (a stray
         # word after it stops fleetsim before it would serve).
