@@ -99,9 +99,18 @@ struct fleet_group {
 	struct metric_history *metrics;   /* NULL until fleetsim measures it */
 };
 
+/* fleetsim --k8s: a request its token may not make (as an RBAC denial). */
+struct fleet_deny {
+	char *verb;               /* get, list, watch, create (exec); "*" any */
+	char *resource;           /* pods, pods/log, pods/exec, namespaces; "*" any */
+	char *ns;                 /* "" any namespace (and the cluster's scope) */
+};
+
 struct fleet_region {
 	char *id;
 	char *k8s_namespace;      /* its groups' namespace unless they say */
+	struct fleet_deny *k8s_deny;
+	size_t nk8s_deny;
 	char **zones;
 	size_t nzones;
 };

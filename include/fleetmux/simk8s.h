@@ -80,6 +80,13 @@ long k8s_ring_since(const struct k8s_ring *r, uint64_t rv);
 const struct k8s_event *k8s_ring_at(const struct k8s_ring *r, size_t i);
 void k8s_ring_free(struct k8s_ring *r);
 
+/* --- RBAC-like denials (the fleet file's k8s_deny) --- */
+
+/* Whether the region denies verb on resource in ns (NULL: the cluster's
+ * scope). */
+int k8s_denied(const struct fleet_region *r, const char *verb, const char *resource,
+               const char *ns);
+
 /* --- Status --- */
 
 /* A metav1.Status failure: {"kind":"Status","apiVersion":"v1","metadata":{},

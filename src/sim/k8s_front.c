@@ -250,6 +250,34 @@ segments(const char *path, const char *prefix, char seg[][254], int max)
 	return count;
 }
 
+/* The fleet file's denial for this request, as the API server words
+ * RBAC's: 1 when answered 403. */
+static int
+forbidden(struct k8s_stream *st, const char *verb, const char *resource, const char *ns,
+          const char *name)
+{
+	char what[300], where[300];
+	const char *slash = strchr(resource, '/');
+
+	if (!k8s_denied(&st->s->fleet.regions[st->region], verb, resource, ns))
+		return 0;
+	if (name != NULL)
+		snprintf(what, sizeof what, "%.*s \"%s\"", (int)(slash ? slash - resource
+		                                                   : (long)strlen(resource)),
+		         resource, name);
+	else
+		snprintf(what, sizeof what, "%s", resource);
+	if (ns != NULL)
+		snprintf(where, sizeof where, "in the namespace \"%s\"", ns);
+	else
+		snprintf(where, sizeof where, "at the cluster scope");
+	k8s_reply_status(st, 403, NULL,
+	                 "%s is forbidden: User \"fleetsim\" cannot %s resource \"%s\" in API group "
+	                 "\"\" %s (fleet file: k8s_deny)",
+	                 what, verb, resource, where);
+	return 1;
+}
+
 static void
 route(struct k8s_stream *st, const char *method, const char *path, const struct params *q)
 {
@@ -279,26 +307,33 @@ route(struct k8s_stream *st, const char *method, const char *path, const struct 
 		return;
 	}
 	if (segments(path, "/api/v1/pods", seg, 0) == 0) {
-		k8s_pods_list(st, NULL, q);
+		if (!forbidden(st, k8s_param_true(q, "watch") ? "watch" : "list", "pods", NULL, NULL))
+			k8s_pods_list(st, NULL, q);
 		return;
 	}
 	n = segments(path, "/api/v1/namespaces", seg, 5);
 	if (n == 0 || n == 1) {
-		k8s_namespaces(st, n == 1 ? seg[0] : NULL);
+		if (!forbidden(st, n ? "get" : "list", "namespaces", NULL, n ? seg[0] : NULL))
+			k8s_namespaces(st, n == 1 ? seg[0] : NULL);
 		return;
 	}
 	if (n >= 2 && strcmp(seg[1], "pods") == 0) {
-		if (n == 2)
-			k8s_pods_list(st, seg[0], q);
-		else if (n == 3)
-			k8s_pods_get(st, seg[0], seg[2]);
-		else if (n == 4 && strcmp(seg[3], "log") == 0)
-			k8s_logs(st, seg[0], seg[2], q);
-		else if (n == 4 && (strcmp(seg[3], "exec") == 0 || strcmp(seg[3], "attach") == 0))
+		if (n == 2) {
+			if (!forbidden(st, k8s_param_true(q, "watch") ? "watch" : "list", "pods", seg[0],
+			               NULL))
+				k8s_pods_list(st, seg[0], q);
+		} else if (n == 3) {
+			if (!forbidden(st, "get", "pods", seg[0], seg[2]))
+				k8s_pods_get(st, seg[0], seg[2]);
+		} else if (n == 4 && strcmp(seg[3], "log") == 0) {
+			if (!forbidden(st, "get", "pods/log", seg[0], seg[2]))
+				k8s_logs(st, seg[0], seg[2], q);
+		} else if (n == 4 && (strcmp(seg[3], "exec") == 0 || strcmp(seg[3], "attach") == 0)) {
 			k8s_reply_status(st, 400, NULL, "Upgrade request required: fleetsim serves exec "
 			                 "over WebSocket (v5.channel.k8s.io, v4.channel.k8s.io)");
-		else
+		} else {
 			k8s_reply_status(st, 404, NULL, "the server could not find the requested resource");
+		}
 		return;
 	}
 	k8s_reply_status(st, 404, NULL, "the server could not find the requested resource");
@@ -432,6 +467,16 @@ exec_filter(struct sim *s, struct lws *wsi, struct conn *c)
 	n = region < 0 ? -1 : segments(path, "/api/v1/namespaces", seg, 5);
 	if (n != 4 || strcmp(seg[1], "pods") != 0 || strcmp(seg[3], "exec") != 0) {
 		return refuse_upgrade(wsi, 404, "only pods/exec serves a WebSocket here");
+	}
+	if (k8s_denied(&s->fleet.regions[region], "create", "pods/exec", seg[0])) {
+		char *msg = xasprintf("pods \"%s\" is forbidden: User \"fleetsim\" cannot create "
+		                      "resource \"pods/exec\" in API group \"\" in the namespace \"%s\" "
+		                      "(fleet file: k8s_deny)",
+		                      seg[2], seg[0]);
+
+		refuse_upgrade(wsi, 403, msg);
+		free(msg);
+		return -1;
 	}
 	g = k8s_find_pod(s, region, seg[0], seg[2]);
 	params_init(&q);

@@ -475,6 +475,27 @@ k8s_ring_free(struct k8s_ring *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* --- RBAC-like denials --- */
+
+static int
+word_matches(const char *rule, const char *v)
+{
+	return strcmp(rule, "*") == 0 || strcmp(rule, v) == 0;
+}
+
+int
+k8s_denied(const struct fleet_region *r, const char *verb, const char *resource, const char *ns)
+{
+	for (size_t i = 0; i < r->nk8s_deny; i++) {
+		const struct fleet_deny *d = &r->k8s_deny[i];
+
+		if (word_matches(d->verb, verb) && word_matches(d->resource, resource) &&
+		    (*d->ns == '\0' || (ns != NULL && strcmp(d->ns, ns) == 0)))
+			return 1;
+	}
+	return 0;
+}
+
 /* --- Status --- */
 
 const char *

@@ -28,7 +28,10 @@ TMP = None
 
 FLEET = {
     "regions": [
-        {"id": "r1", "groups": [
+        {"id": "r1",
+         "k8s_deny": [{"verb": "create", "resource": "pods/exec", "namespace": "data"},
+                      {"verb": "get", "resource": "pods/log", "namespace": "data"}],
+         "groups": [
             {"id": "eci-web1", "name": "web-1", "tags": {"app": "web", "tier": "front"},
              "containers": [
                  {"name": "nginx", "image": "nginx:1",
@@ -344,6 +347,14 @@ class Logs(unittest.TestCase):
         # new lines, in order, none twice or left out
         self.assertEqual(nums, list(range(nums[0], nums[0] + 4)))
 
+    def test_forbidden(self):
+        st, s = get("/api/v1/namespaces/data/pods/db-1/log")
+        self.assertEqual((st, s["kind"], s["reason"], s["code"]), (403, "Status", "Forbidden", 403))
+        self.assertIn('pods "db-1" is forbidden: User "fleetsim" cannot get resource "pods/log"',
+                      s["message"])
+        st, p = get("/api/v1/namespaces/data/pods/db-1")  # only the log is denied
+        self.assertEqual(st, 200)
+
     def test_previous(self):
         deadline = time.time() + 15
         while time.time() < deadline:
@@ -394,6 +405,8 @@ class Exec(unittest.TestCase):
         self.assertEqual(run(refused(exec_path("nope", ["true"]))), 404)
         self.assertEqual(run(refused(exec_path("wait-1", ["true"]))), 400)
         self.assertEqual(run(refused(exec_path("web-2", ["true"]), protocols=())), 403)
+        # the fleet file's k8s_deny: 403, as RBAC refuses
+        self.assertEqual(run(refused(exec_path("db-1", ["true"], ns="data"))), 403)
         # exec without an upgrade is refused as a Status
         st, s = get(exec_path("web-2", ["true"]))
         self.assertEqual((st, s["kind"]), (400, "Status"))

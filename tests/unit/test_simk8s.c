@@ -215,6 +215,36 @@ test_ring(void **state)
 }
 
 static void
+test_denied(void **state)
+{
+	static const char json[] =
+	    "{\"regions\": [{\"id\": \"r\", \"k8s_deny\": ["
+	    " {\"verb\": \"create\", \"resource\": \"pods/exec\", \"namespace\": \"data\"},"
+	    " {\"verb\": \"watch\"}]}]}";
+	struct fleet f;
+	const struct fleet_region *r;
+
+	assert_int_equal(fleet_parse(&f, json, sizeof json - 1, "t"), 0);
+	r = &f.regions[0];
+	assert_int_equal(r->nk8s_deny, 2);
+	assert_true(k8s_denied(r, "create", "pods/exec", "data"));
+	assert_false(k8s_denied(r, "create", "pods/exec", "default"));
+	assert_false(k8s_denied(r, "create", "pods/exec", NULL));
+	assert_false(k8s_denied(r, "get", "pods/log", "data"));
+	/* no namespace in the rule: every namespace and the cluster's scope */
+	assert_true(k8s_denied(r, "watch", "pods", "default"));
+	assert_true(k8s_denied(r, "watch", "pods", NULL));
+	assert_false(k8s_denied(r, "list", "pods", NULL));
+	fleet_free(&f);
+	{
+		static const char bad[] = "{\"regions\": [{\"id\": \"r\", \"k8s_deny\": 3}]}";
+
+		assert_int_equal(fleet_parse(&f, bad, sizeof bad - 1, "t"), -FM_EINVAL);
+		assert_non_null(strstr(fm_error_message(), "k8s_deny"));
+	}
+}
+
+static void
 test_status(void **state)
 {
 	cJSON *o = k8s_status_json(410, "Expired", "too old resource version: %d (%d)", 3, 7);
@@ -239,7 +269,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pods),     cmocka_unit_test(test_selectors),
 	    cmocka_unit_test(test_continue), cmocka_unit_test(test_ring),
-	    cmocka_unit_test(test_status),
+	    cmocka_unit_test(test_denied),   cmocka_unit_test(test_status),
 	};
 
 	return cmocka_run_group_tests_name("simk8s", tests, NULL, NULL);
