@@ -26,6 +26,15 @@ const char *k8s_pod_phase(const char *eci_status);
  * resourceVersion given. */
 cJSON *k8s_pod_json(const struct fleet_group *g, uint64_t rv);
 
+/* A list of pods (their JSON, as k8s_pod_json makes them) as the
+ * meta.k8s.io/v1 Table kubectl asks for (Accept: ...;as=Table): NAME,
+ * READY, STATUS, RESTARTS, AGE (and IP, NODE for -o wide), each row with
+ * the pod's metadata as a PartialObjectMetadata. now_ns dates AGE. */
+cJSON *k8s_pods_table(const cJSON *pods, const char *rv, const char *cont, int64_t now_ns);
+/* Go's duration.HumanDuration, as kubectl's AGE column shows it: "45s",
+ * "3m12s", "5h", "30d", "2y10d". */
+void k8s_human_age(int64_t seconds, char out[24]);
+
 /* --- label selectors (equality-based: a=b, a==b, a!=b, a, !a; commas) --- */
 
 struct k8s_req {

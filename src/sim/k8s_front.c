@@ -356,6 +356,12 @@ http_request(struct sim *s, struct lws *wsi, struct conn *c, const char *uri)
 	params_init(&q);
 	sim_collect_query(wsi, &q);
 	path = route_region(s, uri, &st->region);
+	{
+		char accept[512] = "";
+
+		lws_hdr_copy(wsi, accept, sizeof accept, WSI_TOKEN_HTTP_ACCEPT);
+		st->table = strstr(accept, "as=Table") != NULL && strstr(accept, "g=meta.k8s.io");
+	}
 	if (!token_ok(s, wsi))
 		k8s_reply_status(st, 401, NULL, "Unauthorized");
 	else if (st->region < 0 || s->fleet.nregions == 0)

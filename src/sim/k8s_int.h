@@ -20,6 +20,7 @@ struct k8s_stream {
 	struct buf out;
 	int region;               /* the cluster: an index into fleet.regions */
 	int listed;               /* in the front's streams */
+	int table;                /* Accept asked for as=Table (kubectl get) */
 	struct k8s_stream *next;
 
 	/* a watch */

@@ -206,6 +206,17 @@ k8s_pods_get(struct k8s_stream *st, const char *ns, const char *name)
 		k8s_reply_status(st, 404, NULL, "pods \"%s\" not found", name);
 		return;
 	}
+	if (st->table) {
+		cJSON *one = cJSON_CreateArray(), *t;
+		char rv[24];
+
+		snprintf(rv, sizeof rv, "%llu", (unsigned long long)rv_of(st->s, g));
+		cJSON_AddItemToArray(one, k8s_pod_json(g, rv_of(st->s, g)));
+		t = k8s_pods_table(one, rv, NULL, fm_time_now());
+		cJSON_Delete(one);
+		k8s_reply_json(st, 200, t);
+		return;
+	}
 	k8s_reply_json(st, 200, k8s_pod_json(g, rv_of(st->s, g)));
 }
 
@@ -455,5 +466,18 @@ k8s_pods_list(struct k8s_stream *st, const char *ns, const struct params *q)
 		free(key);
 	}
 	free(start);
+	if (st->table) {
+		/* kubectl get: the same page, as rows (watches stay Pods: kubectl
+		 * prints those with its own columns). */
+		cJSON *md = cJSON_GetObjectItemCaseSensitive(list, "metadata");
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(md, "continue");
+		cJSON *t = k8s_pods_table(items, cJSON_GetObjectItemCaseSensitive(md, "resourceVersion")
+		                                     ->valuestring,
+		                          cJSON_IsString(c) ? c->valuestring : NULL, fm_time_now());
+
+		cJSON_Delete(list);
+		k8s_reply_json(st, 200, t);
+		return;
+	}
 	k8s_reply_json(st, 200, list);
 }

@@ -79,10 +79,10 @@ def tearDownModule():
     assert rc == 0, "fleetsim exited %s: %s" % (rc, SIM.stderr)
 
 
-def request(path, token=TOKEN, timeout=10):
+def request(path, token=TOKEN, timeout=10, accept="application/json"):
     """GET path; (status, headers, body bytes)."""
     c = http.client.HTTPSConnection("127.0.0.1", PORT, context=CTX, timeout=timeout)
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": accept}
     if token is not None:
         headers["Authorization"] = "Bearer " + token
     c.request("GET", path, headers=headers)
@@ -217,6 +217,22 @@ class Pods(unittest.TestCase):
         self.assertIn("waiting", p["status"]["containerStatuses"][0]["state"])
         st, ns = get("/api/v1/namespaces")
         self.assertEqual([n["metadata"]["name"] for n in ns["items"]], ["data", "default"])
+
+    def test_table_for_kubectl(self):
+        # what kubectl get sends
+        accept = ("application/json;as=Table;v=v1;g=meta.k8s.io,"
+                  "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json")
+        st, _, body = request("/api/v1/namespaces/default/pods?limit=500", accept=accept)
+        t = json.loads(body)
+        self.assertEqual((st, t["kind"], t["apiVersion"]), (200, "Table", "meta.k8s.io/v1"))
+        self.assertEqual([c["name"] for c in t["columnDefinitions"]][:5],
+                         ["Name", "Ready", "Status", "Restarts", "Age"])
+        rows = {r["cells"][0]: r for r in t["rows"]}
+        self.assertEqual(rows["web-1"]["cells"][1:3], ["2/2", "Running"])
+        self.assertEqual(rows["wait-1"]["cells"][2], "ContainerCreating")
+        self.assertEqual(rows["web-1"]["object"]["kind"], "PartialObjectMetadata")
+        st, _, body = request("/api/v1/namespaces/default/pods/web-2", accept=accept)
+        self.assertEqual(json.loads(body)["rows"][0]["cells"][0], "web-2")
 
     def test_crash_loop_status(self):
         # crash-1 exits 3 after a second and is restarted after 1 s, 2 s, ...

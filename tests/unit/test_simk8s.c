@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleetmux/logs.h"
 #include "fleetmux/simk8s.h"
 
 static const char fleet_json[] =
@@ -245,6 +246,63 @@ test_denied(void **state)
 }
 
 static void
+test_table(void **state)
+{
+	struct fleet f;
+	cJSON *pods = cJSON_CreateArray(), *t;
+	char age[24];
+	int64_t now = 0;
+
+	assert_int_equal(fleet_parse(&f, fleet_json, sizeof fleet_json - 1, "t"), 0);
+	for (size_t i = 0; i < f.ngroups; i++)
+		cJSON_AddItemToArray(pods, k8s_pod_json(&f.groups[i], 7));
+	/* 2026-11-01T08:00:00Z (the default creation) + 30 days + 5 hours */
+	assert_int_equal(fm_time_parse("2026-12-01T13:00:00Z", 20, &now), 0);
+	t = k8s_pods_table(pods, "9", "tok", now);
+	assert_string_equal(str_at(t, "kind"), "Table");
+	assert_string_equal(str_at(t, "apiVersion"), "meta.k8s.io/v1");
+	assert_string_equal(str_at(t, "metadata.continue"), "tok");
+	assert_string_equal(str_at(t, "columnDefinitions.0.name"), "Name");
+	assert_int_equal(cJSON_GetArraySize(at(t, "rows")), 3);
+	/* web-1: one of two containers ready, the other crash-looping */
+	assert_string_equal(str_at(t, "rows.0.cells.0"), "web-1");
+	assert_string_equal(str_at(t, "rows.0.cells.1"), "1/2");
+	assert_string_equal(str_at(t, "rows.0.cells.2"), "CrashLoopBackOff");
+	assert_string_equal(str_at(t, "rows.0.cells.3"), "2");
+	assert_string_equal(str_at(t, "rows.0.cells.4"), "30d");
+	assert_string_equal(str_at(t, "rows.0.cells.5"), "10.0.0.1");
+	assert_string_equal(str_at(t, "rows.0.object.kind"), "PartialObjectMetadata");
+	assert_string_equal(str_at(t, "rows.0.object.metadata.namespace"), "team-a");
+	assert_string_equal(str_at(t, "rows.1.cells.2"), "Error");
+	assert_string_equal(str_at(t, "rows.2.cells.2"), "ContainerCreating");
+	assert_string_equal(str_at(t, "rows.2.cells.5"), "<none>");
+	cJSON_Delete(t);
+	cJSON_Delete(pods);
+	fleet_free(&f);
+
+	k8s_human_age(45, age);
+	assert_string_equal(age, "45s");
+	k8s_human_age(119, age);
+	assert_string_equal(age, "119s");
+	k8s_human_age(192, age);
+	assert_string_equal(age, "3m12s");
+	k8s_human_age(600, age);
+	assert_string_equal(age, "10m");
+	k8s_human_age(3 * 3600 + 120, age);
+	assert_string_equal(age, "3h2m");
+	k8s_human_age(30 * 3600, age);
+	assert_string_equal(age, "30h");
+	k8s_human_age(3 * 86400 + 3600, age);
+	assert_string_equal(age, "3d1h");
+	k8s_human_age(100 * 86400, age);
+	assert_string_equal(age, "100d");
+	k8s_human_age(3 * 365 * 86400 + 10 * 86400, age);
+	assert_string_equal(age, "3y10d");
+	k8s_human_age(-5, age);
+	assert_string_equal(age, "<invalid>");
+}
+
+static void
 test_status(void **state)
 {
 	cJSON *o = k8s_status_json(410, "Expired", "too old resource version: %d (%d)", 3, 7);
@@ -269,7 +327,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pods),     cmocka_unit_test(test_selectors),
 	    cmocka_unit_test(test_continue), cmocka_unit_test(test_ring),
-	    cmocka_unit_test(test_denied),   cmocka_unit_test(test_status),
+	    cmocka_unit_test(test_denied),   cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_status),
 	};
 
 	return cmocka_run_group_tests_name("simk8s", tests, NULL, NULL);
