@@ -155,14 +155,19 @@ api_groups_json(void)
 	return o;
 }
 
+/* A resource of /api/v1; kubectl finds "ns" and "po" by their shortNames. */
 static void
-add_resource(cJSON *list, const char *name, const char *kind, int namespaced, const char *verbs)
+add_resource(cJSON *list, const char *name, const char *singular, const char *shortname,
+             const char *kind, int namespaced, const char *verbs)
 {
 	cJSON *r = cJSON_CreateObject(), *v = cJSON_AddArrayToObject(r, "verbs");
 	char *copy = xstrdup(verbs), *save = NULL;
 
 	cJSON_AddStringToObject(r, "name", name);
-	cJSON_AddStringToObject(r, "singularName", "");
+	cJSON_AddStringToObject(r, "singularName", singular);
+	if (shortname != NULL)
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(r, "shortNames"),
+		                     cJSON_CreateString(shortname));
 	cJSON_AddBoolToObject(r, "namespaced", namespaced);
 	cJSON_AddStringToObject(r, "kind", kind);
 	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
@@ -179,10 +184,10 @@ api_resources_json(void)
 	cJSON_AddStringToObject(o, "kind", "APIResourceList");
 	cJSON_AddStringToObject(o, "groupVersion", "v1");
 	rs = cJSON_AddArrayToObject(o, "resources");
-	add_resource(rs, "namespaces", "Namespace", 0, "get list");
-	add_resource(rs, "pods", "Pod", 1, "get list watch");
-	add_resource(rs, "pods/exec", "PodExecOptions", 1, "create get");
-	add_resource(rs, "pods/log", "Pod", 1, "get");
+	add_resource(rs, "namespaces", "namespace", "ns", "Namespace", 0, "get list");
+	add_resource(rs, "pods", "pod", "po", "Pod", 1, "get list watch");
+	add_resource(rs, "pods/exec", "", NULL, "PodExecOptions", 1, "create get");
+	add_resource(rs, "pods/log", "", NULL, "Pod", 1, "get");
 	return o;
 }
 

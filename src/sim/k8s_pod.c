@@ -160,8 +160,13 @@ k8s_pod_json(const struct fleet_group *g, uint64_t rv)
 	cJSON_AddItemToObject(pod, "spec", spec_json(g));
 	st = cJSON_AddObjectToObject(pod, "status");
 	cJSON_AddStringToObject(st, "phase", phase);
-	if (*g->intranet_ip)
+	if (*g->intranet_ip) {
+		cJSON *ip = cJSON_CreateObject();
+
 		cJSON_AddStringToObject(st, "podIP", g->intranet_ip);
+		cJSON_AddStringToObject(ip, "ip", g->intranet_ip);
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(st, "podIPs"), ip);
+	}
 	add_time(st, "startTime", g->created);
 	css = cJSON_AddArrayToObject(st, "containerStatuses");
 	for (size_t i = 0; i < g->ncontainers; i++) {

@@ -163,6 +163,8 @@ class Discovery(unittest.TestCase):
         st, a = get("/api/v1")
         names = {r["name"] for r in a["resources"]}
         self.assertTrue({"pods", "pods/log", "pods/exec", "namespaces"} <= names)
+        short = {r["name"]: r.get("shortNames") for r in a["resources"]}
+        self.assertEqual((short["pods"], short["namespaces"]), (["po"], ["ns"]))  # kubectl get ns
 
     def test_unauthorized(self):
         for token in (None, "wrong", TOKEN + "x"):
