@@ -38,8 +38,8 @@ void k8s_human_age(int64_t seconds, char out[24]);
 /* --- label selectors (equality-based: a=b, a==b, a!=b, a, !a; commas) --- */
 
 struct k8s_req {
-	char *key, *value;   /* value NULL: only whether the key is there */
-	int negate;          /* != or ! */
+	char *key, *value; /* value NULL: only whether the key is there */
+	int negate;        /* != or ! */
 };
 
 struct k8s_selector {
@@ -66,16 +66,16 @@ int k8s_continue_decode(const char *token, uint64_t *rv, char **start);
 
 struct k8s_event {
 	uint64_t rv;
-	char type[10];         /* ADDED, MODIFIED, DELETED */
-	char *ns;              /* the object's namespace, and its labels' */
-	struct params labels;  /* copy, for a watch's selector */
-	char *object;          /* the object's JSON */
+	char type[10];        /* ADDED, MODIFIED, DELETED */
+	char *ns;             /* the object's namespace, and its labels' */
+	struct params labels; /* copy, for a watch's selector */
+	char *object;         /* the object's JSON */
 };
 
 struct k8s_ring {
 	struct k8s_event *v;
 	size_t cap, start, count;
-	uint64_t floor;        /* a watch may resume from any rv >= floor */
+	uint64_t floor; /* a watch may resume from any rv >= floor */
 };
 
 void k8s_ring_init(struct k8s_ring *r, size_t cap, uint64_t floor);

@@ -267,19 +267,19 @@ forbidden(struct k8s_stream *st, const char *verb, const char *resource, const c
 	if (!k8s_denied(&st->s->fleet.regions[st->region], verb, resource, ns))
 		return 0;
 	if (name != NULL)
-		snprintf(what, sizeof what, "%.*s \"%s\"", (int)(slash ? slash - resource
-		                                                   : (long)strlen(resource)),
-		         resource, name);
+		snprintf(what, sizeof what, "%.*s \"%s\"",
+		         (int)(slash ? slash - resource : (long)strlen(resource)), resource, name);
 	else
 		snprintf(what, sizeof what, "%s", resource);
 	if (ns != NULL)
 		snprintf(where, sizeof where, "in the namespace \"%s\"", ns);
 	else
 		snprintf(where, sizeof where, "at the cluster scope");
-	k8s_reply_status(st, 403, NULL,
-	                 "%s is forbidden: User \"fleetsim\" cannot %s resource \"%s\" in API group "
-	                 "\"\" %s (fleet file: k8s_deny)",
-	                 what, verb, resource, where);
+	k8s_reply_status(
+	    st, 403, NULL,
+	    "%s is forbidden: User \"fleetsim\" cannot %s resource \"%s\" in API group "
+	    "\"\" %s (fleet file: k8s_deny)",
+	    what, verb, resource, where);
 	return 1;
 }
 
@@ -291,8 +291,10 @@ route(struct k8s_stream *st, const char *method, const char *path, const struct 
 	int n;
 
 	if (strcmp(method, "GET") != 0) {
-		k8s_reply_status(st, 405, NULL, "the server does not allow this method on the requested "
-		                 "resource (fleetsim serves get, list, watch, pods/log and pods/exec)");
+		k8s_reply_status(
+		    st, 405, NULL,
+		    "the server does not allow this method on the requested "
+		    "resource (fleetsim serves get, list, watch, pods/log and pods/exec)");
 		return;
 	}
 	if (strcmp(path, "/version") == 0 || strcmp(path, "/version/") == 0) {
@@ -312,7 +314,8 @@ route(struct k8s_stream *st, const char *method, const char *path, const struct 
 		return;
 	}
 	if (segments(path, "/api/v1/pods", seg, 0) == 0) {
-		if (!forbidden(st, k8s_param_true(q, "watch") ? "watch" : "list", "pods", NULL, NULL))
+		if (!forbidden(st, k8s_param_true(q, "watch") ? "watch" : "list", "pods", NULL,
+		               NULL))
 			k8s_pods_list(st, NULL, q);
 		return;
 	}
@@ -324,8 +327,8 @@ route(struct k8s_stream *st, const char *method, const char *path, const struct 
 	}
 	if (n >= 2 && strcmp(seg[1], "pods") == 0) {
 		if (n == 2) {
-			if (!forbidden(st, k8s_param_true(q, "watch") ? "watch" : "list", "pods", seg[0],
-			               NULL))
+			if (!forbidden(st, k8s_param_true(q, "watch") ? "watch" : "list", "pods",
+			               seg[0], NULL))
 				k8s_pods_list(st, seg[0], q);
 		} else if (n == 3) {
 			if (!forbidden(st, "get", "pods", seg[0], seg[2]))
@@ -333,11 +336,14 @@ route(struct k8s_stream *st, const char *method, const char *path, const struct 
 		} else if (n == 4 && strcmp(seg[3], "log") == 0) {
 			if (!forbidden(st, "get", "pods/log", seg[0], seg[2]))
 				k8s_logs(st, seg[0], seg[2], q);
-		} else if (n == 4 && (strcmp(seg[3], "exec") == 0 || strcmp(seg[3], "attach") == 0)) {
-			k8s_reply_status(st, 400, NULL, "Upgrade request required: fleetsim serves exec "
+		} else if (n == 4 &&
+		           (strcmp(seg[3], "exec") == 0 || strcmp(seg[3], "attach") == 0)) {
+			k8s_reply_status(st, 400, NULL,
+			                 "Upgrade request required: fleetsim serves exec "
 			                 "over WebSocket (v5.channel.k8s.io, v4.channel.k8s.io)");
 		} else {
-			k8s_reply_status(st, 404, NULL, "the server could not find the requested resource");
+			k8s_reply_status(st, 404, NULL,
+			                 "the server could not find the requested resource");
 		}
 		return;
 	}
@@ -348,9 +354,9 @@ static void
 http_request(struct sim *s, struct lws *wsi, struct conn *c, const char *uri)
 {
 	struct k8s_stream *st = xcalloc(1, sizeof *st);
-	const char *method = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 ? "GET"
+	const char *method = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0    ? "GET"
 	                     : lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 ? "POST"
-	                                                                          : "OTHER";
+	                                                                         : "OTHER";
 	const char *path;
 	struct params q;
 
@@ -392,9 +398,11 @@ http_write(struct lws *wsi, struct conn *c)
 	if (!st->hdr_sent) {
 		lws_filepos_t len = st->streaming ? LWS_ILLEGAL_HTTP_CONTENT_LEN : st->out.len;
 
-		if (lws_add_http_common_headers(wsi, (unsigned)st->status, st->ctype, len, &p, end) ||
+		if (lws_add_http_common_headers(wsi, (unsigned)st->status, st->ctype, len, &p,
+		                                end) ||
 		    lws_add_http_header_by_name(wsi, (unsigned char *)"cache-control:",
-		                                (unsigned char *)"no-cache, private", 17, &p, end) ||
+		                                (unsigned char *)"no-cache, private", 17, &p,
+		                                end) ||
 		    lws_finalize_write_http_header(wsi, hdr + LWS_PRE, &p, end))
 			return -1;
 		st->hdr_sent = 1;
@@ -410,7 +418,8 @@ http_write(struct lws *wsi, struct conn *c)
 		int w;
 
 		memcpy(body + LWS_PRE, st->out.data ? st->out.data : "", n);
-		w = lws_write(wsi, body + LWS_PRE, n, final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP);
+		w = lws_write(wsi, body + LWS_PRE, n,
+		              final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP);
 		free(body);
 		if (w < 0)
 			return -1;
@@ -480,10 +489,11 @@ exec_filter(struct sim *s, struct lws *wsi, struct conn *c)
 		return refuse_upgrade(wsi, 404, "only pods/exec serves a WebSocket here");
 	}
 	if (k8s_denied(&s->fleet.regions[region], "create", "pods/exec", seg[0])) {
-		char *msg = xasprintf("pods \"%s\" is forbidden: User \"fleetsim\" cannot create "
-		                      "resource \"pods/exec\" in API group \"\" in the namespace \"%s\" "
-		                      "(fleet file: k8s_deny)",
-		                      seg[2], seg[0]);
+		char *msg =
+		    xasprintf("pods \"%s\" is forbidden: User \"fleetsim\" cannot create "
+		              "resource \"pods/exec\" in API group \"\" in the namespace \"%s\" "
+		              "(fleet file: k8s_deny)",
+		              seg[2], seg[0]);
 
 		refuse_upgrade(wsi, 403, msg);
 		free(msg);

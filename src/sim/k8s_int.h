@@ -6,7 +6,7 @@
 
 #include "sim.h"
 
-#define K8S_MAX_BACKLOG (4u << 20)   /* a slow watcher is ended past this */
+#define K8S_MAX_BACKLOG (4u << 20) /* a slow watcher is ended past this */
 
 /* One answer: whole (a length) or streamed (until the connection closes). */
 struct k8s_stream {
@@ -15,30 +15,30 @@ struct k8s_stream {
 	int status;
 	const char *ctype;
 	int streaming;
-	int done;                 /* nothing more will be added to out */
+	int done; /* nothing more will be added to out */
 	int hdr_sent;
 	struct buf out;
-	int region;               /* the cluster: an index into fleet.regions */
-	int listed;               /* in the front's streams */
-	int table;                /* Accept asked for as=Table (kubectl get) */
+	int region; /* the cluster: an index into fleet.regions */
+	int listed; /* in the front's streams */
+	int table;  /* Accept asked for as=Table (kubectl get) */
 	struct k8s_stream *next;
 
 	/* a watch */
 	int watch;
-	char *ns;                 /* NULL: every namespace */
-	char *name;               /* fieldSelector metadata.name=, or NULL */
+	char *ns;   /* NULL: every namespace */
+	char *name; /* fieldSelector metadata.name=, or NULL */
 	struct k8s_selector sel;
-	uint64_t sent_rv;         /* events up to this one are sent */
+	uint64_t sent_rv; /* events up to this one are sent */
 	int bookmarks;
-	int64_t deadline_ns;      /* timeoutSeconds; 0 none */
+	int64_t deadline_ns; /* timeoutSeconds; 0 none */
 	int64_t last_line_ns;
 
 	/* a followed log */
 	int follow;
 	struct fleet_group *g;
 	struct fleet_container *k;
-	uint64_t next_line;       /* the number of the next line to send (fleet_log.pushed) */
-	int instance;             /* the restart count it follows */
+	uint64_t next_line; /* the number of the next line to send (fleet_log.pushed) */
+	int instance;       /* the restart count it follows */
 	int stamps;
 };
 

@@ -35,14 +35,16 @@ pick_container(struct k8s_stream *st, struct fleet_group *g, const char *name)
 		buf_init(&names);
 		for (size_t i = 0; i < g->ncontainers; i++)
 			buf_printf(&names, "%s%s", i ? " " : "", g->containers[i].name);
-		k8s_reply_status(st, 400, NULL,
-		                 "a container name must be specified for pod %s, choose one of: [%s]",
-		                 g->name, names.data);
+		k8s_reply_status(
+		    st, 400, NULL,
+		    "a container name must be specified for pod %s, choose one of: [%s]", g->name,
+		    names.data);
 		buf_free(&names);
 		return NULL;
 	}
 	if ((k = fleet_container(g, name)) == NULL)
-		k8s_reply_status(st, 400, NULL, "container %s is not valid for pod %s", name, g->name);
+		k8s_reply_status(st, 400, NULL, "container %s is not valid for pod %s", name,
+		                 g->name);
 	return k;
 }
 
@@ -68,26 +70,29 @@ k8s_logs(struct k8s_stream *st, const char *ns, const char *name, const struct p
 	    k8s_param_uint(st, q, "limitBytes", &limit) < 0)
 		return;
 	if (since_s >= 0 && since_time != NULL) {
-		k8s_reply_status(st, 422, "Invalid",
-		                 "PodLogOptions is invalid: at most one of `sinceTime` or `sinceSeconds` "
-		                 "may be specified");
+		k8s_reply_status(
+		    st, 422, "Invalid",
+		    "PodLogOptions is invalid: at most one of `sinceTime` or `sinceSeconds` "
+		    "may be specified");
 		return;
 	}
 	if (since_time != NULL && fm_time_parse(since_time, strlen(since_time), &since) < 0) {
-		k8s_reply_status(st, 400, NULL, "sinceTime: \"%s\" is not an RFC 3339 time", since_time);
+		k8s_reply_status(st, 400, NULL, "sinceTime: \"%s\" is not an RFC 3339 time",
+		                 since_time);
 		return;
 	}
 	if (since_s >= 0)
 		since = fm_time_now() - (int64_t)since_s * FM_NS_PER_SEC;
 	if (previous && !k->has_prev) {
 		k8s_reply_status(st, 400, NULL,
-		                 "previous terminated container \"%s\" in pod \"%s\" not found", k->name,
-		                 g->name);
+		                 "previous terminated container \"%s\" in pod \"%s\" not found",
+		                 k->name, g->name);
 		return;
 	}
 	if (!previous && strcmp(k->state, "Waiting") == 0 && k->log.count == 0) {
-		k8s_reply_status(st, 400, NULL, "container \"%s\" in pod \"%s\" is waiting to start: %s",
-		                 k->name, g->name, *k->reason ? k->reason : "ContainerCreating");
+		k8s_reply_status(st, 400, NULL,
+		                 "container \"%s\" in pod \"%s\" is waiting to start: %s", k->name,
+		                 g->name, *k->reason ? k->reason : "ContainerCreating");
 		return;
 	}
 	st->stamps = k8s_param_true(q, "timestamps");

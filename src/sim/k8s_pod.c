@@ -18,9 +18,9 @@ k8s_pod_phase(const char *s)
 	static const struct {
 		const char *eci, *phase;
 	} map[] = {
-	    {"Pending", "Pending"},       {"Scheduling", "Pending"},  {"ScheduleFailed", "Pending"},
-	    {"Running", "Running"},       {"Restarting", "Running"},  {"Updating", "Running"},
-	    {"Terminating", "Running"},   {"Succeeded", "Succeeded"}, {"Failed", "Failed"},
+	    {"Pending", "Pending"},     {"Scheduling", "Pending"},  {"ScheduleFailed", "Pending"},
+	    {"Running", "Running"},     {"Restarting", "Running"},  {"Updating", "Running"},
+	    {"Terminating", "Running"}, {"Succeeded", "Succeeded"}, {"Failed", "Failed"},
 	    {"Expired", "Failed"},
 	};
 
@@ -71,8 +71,8 @@ state_json(const struct fleet_container *k)
 	} else if (strcmp(k->state, "Terminated") == 0) {
 		o = cJSON_AddObjectToObject(st, "terminated");
 		cJSON_AddNumberToObject(o, "exitCode", k->exit_code);
-		cJSON_AddStringToObject(o, "reason", *k->reason ? k->reason
-		                                                : (k->exit_code ? "Error" : "Completed"));
+		cJSON_AddStringToObject(
+		    o, "reason", *k->reason ? k->reason : (k->exit_code ? "Error" : "Completed"));
 		add_time(o, "startedAt", k->start_time);
 		add_time(o, "finishedAt", k->finish_time);
 	} else {
@@ -187,7 +187,8 @@ k8s_pod_json(const struct fleet_group *g, uint64_t rv)
 	}
 	conds = cJSON_AddArrayToObject(st, "conditions");
 	{
-		static const char *types[] = {"PodScheduled", "Initialized", "ContainersReady", "Ready"};
+		static const char *types[] = {"PodScheduled", "Initialized", "ContainersReady",
+		                              "Ready"};
 
 		for (size_t i = 0; i < 4; i++) {
 			cJSON *c = cJSON_CreateObject();
@@ -206,8 +207,8 @@ k8s_pod_json(const struct fleet_group *g, uint64_t rv)
 static int
 label_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-	       c == '_' || c == '.' || c == '/';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '.' || c == '/';
 }
 
 static char *
@@ -256,14 +257,16 @@ parse_req(const char *s, size_t n, struct k8s_req *q, char **why)
 	}
 	if (strstr(text, " in ") != NULL || strstr(text, " notin ") != NULL || strchr(text, '(') ||
 	    strchr(text, '<') || strchr(text, '>')) {
-		*why = xasprintf("unable to parse requirement: \"%s\": fleetsim serves equality-based "
-		                 "selectors only (a=b, a!=b, a, !a)",
-		                 text);
+		*why =
+		    xasprintf("unable to parse requirement: \"%s\": fleetsim serves equality-based "
+		              "selectors only (a=b, a!=b, a, !a)",
+		              text);
 		rc = -FM_EINVAL;
 	} else if (!valid_word(q->key, 0) || (q->value != NULL && !valid_word(q->value, 1))) {
-		*why = xasprintf("unable to parse requirement: \"%s\": keys and values are letters, "
-		                 "digits, '-', '_', '.' and '/'",
-		                 text);
+		*why =
+		    xasprintf("unable to parse requirement: \"%s\": keys and values are letters, "
+		              "digits, '-', '_', '.' and '/'",
+		              text);
 		rc = -FM_EINVAL;
 	}
 	free(text);
@@ -328,16 +331,14 @@ char *
 k8s_continue_encode(uint64_t rv, const char *last_key)
 {
 	cJSON *o = cJSON_CreateObject();
-	char *json, *start, *out;
+	char *json, *out;
 	size_t n;
 
 	cJSON_AddStringToObject(o, "v", "meta.k8s.io/v1");
 	cJSON_AddNumberToObject(o, "rv", (double)rv);
-	/* The next key after last_key: itself with a NUL after it. */
-	start = xmalloc(strlen(last_key) + 2);
-	strcpy(start, last_key);
-	cJSON_AddItemToObject(o, "start", cJSON_CreateString(start));
-	free(start);
+	/* The next key after last_key is itself with a NUL after it: the NUL
+	 * is added below. */
+	cJSON_AddStringToObject(o, "start", last_key);
 	json = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	/* cJSON cannot hold the NUL in a string: write it as \u0000 by hand. */
@@ -507,17 +508,28 @@ const char *
 k8s_reason_for(int code)
 {
 	switch (code) {
-	case 400: return "BadRequest";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "NotFound";
-	case 405: return "MethodNotAllowed";
-	case 406: return "NotAcceptable";
-	case 409: return "Conflict";
-	case 410: return "Expired";
-	case 422: return "Invalid";
-	case 429: return "TooManyRequests";
-	default: return "InternalError";
+	case 400:
+		return "BadRequest";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "NotFound";
+	case 405:
+		return "MethodNotAllowed";
+	case 406:
+		return "NotAcceptable";
+	case 409:
+		return "Conflict";
+	case 410:
+		return "Expired";
+	case 422:
+		return "Invalid";
+	case 429:
+		return "TooManyRequests";
+	default:
+		return "InternalError";
 	}
 }
 

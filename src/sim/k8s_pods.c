@@ -240,10 +240,11 @@ field_selector(struct k8s_stream *st, const char *text, char **name, char **ns)
 		else if (v != NULL && strcmp(req, "metadata.namespace") == 0)
 			*ns = xstrdup(v);
 		else {
-			k8s_reply_status(st, 400, NULL,
-			                 "\"%s\" is not a known field selector: only \"metadata.name\", "
-			                 "\"metadata.namespace\"",
-			                 p);
+			k8s_reply_status(
+			    st, 400, NULL,
+			    "\"%s\" is not a known field selector: only \"metadata.name\", "
+			    "\"metadata.namespace\"",
+			    p);
 			free(req);
 			free(*name);
 			free(*ns);
@@ -311,8 +312,9 @@ watch_start(struct k8s_stream *st, const struct params *q)
 		if (k8s_ring_since(&k->rings[st->region], rv) < 0) {
 			/* As the API server says it: a 200 stream whose one event is
 			 * an ERROR with a 410 Status. */
-			cJSON *o = k8s_status_json(410, "Expired", "too old resource version: %llu (%llu)",
-			                           rv, (unsigned long long)k->rings[st->region].floor);
+			cJSON *o =
+			    k8s_status_json(410, "Expired", "too old resource version: %llu (%llu)",
+			                    rv, (unsigned long long)k->rings[st->region].floor);
 			char *t = cJSON_PrintUnformatted(o);
 
 			cJSON_Delete(o);
@@ -357,7 +359,8 @@ k8s_watch_pump(struct k8s_stream *st)
 				cJSON *o = cJSON_Parse(e->object);
 				const cJSON *n = cJSON_GetObjectItemCaseSensitive(
 				    cJSON_GetObjectItemCaseSensitive(o, "metadata"), "name");
-				int same = cJSON_IsString(n) && strcmp(n->valuestring, st->name) == 0;
+				int same =
+				    cJSON_IsString(n) && strcmp(n->valuestring, st->name) == 0;
 
 				cJSON_Delete(o);
 				if (!same)
@@ -369,10 +372,11 @@ k8s_watch_pump(struct k8s_stream *st)
 	if (st->bookmarks && now - st->last_line_ns >= (int64_t)K8S_BOOKMARK_MS * 1000000) {
 		char t[160];
 
-		snprintf(t, sizeof t,
-		         "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":"
-		         "\"%llu\"}}",
-		         (unsigned long long)k->rv);
+		snprintf(
+		    t, sizeof t,
+		    "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":"
+		    "\"%llu\"}}",
+		    (unsigned long long)k->rv);
 		st->sent_rv = k->rv;
 		watch_line(st, "BOOKMARK", t);
 	}
@@ -423,7 +427,8 @@ k8s_pods_list(struct k8s_stream *st, const char *ns, const struct params *q)
 			free(start);
 			k8s_reply_status(
 			    st, 410, "Expired",
-			    "The provided continue parameter is too old to display a consistent list "
+			    "The provided continue parameter is too old to display a consistent "
+			    "list "
 			    "result. You can start a new list without the continue parameter.");
 			return;
 		}
@@ -471,9 +476,9 @@ k8s_pods_list(struct k8s_stream *st, const char *ns, const struct params *q)
 		 * prints those with its own columns). */
 		cJSON *md = cJSON_GetObjectItemCaseSensitive(list, "metadata");
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(md, "continue");
-		cJSON *t = k8s_pods_table(items, cJSON_GetObjectItemCaseSensitive(md, "resourceVersion")
-		                                     ->valuestring,
-		                          cJSON_IsString(c) ? c->valuestring : NULL, fm_time_now());
+		cJSON *t = k8s_pods_table(
+		    items, cJSON_GetObjectItemCaseSensitive(md, "resourceVersion")->valuestring,
+		    cJSON_IsString(c) ? c->valuestring : NULL, fm_time_now());
 
 		cJSON_Delete(list);
 		k8s_reply_json(st, 200, t);

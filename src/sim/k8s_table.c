@@ -19,19 +19,23 @@ k8s_human_age(int64_t s, char out[24])
 	else if (s < 120)
 		snprintf(out, 24, "%llds", (long long)s);
 	else if (m < 10)
-		snprintf(out, 24, s % 60 ? "%lldm%llds" : "%lldm", (long long)m, (long long)(s % 60));
+		snprintf(out, 24, s % 60 ? "%lldm%llds" : "%lldm", (long long)m,
+		         (long long)(s % 60));
 	else if (m < 180)
 		snprintf(out, 24, "%lldm", (long long)m);
 	else if (h < 8)
-		snprintf(out, 24, m % 60 ? "%lldh%lldm" : "%lldh", (long long)h, (long long)(m % 60));
+		snprintf(out, 24, m % 60 ? "%lldh%lldm" : "%lldh", (long long)h,
+		         (long long)(m % 60));
 	else if (h < 48)
 		snprintf(out, 24, "%lldh", (long long)h);
 	else if (h < 192)
-		snprintf(out, 24, h % 24 ? "%lldd%lldh" : "%lldd", (long long)d, (long long)(h % 24));
+		snprintf(out, 24, h % 24 ? "%lldd%lldh" : "%lldd", (long long)d,
+		         (long long)(h % 24));
 	else if (d < 730)
 		snprintf(out, 24, "%lldd", (long long)d);
 	else if (y < 8)
-		snprintf(out, 24, d % 365 ? "%lldy%lldd" : "%lldy", (long long)y, (long long)(d % 365));
+		snprintf(out, 24, d % 365 ? "%lldy%lldd" : "%lldy", (long long)y,
+		         (long long)(d % 365));
 	else
 		snprintf(out, 24, "%lldy", (long long)y);
 }
@@ -39,7 +43,8 @@ k8s_human_age(int64_t s, char out[24])
 static const char *
 get_str(const cJSON *o, const char *a, const char *b)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, a), b);
+	const cJSON *v =
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, a), b);
 
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
@@ -70,7 +75,8 @@ pod_status_word(const cJSON *pod, int *ready, int *total, int *restarts)
 	                                      "containerStatuses");
 	for (const cJSON *c = cs ? cs->child : NULL; c; c = c->next) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(c, "state");
-		const char *w = get_str(st, "waiting", "reason"), *t = get_str(st, "terminated", "reason");
+		const char *w = get_str(st, "waiting", "reason"),
+		           *t = get_str(st, "terminated", "reason");
 
 		(*total)++;
 		*ready += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "ready"));
@@ -130,11 +136,11 @@ k8s_pods_table(const cJSON *pods, const char *rv, const char *cont, int64_t now_
 		cJSON_AddItemToArray(cells, cJSON_CreateString(get_str(p, "spec", "nodeName")));
 		cJSON_AddStringToObject(obj, "kind", "PartialObjectMetadata");
 		cJSON_AddStringToObject(obj, "apiVersion", "meta.k8s.io/v1");
-		cJSON_AddItemToObject(obj, "metadata",
-		                      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "metadata"), 1));
+		cJSON_AddItemToObject(
+		    obj, "metadata",
+		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "metadata"), 1));
 		cJSON_AddItemToObject(row, "object", obj);
 		cJSON_AddItemToArray(rows, row);
 	}
 	return t;
 }
-

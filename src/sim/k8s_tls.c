@@ -82,11 +82,13 @@ make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, int
 	X509_NAME_free(name);
 	if (ca) {
 		if (add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE") < 0 ||
-		    add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature") < 0 ||
+		    add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature") <
+		        0 ||
 		    add_ext(x, x, NID_subject_key_identifier, "hash") < 0)
 			goto fail;
 	} else if (add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE") < 0 ||
-	           add_ext(x, issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment") < 0 ||
+	           add_ext(x, issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment") <
+	               0 ||
 	           add_ext(x, issuer, NID_ext_key_usage, "serverAuth") < 0 ||
 	           add_ext(x, issuer, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost") < 0 ||
 	           add_ext(x, issuer, NID_authority_key_identifier, "keyid:always") < 0) {
@@ -126,7 +128,8 @@ out:
 	EVP_PKEY_free(ca_key);
 	EVP_PKEY_free(key);
 	if (rc < 0)
-		return fm_error(FM_EIO, "cannot make the Kubernetes front's certificates (OpenSSL)");
+		return fm_error(FM_EIO,
+		                "cannot make the Kubernetes front's certificates (OpenSSL)");
 	return 0;
 }
 
@@ -178,7 +181,8 @@ k8s_kubeconfig_write(struct sim *s, const char *path)
 		const char *r = s->fleet.regions[i].id;
 
 		buf_printf(&b,
-		           "- name: fleetsim-%s\n  context:\n    cluster: fleetsim-%s\n    user: fleetsim\n",
+		           "- name: fleetsim-%s\n  context:\n    cluster: fleetsim-%s\n    user: "
+		           "fleetsim\n",
 		           r, r);
 		/* The namespace of the region's first group, else "default". */
 		for (size_t j = 0; j < s->fleet.ngroups; j++)

@@ -86,8 +86,10 @@ test_pods(void **state)
 	p = k8s_pod_json(&f.groups[1], 1);
 	assert_string_equal(str_at(p, "metadata.namespace"), "batch"); /* the group's own */
 	assert_string_equal(str_at(p, "status.phase"), "Failed");
-	assert_int_equal(at(p, "status.containerStatuses.0.state.terminated.exitCode")->valueint, 3);
-	assert_string_equal(str_at(p, "status.containerStatuses.0.state.terminated.reason"), "Error");
+	assert_int_equal(at(p, "status.containerStatuses.0.state.terminated.exitCode")->valueint,
+	                 3);
+	assert_string_equal(str_at(p, "status.containerStatuses.0.state.terminated.reason"),
+	                    "Error");
 	cJSON_Delete(p);
 
 	p = k8s_pod_json(&f.groups[2], 1);
@@ -170,8 +172,9 @@ test_continue(void **state)
 	free(start);
 	free(tok);
 	/* The API server's own token for rv 5, start "pod-b\0", decodes. */
-	assert_int_equal(k8s_continue_decode("eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6NSwic3RhcnQiOiJwb2QtYlx1MDAwMCJ9",
-	                                     &rv, &start),
+	assert_int_equal(k8s_continue_decode(
+	                     "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6NSwic3RhcnQiOiJwb2QtYlx1MDAwMCJ9",
+	                     &rv, &start),
 	                 0);
 	assert_int_equal(rv, 5);
 	assert_string_equal(start, "pod-b");
