@@ -59,9 +59,10 @@ else
 	failed=$((failed + 1))
 fi
 
-# Alibaba's own Node SDK against fleetsim.
+# Alibaba's own Node SDK and the official Kubernetes client against fleetsim.
 if command -v node >/dev/null && command -v npm >/dev/null; then
-	if [ ! -d tests/node/node_modules/@alicloud/pop-core ]; then
+	if [ ! -d tests/node/node_modules/@alicloud/pop-core ] ||
+		[ ! -d tests/node/node_modules/@kubernetes/client-node ]; then
 		(cd tests/node && npm ci --no-audit --no-fund >"$log/npm" 2>&1) ||
 			(cd tests/node && npm install --no-audit --no-fund >>"$log/npm" 2>&1)
 	fi
@@ -69,7 +70,7 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 	p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log/node")
 	f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log/node")
 	if [ -z "$p" ] || [ -z "$f" ]; then
-		note "FAIL node: the pop-core suite did not run:"
+		note "FAIL node: the Node suites (pop-core, client-node) did not run:"
 		cat "$log/npm" "$log/node" >&2 2>/dev/null
 		failed=$((failed + 1))
 	else

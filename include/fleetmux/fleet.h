@@ -21,6 +21,7 @@ struct fleet_log {
 	struct fleet_log_line *v;
 	size_t cap, start, count;
 	char *partial;      /* a line still without its newline */
+	uint64_t pushed;    /* lines ever kept: line i is number pushed - count + i */
 };
 
 /* How an instance of a container ended (ECI's PreviousState). */
@@ -87,6 +88,7 @@ struct fleet_group {
 	char *internet_ip;
 	char *instance_type;
 	char *restart_policy;     /* Always, OnFailure, Never */
+	char *k8s_namespace;      /* the pod's namespace (fleetsim --k8s); default "default" */
 	int restart_backoff;      /* seconds before the first restart (doubling, to 300) */
 	double cpu, memory;
 	struct params tags;
@@ -97,8 +99,18 @@ struct fleet_group {
 	struct metric_history *metrics;   /* NULL until fleetsim measures it */
 };
 
+/* fleetsim --k8s: a request its token may not make (as an RBAC denial). */
+struct fleet_deny {
+	char *verb;               /* get, list, watch, create (exec); "*" any */
+	char *resource;           /* pods, pods/log, pods/exec, namespaces; "*" any */
+	char *ns;                 /* "" any namespace (and the cluster's scope) */
+};
+
 struct fleet_region {
 	char *id;
+	char *k8s_namespace;      /* its groups' namespace unless they say */
+	struct fleet_deny *k8s_deny;
+	size_t nk8s_deny;
 	char **zones;
 	size_t nzones;
 };

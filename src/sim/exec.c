@@ -29,6 +29,7 @@ struct exec_session {
 	struct conn *http;        /* Sync only: where the answer goes */
 	int sync;
 	int tty;
+	int v5;                   /* Kubernetes v5: [255, 0] closes stdin */
 	pid_t pid;
 	int exited, exit_code;
 	int fd[3];                /* stdin, stdout, stderr (a pty: all one fd) */
@@ -43,6 +44,7 @@ struct exec_session {
 	struct buf sync_out;
 	int rx_paused;
 	int status_sent;
+	int stdin_eof;            /* close stdin once what is queued is written */
 	int close_sent;
 	int detached;             /* its socket went away; the process runs on */
 	int released;             /* handles closing: only the reaping is left */
@@ -176,6 +178,8 @@ stdin_flush(struct exec_session *x)
 		buf_reset(&x->in);
 		break;
 	}
+	if (x->stdin_eof && x->in.len == 0 && !x->tty && x->fd[0] >= 0)
+		close_fd(x, 0);
 	if (x->rx_paused && x->in.len < SIM_MAX_STDIN_QUEUE / 2 && x->wsi != NULL) {
 		x->rx_paused = 0;
 		lws_rx_flow_control(x->wsi, 1);
@@ -358,6 +362,7 @@ session_new(struct sim *s, struct exec_ticket *t, int sync, int stdin_open, char
 	x->sim = s;
 	x->sync = sync;
 	x->tty = tty;
+	x->v5 = t ? t->v5 : 0;
 	x->out = xmalloc(LWS_PRE + 1 + SIM_CHUNK);
 	buf_init(&x->rx);
 	buf_init(&x->in);
@@ -428,6 +433,21 @@ ws_message(struct exec_session *x, const unsigned char *msg, size_t len)
 			struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
 
 			ioctl(x->fd[0], TIOCSWINSZ, &ws);
+		}
+		break;
+	case CH_CLOSE:
+		/* v5: the client's stdin has ended. Without a TTY the process
+		 * reads EOF once what is queued is written; a terminal gets ^D. */
+		if (!x->v5 || n < 1 || p[0] != CH_STDIN || x->fd[0] < 0)
+			break;
+		if (x->tty) {
+			buf_append(&x->in, "\004", 1);
+			stdin_flush(x);
+			poll_update(x);
+		} else {
+			x->stdin_eof = 1;
+			if (x->in.len == 0)
+				close_fd(x, 0);
 		}
 		break;
 	default:

@@ -281,6 +281,7 @@ parse_group(struct ctx *c, const cJSON *o, struct fleet_group *g, const struct f
 	    (r = get_str(c, o, "internet_ip", "", &g->internet_ip)) < 0 ||
 	    (r = get_str(c, o, "instance_type", "", &g->instance_type)) < 0 ||
 	    (r = get_str(c, o, "restart_policy", "Always", &g->restart_policy)) < 0 ||
+	    (r = get_str(c, o, "namespace", reg->k8s_namespace, &g->k8s_namespace)) < 0 ||
 	    (r = get_num(c, o, "restart_backoff", 10, &backoff)) < 0 ||
 	    (r = get_num(c, o, "cpu", 2, &g->cpu)) < 0 || (r = get_num(c, o, "memory", 4, &g->memory)) < 0 ||
 	    (r = get_map(c, o, "tags", &g->tags)) < 0)
@@ -360,6 +361,7 @@ generate_groups(struct ctx *c, const cJSON *o, struct fleet *f, const struct fle
 		g->internet_ip = xstrdup("");
 		g->instance_type = xstrdup("");
 		g->restart_policy = xstrdup("Always");
+		g->k8s_namespace = xstrdup(reg->k8s_namespace);
 		g->restart_backoff = 10;
 		g->cpu = 1;
 		g->memory = 2;
@@ -385,6 +387,32 @@ out:
 	return r;
 }
 
+/* "k8s_deny": [{"verb": "create", "resource": "pods/exec", "namespace": "data"}] */
+static int
+parse_deny(struct ctx *c, const cJSON *o, struct fleet_region *reg)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "k8s_deny"), *e;
+	int r;
+
+	if (a == NULL)
+		return 0;
+	if (!cJSON_IsArray(a))
+		return bad(c, "k8s_deny", "must be an array of {verb, resource, namespace}");
+	reg->k8s_deny = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *reg->k8s_deny);
+	cJSON_ArrayForEach(e, a) {
+		struct fleet_deny *d = &reg->k8s_deny[reg->nk8s_deny];
+
+		if (!cJSON_IsObject(e))
+			return bad(c, "k8s_deny", "must be an array of {verb, resource, namespace}");
+		reg->nk8s_deny++;
+		if ((r = get_str(c, e, "verb", "*", &d->verb)) < 0 ||
+		    (r = get_str(c, e, "resource", "*", &d->resource)) < 0 ||
+		    (r = get_str(c, e, "namespace", "", &d->ns)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int
 parse_region(struct ctx *c, const cJSON *o, struct fleet *f, struct fleet_region *reg)
 {
@@ -394,7 +422,9 @@ parse_region(struct ctx *c, const cJSON *o, struct fleet *f, struct fleet_region
 
 	if (!cJSON_IsObject(o))
 		return bad(c, NULL, "must be an object");
-	if ((r = get_str(c, o, "id", NULL, &reg->id)) < 0)
+	if ((r = get_str(c, o, "id", NULL, &reg->id)) < 0 ||
+	    (r = get_str(c, o, "namespace", "default", &reg->k8s_namespace)) < 0 ||
+	    (r = parse_deny(c, o, reg)) < 0)
 		return r;
 	zones = cJSON_GetObjectItemCaseSensitive(o, "zones");
 	if (zones != NULL) {
@@ -538,11 +568,19 @@ fleet_free(struct fleet *f)
 		free(g->intranet_ip);
 		free(g->internet_ip);
 		free(g->instance_type);
+		free(g->k8s_namespace);
 		params_free(&g->tags);
 	}
 	free(f->groups);
 	for (size_t i = 0; i < f->nregions; i++) {
 		free(f->regions[i].id);
+		free(f->regions[i].k8s_namespace);
+		for (size_t j = 0; j < f->regions[i].nk8s_deny; j++) {
+			free(f->regions[i].k8s_deny[j].verb);
+			free(f->regions[i].k8s_deny[j].resource);
+			free(f->regions[i].k8s_deny[j].ns);
+		}
+		free(f->regions[i].k8s_deny);
 		strv_free(f->regions[i].zones);
 	}
 	free(f->regions);

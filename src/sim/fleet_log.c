@@ -24,6 +24,7 @@ log_push_line(struct fleet_log *l, int64_t now, char *text)
 	}
 	l->v[(l->start + l->count) % l->cap] = (struct fleet_log_line){now, text};
 	l->count++;
+	l->pushed++;
 }
 
 void

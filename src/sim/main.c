@@ -37,6 +37,13 @@ static const struct cliopt options[] = {
     {"hyper-port", 'p', 0, "PORT", 1, 0, "the Hyper front's port (default: a free one)"},
     {"tls-cert", 'C', 0, "FILE", 1, 0, "serve HTTPS and WSS with this certificate (PEM) ..."},
     {"tls-key", 'K', 0, "FILE", 1, 0, "... and its key (PEM); the two go together"},
+    {"k8s", 1000, 0, NULL, 1, 0,
+     "also serve the Kubernetes API (pods, watch, log, exec) over\nTLS on 127.0.0.1: a region a "
+     "cluster, a group a pod"},
+    {"k8s-port", 1001, 0, "PORT", 1, 0, "its port (default: a free one)"},
+    {"k8s-token", 1002, 0, "TOKEN", 1, 0, "the bearer token it accepts (default: fleetsim-token)"},
+    {"write-kubeconfig", 1003, 0, "FILE", 1, 0,
+     "write a kubeconfig (a context fleetsim-REGION a region,\nthe CA, the token) to FILE"},
     {"quiet", 'q', 0, NULL, 1, 0, "log nothing on stderr"},
     {"verbose", 'v', 0, NULL, 1, 0, "log more: libwebsockets' notices, exec sockets that go"},
     {"version", 'V', 'V', NULL, 1, 0, "print the version and exit"},
@@ -54,7 +61,7 @@ usage(FILE *f)
 	buf_init(&b);
 	cliopt_synopsis(options, 1, "usage: fleetsim", NULL, 80, &b);
 	buf_puts(&b, "\nServes the ECI OpenAPI (2018-08-08) and its exec WebSocket on one loopback "
-		     "port.\n\n");
+		     "port,\nand with --k8s a Kubernetes API over the same containers on another.\n\n");
 	cliopt_help(options, 1, 0, &b);
 	buf_puts(&b, "\nOn start it prints one line: the endpoint and the credentials it accepts.\n"
 		     "Closing or dropping an exec socket leaves its process running, as on a real\n"
@@ -107,7 +114,7 @@ parse_args(int argc, char **argv, struct sim_options *o)
 	struct option longs[MAX_OPTIONS];
 	struct buf shorts;
 	static char host[256];
-	int ch, seed = 0, port_given = 0, rc = 0;
+	int ch, seed = 0, port_given = 0, k8s_given = 0, rc = 0;
 
 	buf_init(&shorts);
 	cliopt_getopt(options, 1, longs, MAX_OPTIONS, "", &shorts);
@@ -172,6 +179,21 @@ parse_args(int argc, char **argv, struct sim_options *o)
 				rc = -1;
 			port_given = 1;
 			break;
+		case 1000: o->k8s = 1; break;
+		case 1001:
+			if (parse_int("--k8s-port", optarg, 65535, &o->k8s_port) < 0)
+				rc = -1;
+			k8s_given = 1;
+			break;
+		case 1002:
+			if (*optarg == '\0') {
+				fprintf(stderr, "fleetsim: --k8s-token must not be empty\n");
+				rc = -1;
+			}
+			o->k8s_token = optarg;
+			k8s_given = 1;
+			break;
+		case 1003: o->kubeconfig = optarg; k8s_given = 1; break;
 		case 'q': o->verbose = -1; break;
 		case 'v': o->verbose = 1; break;
 		case 'V': printf("fleetsim %s\n", FLEETMUX_VERSION); buf_free(&shorts); exit(0);
@@ -190,6 +212,10 @@ parse_args(int argc, char **argv, struct sim_options *o)
 	/* A port for a front that is not served would be silently unused. */
 	if (port_given && o->hyper_front == NULL) {
 		fprintf(stderr, "fleetsim: --hyper-port goes with --hyper-front\n");
+		return -1;
+	}
+	if (k8s_given && !o->k8s) {
+		fprintf(stderr, "fleetsim: --k8s-port, --k8s-token and --write-kubeconfig go with --k8s\n");
 		return -1;
 	}
 	if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
@@ -212,6 +238,8 @@ on_stop(uv_signal_t *h, int signum)
 	sim_log(s, "stopping on signal %d: closing %zu %s", signum, s->nsessions,
 		fm_plural((long long)s->nsessions, "session", "sessions"));
 	exec_close_all(s);
+	if (s->k8s_on)
+		k8s_front_stop(s);
 	if (s->hyper_on)
 		hyper_front_stop(&s->hyper);
 	proc_stop_all(s);
@@ -304,6 +332,7 @@ main(int argc, char **argv)
 	s.opt.key_id = "fleetsim";
 	s.opt.secret = "fleetsim-secret";
 	s.opt.token_ttl = 30;
+	s.opt.k8s_token = "fleetsim-token";
 	s.opt.seed = (uint64_t)time(NULL) ^ (uint64_t)getpid();
 	s.use_namespaces = -1;
 	if (parse_args(argc, argv, &s.opt) < 0)
@@ -354,6 +383,13 @@ main(int argc, char **argv)
 		}
 		s.hyper_on = 1;
 	}
+	if (s.opt.k8s) {
+		if (k8s_front_start(&s) < 0) {
+			fprintf(stderr, "fleetsim: %s\n", fm_error_message());
+			return 1;
+		}
+		s.k8s_on = 1;
+	}
 	uv_signal_init(&loop, &s.sigchld);
 	uv_signal_init(&loop, &s.sigint);
 	uv_signal_init(&loop, &s.sigterm);
@@ -370,6 +406,8 @@ main(int argc, char **argv)
 	       s.fleet.ngroups);
 	if (s.hyper_on)
 		printf(" hyper-front=http://%s:%d", s.opt.listen_host, s.hyper.port);
+	if (s.k8s_on)
+		printf(" k8s=https://127.0.0.1:%d k8s-token=%s", s.k8s.port, s.k8s.token);
 	printf("\n");
 	fflush(stdout);
 
@@ -400,6 +438,8 @@ main(int argc, char **argv)
 		s.tickets = t->next;
 		exec_ticket_free(t);
 	}
+	if (s.k8s_on)
+		k8s_front_free(&s);
 	sim_auth_free(&s.auth);
 	fleet_free(&s.fleet);
 	remove_home(&s);

@@ -45,8 +45,8 @@ sim_random(struct sim *s)
 }
 
 /* Query arguments as lws hands them: one decoded "k=v" fragment each. */
-static void
-collect_query(struct lws *wsi, struct params *q)
+void
+sim_collect_query(struct lws *wsi, struct params *q)
 {
 	char frag[8192];
 
@@ -286,7 +286,7 @@ http_begin(struct sim *s, struct lws *wsi, struct conn *c)
 	c->res_ready = 0;
 	c->hdr_sent = 0;
 	c->handled = 0;
-	collect_query(wsi, &c->query);
+	sim_collect_query(wsi, &c->query);
 	collect_headers(wsi, &c->headers);
 }
 
@@ -398,6 +398,9 @@ sim_server_start(struct sim *s)
 	info.max_http_header_pool = 256;
 	info.keepalive_timeout = 30;
 	info.timeout_secs = 30;
+	/* The Kubernetes front's vhost speaks TLS whatever this one does. */
+	if (s->opt.k8s)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	if (s->opt.tls_cert != NULL) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = s->opt.tls_cert;

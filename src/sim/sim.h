@@ -8,6 +8,7 @@
 
 #include "fleetmux/fleet.h"
 #include "fleetmux/simapi.h"
+#include "fleetmux/simk8s.h"
 
 #define SIM_CHUNK 65536            /* bytes read from a process at a time */
 #define SIM_MAX_MESSAGE (1u << 20) /* largest WebSocket message accepted */
@@ -45,6 +46,10 @@ struct sim_options {
 	int hyper_port;
 	const char *tls_cert;      /* PEM files: serve HTTPS and WSS */
 	const char *tls_key;
+	int k8s;                   /* serve the Kubernetes API too (k8s_front.c) */
+	int k8s_port;
+	const char *k8s_token;
+	const char *kubeconfig;    /* write a kubeconfig here */
 };
 
 typedef void (*child_exit_cb)(void *arg, pid_t pid, int status);
@@ -62,6 +67,7 @@ struct exec_ticket {
 	struct fleet_container *container;
 	char **argv;
 	int tty, stdin_open;
+	int v5;                    /* Kubernetes v5.channel.k8s.io: [255, 0] closes stdin */
 	long expires;
 	struct exec_ticket *next;
 };
@@ -118,6 +124,33 @@ struct hyper_front {
 int hyper_front_start(struct hyper_front *f, uv_loop_t *loop, const char *host, int port);
 void hyper_front_stop(struct hyper_front *f);
 
+/* k8s_front.c: the Kubernetes API server's subset, on its own TLS port;
+ * a region is a cluster (/clusters/REGION/..., or the first region bare),
+ * a group a pod. */
+#define K8S_TICK_MS 250          /* how often pods are compared for watches */
+#define K8S_BOOKMARK_MS 1000     /* a BOOKMARK after this long without a line */
+#define K8S_HISTORY 1024         /* watch events kept a region */
+
+struct k8s_stream;
+
+struct k8s_front {
+	int port;
+	const char *token;
+	char *ca_pem, *cert_pem, *key_pem;
+	uint64_t rv;                /* the newest resourceVersion */
+	struct k8s_ring *rings;     /* a region's watch history, by region index */
+	char **seen;                /* a group's pod JSON (at rv 0) as last compared */
+	uint64_t *pod_rv;           /* a group's resourceVersion */
+	struct fleet_group **order; /* a region's pods in key order (namespace/name) */
+	size_t *region_first, *region_count;  /* where each region's are in order */
+	uv_timer_t tick;
+	struct k8s_stream *streams; /* watches and followed logs */
+};
+
+int k8s_tls_make(struct k8s_front *k);
+struct sim;
+int k8s_kubeconfig_write(struct sim *s, const char *path);
+
 struct sim {
 	struct sim_options opt;
 	uv_loop_t *loop;
@@ -135,6 +168,8 @@ struct sim {
 	int stopping;
 	struct hyper_front hyper;
 	int hyper_on;
+	struct k8s_front k8s;
+	int k8s_on;
 	char home[64];            /* a clean HOME for containers, removed at exit */
 	uv_timer_t metric_timer;  /* the sampler's tick */
 	int metric_on;
@@ -213,10 +248,21 @@ struct conn {
 	int handled;      /* lws may still report a zero-length body */
 	int hdr_sent;
 	struct exec_ticket *ticket;     /* ws: taken at the handshake */
+	struct k8s_stream *k8s;         /* a Kubernetes answer being written */
 	struct exec_session *session;   /* ws session, or a Sync exec */
 };
 
 int sim_server_start(struct sim *s);
+void sim_collect_query(struct lws *wsi, struct params *q);
+
+/* k8s_front.c */
+int k8s_front_start(struct sim *s);
+void k8s_front_stop(struct sim *s);
+void k8s_front_free(struct sim *s);
+/* k8s_pods.c: pods, lists and watches */
+void k8s_pods_init(struct sim *s);
+void k8s_pods_free(struct sim *s);
+void k8s_pods_tick(struct sim *s);
 void http_respond(struct sim *s, struct lws *wsi, struct conn *c);
 double sim_random(struct sim *s);   /* uniform in [0, 1) */
 long sim_now(void);

@@ -366,7 +366,8 @@ class Faults(unittest.TestCase):
 
     def test_bad_arguments(self):
         for args in (["--throttle-rate", "2"], ["--listen", "nonsense"], ["--bogus"],
-                     ["--hyper-port", "0"], ["--hyper-port", "9999"]):
+                     ["--hyper-port", "0"], ["--hyper-port", "9999"], ["--k8s-port", "0"],
+                     ["--write-kubeconfig", "/tmp/x"], ["--k8s", "--k8s-token", ""]):
             p = subprocess.run([SIM_PATH(), *args], capture_output=True, text=True, timeout=10)
             self.assertEqual(p.returncode, 2, args)
             self.assertIn("fleetsim", p.stderr)
@@ -382,22 +383,24 @@ class Faults(unittest.TestCase):
         p = subprocess.run([SIM_PATH(), "--help"], capture_output=True, text=True, timeout=10)
         self.assertEqual(p.returncode, 0)
         usage = p.stdout.split("\n\n")[0]
-        synopsis = set(re.findall(r"\[--([a-z][a-z-]*)", usage))
-        listed = {m.group(1) for m in re.finditer(r"^  (?:-\w, )?--([a-z][a-z-]*)", p.stdout, re.M)}
+        synopsis = set(re.findall(r"\[--([a-z][a-z0-9-]*)", usage))
+        listed = {m.group(1) for m in re.finditer(r"^  (?:-\w, )?--([a-z][a-z0-9-]*)", p.stdout,
+                                                  re.M)}
         # The usage line names every option the list does (it left out
         # --hyper-front, --hyper-port and --help), and so does the man page.
         self.assertEqual(synopsis, listed)
-        for name in ("hyper-front", "hyper-port", "version", "help", "tls-cert", "quiet"):
+        for name in ("hyper-front", "hyper-port", "version", "help", "tls-cert", "quiet", "k8s",
+                     "k8s-port", "k8s-token", "write-kubeconfig"):
             self.assertIn(name, synopsis)
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         with open(os.path.join(root, "man", "fleetsim.1")) as f:
             troff = f.read()
-        man = {m.replace("\\-", "-") for m in re.findall(r"\\fB\\-\\-((?:[a-z]|\\-)+)\\fR", troff)}
+        man = {m.replace("\\-", "-") for m in re.findall(r"\\fB\\-\\-((?:[a-z0-9]|\\-)+)\\fR", troff)}
         self.assertEqual(man, listed)
         # Each listed option is taken: none is refused as unknown (a stray
         # word after it stops fleetsim before it would serve).
         for name in sorted(listed):
-            value = [] if name in ("quiet", "verbose", "version", "help") else ["1"]
+            value = [] if name in ("quiet", "verbose", "version", "help", "k8s") else ["1"]
             p = subprocess.run([SIM_PATH(), "--" + name] + value + ["stray"], capture_output=True,
                                text=True, timeout=10)
             self.assertNotIn("unrecognized option", p.stderr, name)
