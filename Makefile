@@ -94,8 +94,14 @@ FUZZ_SECONDS ?= 60
 # Figures side by side with tmux, through a PTY harness (tests/bench): printed
 # as a table, never passed or failed. BENCH_ARGS, e.g. "--only throughput
 # --repeat 1"; "--markdown FILE" also writes the table with the machine.
-bench: deps-test all
+bench: deps-test all $(BUILD)/logemit
 	BUILD=$(BUILD) /usr/bin/python3 tests/bench/bench.py $(BENCH_ARGS)
+
+# The merged-logs benchmark's containers: lines at a steady rate, each with
+# its sequence number and the time it was written.
+$(BUILD)/logemit: tests/bench/logemit.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $<
 
 # One libFuzzer target for the parsers of network and file input, one for the
 # pane path (bytes -> libvterm -> an off-screen ncurses window); each runs

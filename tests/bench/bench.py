@@ -10,6 +10,7 @@ import asyncio
 import datetime
 import json
 import os
+import re
 import platform
 import shutil
 import statistics
@@ -90,7 +91,7 @@ class Env:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def start_fleetmux(env, sim, cols, rows, opens=(), layout="tiled"):
+def start_fleetmux(env, sim, cols, rows, opens=(), layout="tiled", args=()):
     conf = env.write("fleetmux.conf", "\n".join([
         "[fleetmux]", "layout = %s" % layout, "scrollback = 10000", "",
         '[provider "sim"]', "type = eci", "endpoint = %s" % sim.endpoint,
@@ -98,6 +99,7 @@ def start_fleetmux(env, sim, cols, rows, opens=(), layout="tiled"):
     argv = [FLEETMUX, "--config", conf]
     for o in opens:
         argv += ["--open", o]
+    argv += list(args)
     o = Outer(argv, cols, rows, env={
         "HOME": env.home, "ALIBABA_CLOUD_ACCESS_KEY_ID": sim.key_id,
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sim.secret})
@@ -598,6 +600,161 @@ def bench_hostile(env):
             "cat until the next line is drawn")
 
 
+# --- 7. merged logs -------------------------------------------------------------------
+
+LOGEMIT = os.path.abspath(os.path.join(BUILD, "logemit"))
+MERGED_LINE = re.compile(r"^(\S+) \| LE (\d+) (\d+)$")
+SGR_RE = re.compile(r"\x1b\[[0-9;:?]*[a-zA-Z]")
+
+
+def load():
+    return "load %.2f" % os.getloadavg()[0]
+
+
+class CastTail:
+    """Follows an asciicast as fleetmux writes it (each event is flushed), so
+    that an event's time since the recording began can be put on this
+    program's wall clock: the recording began no later than the earliest
+    (time read − event's time) of all events."""
+
+    def __init__(self, path):
+        self.path, self.pos, self.part, self.start = path, 0, b"", None
+
+    def poll(self):
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except OSError:
+            return
+        now = time.time()
+        self.pos += len(data)
+        lines = (self.part + data).split(b"\n")
+        self.part = lines.pop()
+        for line in lines:
+            if line.startswith(b"["):
+                t = now - float(line[1:line.index(b",")])
+                self.start = t if self.start is None else min(self.start, t)
+
+
+def merged_fleet(env, n, rate):
+    groups = [{"id": "eci-log-%03d" % i, "name": "e%03d" % i,
+               "containers": [{"name": "log", "command": [LOGEMIT, str(rate)]}]}
+              for i in range(1, n + 1)]
+    return env.write("merged.json", json.dumps({"regions": [
+        {"id": "bench", "zones": ["bench-a"], "groups": groups}]}))
+
+
+def bench_merged(env, n=64, rate=1000, warmup=5.0, seconds=30.0, drain=5.0):
+    """A merged view (L on the region) of n containers each logging rate
+    lines a second (logemit), recorded: a line's lag is when its event was
+    written to the recording less the time in the line. Lines emitted in the
+    window [warmup, warmup + seconds] after all are live count; drain more
+    seconds let the last of them come."""
+    if not os.access(LOGEMIT, os.X_OK):
+        sys.exit("bench: %s is missing; make bench builds it" % LOGEMIT)
+    cols, rows = 160, 45
+    casts = os.path.join(env.dir, "casts")
+    fleet = merged_fleet(env, n, rate)
+    with Fleetsim("--quiet", fleet=fleet) as sim:
+        o = start_fleetmux(env, sim, cols, rows, args=["--record", casts])
+        # Wait for all groups, then the region's row (under the provider's).
+        o.wait_for("%d groups" % n, timeout=30)
+        o.quiet(300)
+        o.send(b"gj")
+        o.quiet(200)
+        o.send(b"L")
+        o.wait_for("%d live" % n, timeout=60)
+        path = None
+        deadline = time.monotonic() + 10
+        while path is None and time.monotonic() < deadline:
+            o.pump(0.1)
+            found = [f for f in os.listdir(casts) if "merged" in f] if os.path.isdir(casts) else []
+            path = os.path.join(casts, found[0]) if found else None
+        if path is None:
+            raise Timeout("no recording of the merged pane in %s" % casts)
+        tail = CastTail(path)
+        end_warm = time.monotonic() + warmup
+        while time.monotonic() < end_warm:
+            o.pump(0.05)
+            tail.poll()
+        t0, c0, s0, m0 = time.time(), cpu_seconds(o.pid), cpu_seconds(sim.proc.pid), time.monotonic()
+        load0 = os.getloadavg()[0]
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            o.pump(0.05)
+            tail.poll()
+        t1, wall = time.time(), time.monotonic() - m0
+        fm_cpu = (cpu_seconds(o.pid) - c0) / wall
+        sim_cpu = (cpu_seconds(sim.proc.pid) - s0) / wall
+        load1 = os.getloadavg()[0]
+        end = time.monotonic() + drain
+        while time.monotonic() < end:
+            o.pump(0.05)
+            tail.poll()
+        stop_fleetmux(o)
+    tail.poll()
+    # Every line shown: (tag, seq, emit s, shown s), in the pane's order.
+    shown = []
+    with open(path) as f:
+        next(f)
+        for line in f:
+            if not line.strip():
+                continue
+            ev = json.loads(line)
+            if ev[1] != "o":
+                continue
+            at = tail.start + ev[0]
+            for text in ev[2].split("\n"):
+                m = MERGED_LINE.match(SGR_RE.sub("", text).rstrip("\r"))
+                if m:
+                    shown.append((m.group(1), int(m.group(2)), int(m.group(3)) / 1e9, at))
+    seen, dup, ooo, inversions, newest, lags = {}, 0, 0, 0, 0.0, []
+    last = {}
+    for tag, seq, emit, at in shown:
+        if (tag, seq) in seen:
+            dup += 1
+            continue
+        seen[(tag, seq)] = emit
+        if seq < last.get(tag, 0):
+            ooo += 1
+        last[tag] = max(seq, last.get(tag, 0))
+        if emit < newest - 0.1:
+            inversions += 1
+        newest = max(newest, emit)
+        if t0 <= emit <= t1:
+            lags.append((emit, at - emit))
+    # Expected: per container, the seqs from its first to its last line
+    # emitted in the window (the ends themselves are known only if seen).
+    expected = got = 0
+    for tag in {t for t, _ in seen}:
+        inwin = sorted(s for (t, s), e in seen.items() if t == tag and t0 <= e <= t1)
+        if inwin:
+            expected += inwin[-1] - inwin[0] + 1
+            got += len(inwin)
+    lag = [l for _, l in lags]
+    if not lag:
+        row("merged-logs", "%d containers × %d lines/s" % (n, rate), "no line seen", "-",
+            "p99 < 1 s", load())
+        return
+    lags.sort()
+    tenth = max(1, len(lags) // 10)
+    first = statistics.median(l for _, l in lags[:tenth])
+    lastt = statistics.median(l for _, l in lags[-tenth:])
+    note = "%d s window; load %.1f→%.1f on %d cores" % (seconds, load0, load1, os.cpu_count())
+    label = "%d containers × %d lines/s" % (n, rate)
+    row("merged-logs", label + ": lag p50", "%.2f s" % pct(lag, 50), "-", "", note)
+    row("merged-logs", label + ": lag p99", "%.2f s" % pct(lag, 99), "-", "< 1 s", note)
+    row("merged-logs", label + ": lag max", "%.2f s" % max(lag), "-", "", note)
+    row("merged-logs", label + ": growing lag (median, first → last tenth)",
+        "%.2f → %.2f s" % (first, lastt), "-", "no growth", note)
+    row("merged-logs", label + ": lines seen", "%.1f %%" % (100.0 * got / expected if expected else 0),
+        "-", "100 %", "%d of %d; %d duplicates, %d out of order in a container, "
+        "%d behind the merged order by > 0.1 s" % (got, expected, dup, ooo, inversions))
+    row("merged-logs", label + ": fleetmux CPU", "%.0f %%" % (fm_cpu * 100), "-", "reported",
+        "of one core; fleetsim (the containers' side) %.0f %%; %s" % (sim_cpu * 100, note))
+
+
 # --- the table --------------------------------------------------------------------
 
 def machine():
@@ -629,11 +786,14 @@ def markdown():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", action="append",
-                    help="throughput, latency, slowterm, fanout, memory, sidebar, sidebar-metrics, hostile")
+                    help="throughput, latency, slowterm, fanout, memory, sidebar, sidebar-metrics, hostile, "
+                         "merged-logs")
     ap.add_argument("--lines", type=int, default=2000000, help="seq lines for throughput")
     ap.add_argument("--keys", type=int, default=500)
     ap.add_argument("--fanout-mb", type=int, default=20)
     ap.add_argument("--memory-lines", type=int, default=10000)
+    ap.add_argument("--merged-seconds", type=float, default=30.0,
+                    help="merged-logs: seconds measured (after 5 of warm-up)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--markdown", help="also write the table here")
     a = ap.parse_args()
@@ -642,7 +802,7 @@ def main():
     if shutil.which("tmux") is None:
         sys.exit("bench: tmux is missing (scripts/deps.sh test installs it)")
     want = a.only or ["throughput", "latency", "slowterm", "fanout", "memory", "sidebar",
-                      "sidebar-metrics", "hostile"]
+                      "sidebar-metrics", "hostile", "merged-logs"]
     env = Env()
     print("machine: %s" % machine(), flush=True)
     try:
@@ -662,6 +822,8 @@ def main():
             bench_sidebar_metrics(env)
         if "hostile" in want:
             bench_hostile(env)
+        if "merged-logs" in want:
+            bench_merged(env, seconds=a.merged_seconds)
     finally:
         env.remove()
     print()
