@@ -1,7 +1,7 @@
 /* eci_watch.c: logs and metrics of ECI containers. A log is followed by
  * polling DescribeContainerLog with Timestamps=true from the newest second
- * shown (StartTime), every second while lines come and backing off to ten
- * while the log is quiet; each answer goes through the log window, so that
+ * shown (StartTime), every half second while lines come and backing off
+ * from one to ten while the log is quiet (logpoll.h); each answer goes through the log window, so that
  * a line is shown once however answers overlap. Calls ride eci_call, which
  * retries throttling and failures with the program's backoff. Metrics are
  * DescribeMultiContainerGroupMetric for up to 20 groups a call and
@@ -11,10 +11,8 @@
 #include <string.h>
 
 #include "eci_int.h"
+#include "fleetmux/logpoll.h"
 
-#define POLL_FULL_MS 100
-#define POLL_MIN_MS 1000
-#define POLL_MAX_MS 10000
 #define TAIL_MAX 2000     /* DescribeContainerLog's largest Tail */
 #define METRIC_IDS_MAX 20 /* ContainerGroupIds a call takes */
 
@@ -33,7 +31,7 @@ struct log_feed {
 	int skip;    /* this answer only sets the window (tail 0) */
 	int state;   /* the last feed_state told, -1 none */
 	int closed, final;
-	int fresh; /* lines came in this answer */
+	size_t fresh; /* new lines in this answer */
 };
 
 static void poll_now(uv_timer_t *t);
@@ -103,7 +101,7 @@ show(struct log_feed *f, const char *content)
 	for (size_t i = 0; i < g.n && !f->closed; i++) {
 		if (!is_new[i])
 			continue;
-		f->fresh = 1;
+		f->fresh++;
 		if (!f->skip && f->ev.on_line != NULL)
 			f->ev.on_line(f->arg, &f->ref, &g.v[i]);
 	}
@@ -130,7 +128,7 @@ answer(void *arg, const char *body, size_t len, const struct fm_cause *error)
 			tell(f, FEED_FAILED, error);
 		} else {
 			tell(f, FEED_RETRYING, error);
-			f->interval_ms = POLL_MAX_MS;
+			f->interval_ms = LOG_POLL_MAX_MS;
 			schedule(f, f->interval_ms);
 		}
 		return;
@@ -149,9 +147,7 @@ answer(void *arg, const char *body, size_t len, const struct fm_cause *error)
 		return;
 	}
 	/* A full answer may have left lines behind: ask again at once. */
-	f->interval_ms = full ? POLL_FULL_MS : f->fresh ? POLL_MIN_MS : f->interval_ms * 2;
-	if (f->interval_ms > POLL_MAX_MS)
-		f->interval_ms = POLL_MAX_MS;
+	f->interval_ms = log_poll_next_ms(f->interval_ms, f->fresh, full);
 	schedule(f, f->interval_ms);
 }
 
@@ -220,7 +216,7 @@ eci_logs_open(struct provider *p, const struct container_ref *target, const stru
 	f->ev = *ev;
 	f->arg = arg;
 	f->state = -1;
-	f->interval_ms = POLL_MIN_MS;
+	f->interval_ms = LOG_POLL_QUIET_MS;
 	log_window_init(&f->win);
 	uv_timer_init(p->loop, &f->timer);
 	f->timer.data = f;

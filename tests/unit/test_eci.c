@@ -15,6 +15,7 @@
 
 #include "fleetmux/backoff.h"
 #include "fleetmux/eci.h"
+#include "fleetmux/logpoll.h"
 #include "fleetmux/logs.h"
 #include "fleetmux/model.h"
 #include "fleetmux/simapi.h"
@@ -403,6 +404,28 @@ test_missing_profile_file(void **state)
 	rmdir(home);
 }
 
+/* A busy log is polled every half second; a quiet one backs off 1 s, 2 s,
+ * 4 s, 8 s, 10 s and stays; a full answer is followed at once. */
+static void
+test_log_poll_schedule(void **state)
+{
+	long ms = LOG_POLL_QUIET_MS;
+	const long quiet[] = {2000, 4000, 8000, 10000, 10000};
+
+	assert_int_equal(log_poll_next_ms(ms, 3, 0), 500);
+	assert_int_equal(log_poll_next_ms(10000, 1, 0), 500);
+	assert_int_equal(log_poll_next_ms(500, 2000, 1), 100);
+	/* Quiet after busy (or after a full answer): one second first. */
+	assert_int_equal(log_poll_next_ms(500, 0, 0), 1000);
+	assert_int_equal(log_poll_next_ms(100, 0, 0), 1000);
+	for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++) {
+		ms = log_poll_next_ms(ms, 0, 0);
+		assert_int_equal(ms, quiet[i]);
+	}
+	/* Lines again: back to the busy pace at once. */
+	assert_int_equal(log_poll_next_ms(ms, 1, 0), 500);
+}
+
 int
 main(void)
 {
@@ -415,6 +438,7 @@ main(void)
 	    cmocka_unit_test(test_parse_error),
 	    cmocka_unit_test(test_requests_verify),
 	    cmocka_unit_test(test_retry_policy),
+	    cmocka_unit_test(test_log_poll_schedule),
 	    cmocka_unit_test(test_credential_chain),
 	    cmocka_unit_test(test_missing_profile_file),
 	};
