@@ -21,11 +21,21 @@ struct merge_line {
 	size_t len;
 };
 
+/* One source's waiting lines, oldest first: a ring, as lines come in at
+ * the back and leave at the front. */
+struct merge_queue {
+	struct merge_line *v;
+	size_t head, n, cap;
+};
+
 struct log_merge {
-	struct merge_line *v;  /* waiting, in no order */
-	size_t n, cap;
+	struct merge_queue *q;  /* per source */
+	int *heap;              /* the sources with lines, by their oldest */
+	int *at;                /* each source's place in heap, -1 none */
+	int nheap;
+	size_t n;               /* lines waiting, in all */
 	uint64_t seq;
-	int64_t *last_ns;      /* each source's newest time */
+	int64_t *last_ns;       /* each source's newest time */
 	int nsources;
 };
 
@@ -34,7 +44,7 @@ void log_merge_free(struct log_merge *m);
 /* A line of source (0..nsources-1); the text is copied. */
 void log_merge_add(struct log_merge *m, int source, const struct log_line *l);
 /* Every waiting line at or before upto_ns (INT64_MAX: all), oldest first,
- * to cb; returns how many. */
+ * to cb, which must not add; returns how many. */
 size_t log_merge_flush(struct log_merge *m, int64_t upto_ns,
 		       void (*cb)(void *arg, int source, const struct log_line *l), void *arg);
 

@@ -160,6 +160,118 @@ test_merge_order(void **state)
 	log_merge_free(&m);
 }
 
+/* The merge against its definition, at random: at every flush, exactly the
+ * waiting lines at or before the watermark, by (time, arrival), each once.
+ * Logs mostly in order, some lines older than their log's last, some
+ * untimed, watermarks that sometimes go back. */
+struct ref_line {
+	int64_t t;
+	int source;
+	int id;
+	int left;
+};
+
+struct rand_got {
+	int *ids;
+	int n;
+};
+
+static void
+collect_id(void *arg, int source, const struct log_line *l)
+{
+	struct rand_got *g = arg;
+
+	g->ids[g->n++] = atoi(l->text);
+}
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const struct ref_line *x = *(struct ref_line *const *)a, *y = *(struct ref_line *const *)b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->id - y->id; /* ids are given in arrival order */
+}
+
+static void
+test_merge_random(void **state)
+{
+	enum { ROUNDS = 200, MAXLINES = 20000 };
+	struct ref_line *ref = calloc(MAXLINES, sizeof *ref);
+	struct ref_line **want = calloc(MAXLINES, sizeof *want);
+	struct rand_got g = {calloc(MAXLINES, sizeof(int)), 0};
+	int nref = 0, checked = 0;
+
+	srand(13);
+	for (int round = 0; round < ROUNDS; round++) {
+		int nsources = 1 + rand() % 9;
+		struct log_merge m;
+		int64_t *clock = calloc((size_t)nsources, sizeof *clock);
+		int64_t *last = calloc((size_t)nsources, sizeof *last);
+
+		log_merge_init(&m, nsources);
+		for (int s = 0; s < nsources; s++)
+			last[s] = FM_TIME_NONE;
+		nref = 0;
+		for (int step = 0; step < 60 && nref < MAXLINES - 100; step++) {
+			int adds = rand() % 30, nwant = 0;
+			int64_t upto;
+			size_t left;
+
+			for (int k = 0; k < adds; k++) {
+				int s = rand() % nsources, r = rand() % 100;
+				char text[16];
+				struct log_line l;
+				int64_t t;
+
+				clock[s] += rand() % 4; /* ties are frequent */
+				t = r < 5 ? FM_TIME_NONE : r < 12 ? clock[s] - rand() % 20 : clock[s];
+				snprintf(text, sizeof text, "%d", nref);
+				l = (struct log_line){t, LOG_OUTPUT, text, strlen(text)};
+				log_merge_add(&m, s, &l);
+				if (t == FM_TIME_NONE)
+					t = last[s];
+				else
+					last[s] = t;
+				ref[nref] = (struct ref_line){t, s, nref, 0};
+				nref++;
+			}
+			upto = rand() % 8 == 0 ? INT64_MAX : (int64_t)(step * 3 + rand() % 10 - 5);
+			for (int i = 0; i < nref; i++)
+				if (!ref[i].left && ref[i].t <= upto)
+					want[nwant++] = &ref[i];
+			qsort(want, (size_t)nwant, sizeof *want, ref_cmp);
+			g.n = 0;
+			left = log_merge_flush(&m, upto, collect_id, &g);
+			assert_int_equal(left, nwant);
+			for (int i = 0; i < nwant; i++) {
+				assert_int_equal(g.ids[i], want[i]->id);
+				want[i]->left = 1;
+				checked++;
+			}
+		}
+		/* The rest, and then nothing: each line left exactly once. */
+		g.n = 0;
+		log_merge_flush(&m, INT64_MAX, collect_id, &g);
+		for (int i = 0; i < g.n; i++) {
+			assert_false(ref[g.ids[i]].left);
+			ref[g.ids[i]].left = 1;
+		}
+		for (int i = 0; i < nref; i++)
+			assert_true(ref[i].left);
+		assert_int_equal(m.n, 0);
+		assert_int_equal(log_merge_flush(&m, INT64_MAX, collect_id, &g), 0);
+		log_merge_free(&m);
+		free(clock);
+		free(last);
+	}
+	assert_true(checked > 10000);
+	free(ref);
+	free(want);
+	free(g.ids);
+}
+
 int
 main(void)
 {
@@ -168,6 +280,7 @@ main(void)
 	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_merge_order),
+	    cmocka_unit_test(test_merge_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
