@@ -81,6 +81,9 @@ void fm_hex_encode(const unsigned char *p, size_t n, char *out);
 
 /* UTF-8 for JSON: a copy with every invalid byte replaced by U+FFFD. */
 char *utf8_clean(const char *p, size_t n);
+/* The length of the whole character at p (of n bytes), 0 when p[0] starts
+ * none (utf8_clean replaces that byte). */
+size_t utf8_char_len(const char *p, size_t n);
 /* How much of p ends on a whole character: the rest (at most 3 bytes) is
  * the start of one that continues in the next read. */
 size_t utf8_complete(const char *p, size_t n);

@@ -270,6 +270,20 @@ utf8_len(unsigned char c)
 	return c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
 }
 
+size_t
+utf8_char_len(const char *p, size_t n)
+{
+	unsigned char c = (unsigned char)p[0];
+	size_t len = utf8_len(c), k;
+
+	for (k = 1; len > 0 && k < len && k < n; k++)
+		if (((unsigned char)p[k] & 0xc0) != 0x80)
+			break;
+	if (len == 0 || k != len || (len == 2 && c < 0xc2))
+		return 0;
+	return len;
+}
+
 char *
 utf8_clean(const char *p, size_t n)
 {
@@ -278,13 +292,9 @@ utf8_clean(const char *p, size_t n)
 
 	buf_init(&b);
 	while (i < n) {
-		unsigned char c = (unsigned char)p[i];
-		size_t len = utf8_len(c), k;
+		size_t len = utf8_char_len(p + i, n - i);
 
-		for (k = 1; len > 0 && k < len && i + k < n; k++)
-			if (((unsigned char)p[i + k] & 0xc0) != 0x80)
-				break;
-		if (len == 0 || k != len || (len == 2 && c < 0xc2)) {
+		if (len == 0) {
 			buf_puts(&b, "\xef\xbf\xbd");
 			i++;
 			continue;
