@@ -637,25 +637,29 @@ class CastTail:
                 self.start = t if self.start is None else min(self.start, t)
 
 
-def merged_fleet(env, n, rate):
+def merged_fleet(env, n, rate, quiet=0):
+    """n groups of a container "log" running logemit; the last quiet of
+    them print nothing (sleep)."""
     groups = [{"id": "eci-log-%03d" % i, "name": "e%03d" % i,
-               "containers": [{"name": "log", "command": [LOGEMIT, str(rate)]}]}
+               "containers": [{"name": "log", "command": [LOGEMIT, str(rate)] if i <= n - quiet
+                               else ["sleep", "100000"]}]}
               for i in range(1, n + 1)]
     return env.write("merged.json", json.dumps({"regions": [
         {"id": "bench", "zones": ["bench-a"], "groups": groups}]}))
 
 
-def bench_merged(env, n=64, rate=1000, warmup=5.0, seconds=30.0, drain=5.0):
+def bench_merged(env, n=64, rate=1000, warmup=5.0, seconds=30.0, drain=5.0, quiet=0):
     """A merged view (L on the region) of n containers each logging rate
     lines a second (logemit), recorded: a line's lag is when its event was
     written to the recording less the time in the line. Lines emitted in the
     window [warmup, warmup + seconds] after all are live count; drain more
-    seconds let the last of them come."""
+    seconds let the last of them come. quiet: of the n, how many print
+    nothing (a fleet's usual mix)."""
     if not os.access(LOGEMIT, os.X_OK):
         sys.exit("bench: %s is missing; make bench builds it" % LOGEMIT)
     cols, rows = 160, 45
     casts = os.path.join(env.dir, "casts")
-    fleet = merged_fleet(env, n, rate)
+    fleet = merged_fleet(env, n, rate, quiet)
     with Fleetsim("--quiet", fleet=fleet) as sim:
         o = start_fleetmux(env, sim, cols, rows, args=["--record", casts])
         # Wait for all groups, then the region's row (under the provider's).
@@ -742,7 +746,9 @@ def bench_merged(env, n=64, rate=1000, warmup=5.0, seconds=30.0, drain=5.0):
     first = statistics.median(l for _, l in lags[:tenth])
     lastt = statistics.median(l for _, l in lags[-tenth:])
     note = "%d s window; load %.1f→%.1f on %d cores" % (seconds, load0, load1, os.cpu_count())
-    label = "%d containers × %d lines/s" % (n, rate)
+    label = "%d containers × %d lines/s" % (n - quiet, rate)
+    if quiet:
+        label += " + %d quiet" % quiet
     row("merged-logs", label + ": lag p50", "%.2f s" % pct(lag, 50), "-", "", note)
     row("merged-logs", label + ": lag p99", "%.2f s" % pct(lag, 99), "-", "< 1 s", note)
     row("merged-logs", label + ": lag max", "%.2f s" % max(lag), "-", "", note)
@@ -794,6 +800,8 @@ def main():
     ap.add_argument("--memory-lines", type=int, default=10000)
     ap.add_argument("--merged-seconds", type=float, default=30.0,
                     help="merged-logs: seconds measured (after 5 of warm-up)")
+    ap.add_argument("--merged-quiet", type=int, default=0,
+                    help="merged-logs: how many of the 64 containers print nothing")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--markdown", help="also write the table here")
     a = ap.parse_args()
@@ -823,7 +831,7 @@ def main():
         if "hostile" in want:
             bench_hostile(env)
         if "merged-logs" in want:
-            bench_merged(env, seconds=a.merged_seconds)
+            bench_merged(env, seconds=a.merged_seconds, quiet=a.merged_quiet)
     finally:
         env.remove()
     print()
