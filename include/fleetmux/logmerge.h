@@ -43,6 +43,14 @@ void log_merge_init(struct log_merge *m, int nsources);
 void log_merge_free(struct log_merge *m);
 /* A line of source (0..nsources-1); the text is copied. */
 void log_merge_add(struct log_merge *m, int source, const struct log_line *l);
+/* How far lines may leave at now_ns: up to the oldest newest line of the
+ * sources that hold (holds[i]: a live follower), and at least what is
+ * delay_ns old. A source whose newest line is itself older than that (a
+ * quiet log, or one that never had a line) holds nothing back: waiting for
+ * it could only reach the cap, and its next line, whenever it comes, is
+ * polled late anyway. */
+int64_t log_merge_watermark(const struct log_merge *m, const unsigned char *holds, int64_t now_ns,
+			    int64_t delay_ns);
 /* Every waiting line at or before upto_ns (INT64_MAX: all), oldest first,
  * to cb, which must not add; returns how many. */
 size_t log_merge_flush(struct log_merge *m, int64_t upto_ns,

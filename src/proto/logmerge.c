@@ -187,3 +187,15 @@ log_merge_flush(struct log_merge *m, int64_t upto_ns,
 	}
 	return out;
 }
+
+int64_t
+log_merge_watermark(const struct log_merge *m, const unsigned char *holds, int64_t now_ns,
+		    int64_t delay_ns)
+{
+	int64_t late = now_ns - delay_ns, low = INT64_MAX;
+
+	for (int i = 0; i < m->nsources; i++)
+		if (holds[i] && m->last_ns[i] > late && m->last_ns[i] < low)
+			low = m->last_ns[i];
+	return low != INT64_MAX ? low : late;
+}

@@ -7,10 +7,12 @@
  *
  * Order: lines wait in a merge (logmerge.h) until no older line can still
  * come: every live follower has shown a newer one (a log comes in its own
- * order), or MERGE_DELAY_MS has passed (a quiet log, or one polled slowly,
- * does not hold the rest for longer); the backlogs wait until every
- * follower has answered once (at most BACKLOG_WAIT_MS), or the first to
- * answer would be shown before the others' older lines. What may leave is
+ * order), or MERGE_DELAY_MS has passed (a log polled slowly does not hold
+ * the rest for longer); a follower whose newest line is older than that (a
+ * quiet log) holds nothing back, or one quiet container in a fleet held
+ * every line MERGE_DELAY_MS. The backlogs wait until every follower has
+ * answered once (at most BACKLOG_WAIT_MS), or the first to answer would be
+ * shown before the others' older lines. What may leave is
  * looked at as soon as lines come (once for all the answers of a loop
  * turn), not at the next tick: a tick's wait was added to every line's lag
  * (merged-logs bench); the tick remains for the MERGE_DELAY_MS bound while
@@ -55,6 +57,7 @@ struct merge_pane {
 	struct mp_source *src;
 	size_t n;
 	struct log_merge merge;    /* sources 0..n-1, and n: the notes */
+	unsigned char *holds;      /* per merge source: may hold the others back */
 	struct logview_filter filter;
 	struct logview_ring ring;
 	uv_timer_t *tick;
@@ -151,8 +154,7 @@ left_merge(void *arg, int source, const struct log_line *l)
 	draw_entry(mp, s, l, &mp->out);
 }
 
-/* What may leave the merge now: up to the oldest newest line of the live
- * followers, and at least what is MERGE_DELAY_MS old. */
+/* Lines leave the merge into the pane (and its recording). */
 static void
 flush(struct merge_pane *mp, int64_t upto)
 {
@@ -182,22 +184,22 @@ note(struct merge_pane *mp, struct mp_source *src, enum logview_gap g, const str
 	note_at(mp, src, g, why, fm_time_now());
 }
 
+/* What may leave the merge now: up to the oldest newest line of the live
+ * followers that are not quiet, and at least what is MERGE_DELAY_MS old. */
 static int64_t
-watermark(const struct merge_pane *mp)
+watermark(struct merge_pane *mp)
 {
-	int64_t now = fm_time_now(), late = now - (int64_t)MERGE_DELAY_MS * 1000000, low = INT64_MAX;
+	int64_t now = fm_time_now();
 
-	for (size_t i = 0; i < mp->n; i++)
+	for (size_t i = 0; i < mp->n; i++) {
 		if (mp->src[i].state == STATE_CONNECTING &&
 		    now - mp->opened_ns < (int64_t)BACKLOG_WAIT_MS * 1000000)
 			return FM_TIME_NONE;
-	for (size_t i = 0; i < mp->n; i++) {
-		if (mp->src[i].state != FEED_LIVE && mp->src[i].state != STATE_CONNECTING)
-			continue; /* retrying or over: it holds nothing back */
-		if (mp->merge.last_ns[i] < low)
-			low = mp->merge.last_ns[i];
+		/* Retrying or over: it holds nothing back. */
+		mp->holds[i] = mp->src[i].state == FEED_LIVE || mp->src[i].state == STATE_CONNECTING;
 	}
-	return low > late ? low : late;
+	mp->holds[mp->n] = 0; /* the notes */
+	return log_merge_watermark(&mp->merge, mp->holds, now, (int64_t)MERGE_DELAY_MS * 1000000);
 }
 
 static void
@@ -299,6 +301,7 @@ mergepane_stop(struct slot *s)
 	buf_free(&mp->out);
 	buf_free(&mp->plain);
 	free(mp->src);
+	free(mp->holds);
 	free(mp);
 	s->job = NULL;
 	s->job_stop = NULL;
@@ -372,6 +375,7 @@ mergepane_open(struct app *a, struct target_set *targets, const char *what)
 	logview_filter_init(&mp->filter);
 	logview_ring_init(&mp->ring, a->opt.scrollback > 0 ? (size_t)a->opt.scrollback : 10000);
 	log_merge_init(&mp->merge, (int)mp->n + 1);
+	mp->holds = xcalloc(mp->n + 1, 1);
 	mp->src = xcalloc(mp->n, sizeof *mp->src);
 	/* Before the followers: none calls back from open, yet on_line needs it. */
 	mp->soon = xcalloc(1, sizeof *mp->soon);

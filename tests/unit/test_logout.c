@@ -272,6 +272,39 @@ test_merge_random(void **state)
 	free(g.ids);
 }
 
+/* The watermark: the oldest newest line of the sources that hold, at least
+ * now less the delay; a quiet source (newest line older than that, or none)
+ * and one that does not hold are not waited for. */
+static void
+test_merge_watermark(void **state)
+{
+	struct log_merge m;
+	unsigned char holds[4] = {1, 1, 1, 0};
+	struct log_line l;
+	struct got g = {0};
+
+	log_merge_init(&m, 4);
+	/* Nothing seen: the cap. */
+	assert_int_equal(log_merge_watermark(&m, holds, 10000, 2000), 8000);
+	l = line(9500, 1, "a");
+	log_merge_add(&m, 0, &l);
+	l = line(9000, 1, "b");
+	log_merge_add(&m, 1, &l);
+	l = line(100, 1, "c"); /* long quiet */
+	log_merge_add(&m, 2, &l);
+	l = line(8500, 1, "d"); /* does not hold (retrying) */
+	log_merge_add(&m, 3, &l);
+	assert_int_equal(log_merge_watermark(&m, holds, 10000, 2000), 9000);
+	/* b goes quiet too: a alone holds. */
+	assert_int_equal(log_merge_watermark(&m, holds, 11500, 2000), 9500);
+	/* All quiet: the cap again. */
+	assert_int_equal(log_merge_watermark(&m, holds, 20000, 2000), 18000);
+	holds[3] = 1;
+	assert_int_equal(log_merge_watermark(&m, holds, 10000, 2000), 8500);
+	assert_int_equal(log_merge_flush(&m, INT64_MAX, collect, &g), 4);
+	log_merge_free(&m);
+}
+
 int
 main(void)
 {
@@ -281,6 +314,7 @@ main(void)
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_merge_order),
 	    cmocka_unit_test(test_merge_random),
+	    cmocka_unit_test(test_merge_watermark),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
