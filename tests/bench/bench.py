@@ -752,8 +752,14 @@ def bench_merged(env, n=64, rate=1000, warmup=5.0, seconds=30.0, drain=5.0, quie
     row("merged-logs", label + ": lag p50", "%.2f s" % pct(lag, 50), "-", "", note)
     row("merged-logs", label + ": lag p99", "%.2f s" % pct(lag, 99), "-", "< 1 s", note)
     row("merged-logs", label + ": lag max", "%.2f s" % max(lag), "-", "", note)
+    # The least-squares slope of lag over emit time: lag that grows keeps
+    # growing; noise of a loaded machine does not.
+    mt, ml = statistics.fmean(e for e, _ in lags), statistics.fmean(lag)
+    var = sum((e - mt) ** 2 for e, _ in lags)
+    slope = sum((e - mt) * (l - ml) for e, l in lags) / var if var else 0.0
     row("merged-logs", label + ": growing lag (median, first → last tenth)",
-        "%.2f → %.2f s" % (first, lastt), "-", "no growth", note)
+        "%.2f → %.2f s" % (first, lastt), "-", "no growth",
+        "slope %+.1f ms/min; %s" % (slope * 60000, note))
     row("merged-logs", label + ": lines seen", "%.1f %%" % (100.0 * got / expected if expected else 0),
         "-", "100 %", "%d of %d; %d duplicates, %d out of order in a container, "
         "%d behind the merged order by > 0.1 s" % (got, expected, dup, ooo, inversions))
