@@ -5,10 +5,10 @@
 
 #include <stddef.h>
 
-#define LOG_POLL_FULL_MS 100    /* the answer was cut at its limit: more is waiting */
-#define LOG_POLL_BUSY_MS 500    /* the last answer had new lines */
-#define LOG_POLL_QUIET_MS 1000  /* the first wait once it is quiet ... */
-#define LOG_POLL_MAX_MS 10000   /* ... doubling up to this */
+#define LOG_POLL_FULL_MS 100   /* the answer was cut at its limit: more is waiting */
+#define LOG_POLL_BUSY_MS 500   /* the last answer had new lines */
+#define LOG_POLL_QUIET_MS 1000 /* the first wait once it is quiet ... */
+#define LOG_POLL_MAX_MS 10000  /* ... doubling up to this */
 
 /* Milliseconds until the next poll, after one that waited prev_ms and
  * brought fresh new lines (full: as many as one answer holds). */

@@ -141,8 +141,8 @@ log_merge_add(struct log_merge *m, int source, const struct log_line *l)
 		t = m->last_ns[source];
 	else
 		m->last_ns[source] = t;
-	e = (struct merge_line){t, m->seq++, source, l->stream, xstrndup(l->text ? l->text : "", l->len),
-				l->len};
+	e = (struct merge_line){
+	    t, m->seq++, source, l->stream, xstrndup(l->text ? l->text : "", l->len), l->len};
 	m->n++;
 	if (!q_insert(&m->q[source], &e))
 		return;
@@ -156,7 +156,7 @@ log_merge_add(struct log_merge *m, int source, const struct log_line *l)
 
 size_t
 log_merge_flush(struct log_merge *m, int64_t upto_ns,
-		void (*cb)(void *arg, int source, const struct log_line *l), void *arg)
+                void (*cb)(void *arg, int source, const struct log_line *l), void *arg)
 {
 	size_t out = 0;
 
@@ -190,7 +190,7 @@ log_merge_flush(struct log_merge *m, int64_t upto_ns,
 
 int64_t
 log_merge_watermark(const struct log_merge *m, const unsigned char *holds, int64_t now_ns,
-		    int64_t delay_ns)
+                    int64_t delay_ns)
 {
 	int64_t late = now_ns - delay_ns, low = INT64_MAX;
 

@@ -38,7 +38,6 @@ put_json_text(struct buf *b, const char *data, size_t len)
 	o = b->data + b->len;
 	while (i < len) {
 		unsigned char c = (unsigned char)data[i];
-		size_t n;
 
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			*o++ = (char)c;
@@ -46,7 +45,8 @@ put_json_text(struct buf *b, const char *data, size_t len)
 			continue;
 		}
 		if (c >= 0x80) {
-			n = utf8_char_len(data + i, len - i);
+			size_t n = utf8_char_len(data + i, len - i);
+
 			if (n == 0) {
 				memcpy(o, "\xef\xbf\xbd", 3);
 				o += 3;

@@ -65,7 +65,8 @@ main(int argc, char **argv)
 		if (end != 0 && mono >= end)
 			return 0;
 		while (seq < due && len < sizeof out - 64)
-			len += (size_t)snprintf(out + len, sizeof out - len, "LE %lld %lld\n", ++seq, wall);
+			len += (size_t)snprintf(out + len, sizeof out - len, "LE %lld %lld\n",
+			                        ++seq, wall);
 		if (len > 0 && write_all(out, len) < 0)
 			return 1;
 		/* Asleep until the next line falls due. */
