@@ -217,6 +217,29 @@ printf '"status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n
         # Once refused, once renewed; cached after that (the pane's exec too).
         self.assertEqual(runs, 2)
 
+    def test_watch_keeps_the_sidebar_live(self):
+        """A container that keeps crashing: its restart count goes up in
+        the sidebar with nobody asking for a relisting (the type has no
+        periodic relisting: only the watch can bring it)."""
+        fleet = os.path.join(self.home, "crash.json")
+        with open(fleet, "w") as f:
+            json.dump({"regions": [{"id": "c1", "groups": [
+                {"id": "eci-crash1", "name": "crash-1", "restart_backoff": 1,
+                 "containers": [{"name": "main", "image": "busybox",
+                                 "command": ["sh", "-c", "echo starting; sleep 1; exit 3"]}]}]}]},
+                      f)
+        kc = os.path.join(self.home, "crash-kubeconfig")
+        sim = Fleetsim("--k8s", "--k8s-token", TOKEN, "--write-kubeconfig", kc, fleet=fleet)
+        self.addCleanup(sim.stop)
+        tm = self.start(kc, "--provider", "kubernetes")
+        tm.wait_for("crash-1")
+        tm.keys("/")
+        tm.type("crash-1")
+        tm.keys("Enter", "Right")
+        s = tm.wait_for(r"busybox ↻\d+")
+        first = int(re.search(r"busybox ↻(\d+)", s).group(1))
+        tm.wait_for(r"busybox ↻%d" % (first + 1), timeout=30)
+
     def test_failing_plugin_says_its_stderr(self):
         script = plugin("bad.sh", 'echo "please run: cloud login (expired)" >&2\nexit 1\n')
         user = ("exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: %s\n"
