@@ -45,6 +45,24 @@ void k8s_watch_event_free(struct k8s_watch_event *ev);
  * is no Status. Returns the negated FM_E code it chose. */
 int k8s_status_cause(const char *json, size_t len, int http_status, struct fm_cause *why);
 
+/* --- what is asked (k8s_request.c) --- */
+
+/* /api/v1/namespaces/NS/pods (ns NULL: /api/v1/pods), then ?query when
+ * given. Appended to out. */
+void k8s_pods_path(struct buf *out, const char *ns, const char *query);
+
+/* The exec WebSocket's URL on server (https:// becomes wss://) for a pod
+ * (group_id NAMESPACE/POD) and container: the words of pre then argv as
+ * command=, stdin as asked, stdout, stderr only without a TTY (as kubectl
+ * asks). Caller frees; NULL with why when group_id is no NAMESPACE/POD. */
+char *k8s_exec_url(const char *server, const char *group_id, const char *container,
+		   char *const *pre, char *const *argv, int tty, int stdin_on, struct fm_cause *why);
+
+/* A refused exec upgrade (c->http_status) in words: 401 credentials, 403
+ * RBAC, 404 the pod gone, 400 the container not running. Returns 1 (and
+ * marks it permanent) when it knew the status, else 0 (c untouched). */
+int k8s_exec_refusal(struct fm_cause *c, const char *group_id, const char *container);
+
 /* Pod phase and container states → the model's. */
 enum fm_state k8s_pod_state(const char *phase);
 

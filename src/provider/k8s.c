@@ -278,21 +278,21 @@ pods_answer(void *arg, const struct http_response *res)
 static void
 pods_page(struct pods_job *j, const char *cont)
 {
-	struct buf path;
+	struct buf path, q;
 
 	buf_init(&path);
-	if (j->ns != NULL)
-		buf_printf(&path, "/api/v1/namespaces/%s/pods?limit=%d", j->ns, K8S_PAGE_LIMIT);
-	else
-		buf_printf(&path, "/api/v1/pods?limit=%d", K8S_PAGE_LIMIT);
+	buf_init(&q);
+	buf_printf(&q, "limit=%d", K8S_PAGE_LIMIT);
 	if (cont != NULL) {
 		char *e = curl_easy_escape(NULL, cont, 0);
 
-		buf_printf(&path, "&continue=%s", e);
+		buf_printf(&q, "&continue=%s", e);
 		curl_free(e);
 	}
+	k8s_pods_path(&path, j->ns, q.data);
 	k8s_get(j->c, path.data, NULL, pods_answer, j);
 	buf_free(&path);
+	buf_free(&q);
 }
 
 static void

@@ -8,7 +8,6 @@
  * not end the process (the container runtime keeps it), so each command is
  * marked with FLEETMUX_EXEC=token by a tiny sh wrapper, as on ECI, and
  * terminate is a second exec running the kill script. */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,77 +23,6 @@ static char *default_shell[] = {
 /* Marks the command (and what it starts) with the token; $1 is the token,
  * the rest the command. */
 static const char mark_script[] = "FLEETMUX_EXEC=$1; export FLEETMUX_EXEC; shift; exec \"$@\"";
-
-/* wss://host/.../api/v1/namespaces/NS/pods/POD/exec?container=C&command=... */
-static char *
-exec_url(const struct k8s_ctx *c, const char *group_id, const char *container, char *const *pre,
-         char *const *argv, int tty, int stdin_on, struct fm_cause *why)
-{
-	const char *slash = strchr(group_id, '/');
-	const char *server = c->server;
-	struct buf u;
-	char *ns, *pod, *e;
-
-	if (slash == NULL || slash == group_id || slash[1] == '\0') {
-		fm_cause_set(why, FM_EINVAL, "'%s' is not NAMESPACE/POD", group_id);
-		return NULL;
-	}
-	buf_init(&u);
-	if (strncmp(server, "https://", 8) == 0)
-		buf_printf(&u, "wss://%s", server + 8);
-	else if (strncmp(server, "http://", 7) == 0)
-		buf_printf(&u, "ws://%s", server + 7);
-	else
-		buf_puts(&u, server);
-	ns = curl_easy_escape(NULL, group_id, (int)(slash - group_id));
-	pod = curl_easy_escape(NULL, slash + 1, 0);
-	e = curl_easy_escape(NULL, container, 0);
-	buf_printf(&u, "/api/v1/namespaces/%s/pods/%s/exec?container=%s", ns, pod, e);
-	curl_free(ns);
-	curl_free(pod);
-	curl_free(e);
-	for (int part = 0; part < 2; part++)
-		for (char *const *w = part ? argv : pre; w != NULL && *w != NULL; w++) {
-			e = curl_easy_escape(NULL, *w, 0);
-			buf_printf(&u, "&command=%s", e);
-			curl_free(e);
-		}
-	/* With a TTY there is one stream: kubectl asks no stderr then. */
-	buf_printf(&u, "&stdin=%s&stdout=true&stderr=%s&tty=%s", stdin_on ? "true" : "false",
-	           tty ? "false" : "true", tty ? "true" : "false");
-	return buf_steal(&u);
-}
-
-/* A refused upgrade in words: what the status means for an exec. */
-static void
-refusal_words(struct fm_cause *c, const char *group_id, const char *container)
-{
-	switch (c->http_status) {
-	case 401:
-		snprintf(c->msg, sizeof c->msg,
-		         "the cluster refused the credentials (401 Unauthorized): sign in again");
-		break;
-	case 403:
-		snprintf(c->msg, sizeof c->msg,
-		         "forbidden (403): this user may not exec into pods of %.*s (RBAC: create "
-		         "pods/exec)",
-		         (int)strcspn(group_id, "/"), group_id);
-		break;
-	case 404:
-		snprintf(c->msg, sizeof c->msg, "pod %s not found (404): it may have been deleted",
-		         group_id);
-		break;
-	case 400:
-		snprintf(
-		    c->msg, sizeof c->msg,
-		    "container %s of %s is not running, or the cluster refused the request (400)",
-		    container, group_id);
-		break;
-	default:
-		return;
-	}
-	c->permanent = 1;
-}
 
 struct k8s_dial {
 	struct k8s *k;
@@ -176,7 +104,7 @@ dial_failed(void *arg, const struct fm_cause *cause)
 		dial_ask(d);
 		return;
 	}
-	refusal_words(&c, d->group_id, d->container);
+	k8s_exec_refusal(&c, d->group_id, d->container);
 	dial_give_up(d, &c);
 }
 
@@ -236,8 +164,8 @@ k8s_dial(void *pctx, struct session *s, const struct exec_spec *spec)
 		session_dial_failed(s, &why);
 		return NULL;
 	}
-	url = exec_url(c, spec->group_id, spec->container, pre, cmd, spec->tty, !spec->no_stdin,
-	               &why);
+	url = k8s_exec_url(c->server, spec->group_id, spec->container, pre, cmd, spec->tty,
+	                   !spec->no_stdin, &why);
 	if (url == NULL) {
 		why.permanent = 1;
 		session_dial_failed(s, &why);
@@ -379,7 +307,7 @@ k8s_terminate(void *pctx, const struct exec_spec *spec, terminate_cb done, void 
 		return;
 	}
 	words = session_kill_argv(spec->token);
-	url = exec_url(c, spec->group_id, spec->container, NULL, words, 0, 0, &why);
+	url = k8s_exec_url(c->server, spec->group_id, spec->container, NULL, words, 0, 0, &why);
 	strv_free(words);
 	if (url == NULL) {
 		if (done != NULL)

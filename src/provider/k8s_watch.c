@@ -24,7 +24,8 @@ struct k8s_watch {
 	void *arg;
 	struct k8s_req *req;
 	struct buf line;
-	char *rv; /* the newest resourceVersion seen; NULL: ask for one */
+	char *rv;       /* the newest resourceVersion seen; NULL: ask for one */
+	const char *ns; /* NULL: every namespace */
 	int attempt;
 	int down;
 	int dirty;       /* a change waits for the coalescing timer */
@@ -77,6 +78,19 @@ set_rv(struct k8s_watch *w, const char *rv)
 		return;
 	free(w->rv);
 	w->rv = xstrdup(rv);
+}
+
+/* Every namespace forbidden: the context's own, as the listing does. */
+static int
+narrowed(struct k8s_watch *w, int status)
+{
+	if (status != 403 || w->ns != NULL)
+		return 0;
+	w->ns = w->c->home_ns;
+	free(w->rv);
+	w->rv = NULL;
+	watch_start(w);
+	return 1;
 }
 
 /* One line of the stream. */
@@ -147,6 +161,8 @@ watch_done(void *arg, const struct http_response *res)
 		watch_start(w);
 		return;
 	}
+	if (narrowed(w, res->status))
+		return;
 	if (res->status == 410) {
 		free(w->rv);
 		w->rv = NULL;
@@ -174,6 +190,8 @@ version_answer(void *arg, const struct http_response *res)
 	struct fm_cause why;
 
 	w->req = NULL;
+	if (narrowed(w, res->status))
+		return;
 	if (res->status != 200 ||
 	    k8s_parse_pods(res->body, res->body_len, w->c->name, &g, &n, &cont, &rv, &why) < 0) {
 		if (res->status == 0 && !w->down) {
@@ -204,21 +222,22 @@ watch_start(struct k8s_watch *w)
 {
 	struct k8s_ctx *c = w->c;
 	struct buf path;
-	const char *ns = c->namespace;
+	const char *ns = w->ns;
 	struct k8s_req *r;
 
 	buf_init(&path);
-	if (ns != NULL)
-		buf_printf(&path, "/api/v1/namespaces/%s/pods", ns);
-	else
-		buf_puts(&path, "/api/v1/pods");
 	if (w->rv == NULL) {
-		buf_puts(&path, "?limit=1");
+		k8s_pods_path(&path, ns, "limit=1");
 		r = k8s_get(c, path.data, NULL, version_answer, w);
 	} else {
-		buf_printf(&path,
-		           "?watch=1&resourceVersion=%s&allowWatchBookmarks=true&timeoutSeconds=%d",
+		struct buf q;
+
+		buf_init(&q);
+		buf_printf(&q,
+		           "watch=1&resourceVersion=%s&allowWatchBookmarks=true&timeoutSeconds=%d",
 		           w->rv, WATCH_TIMEOUT_S);
+		k8s_pods_path(&path, ns, q.data);
+		buf_free(&q);
 		r = k8s_get(c, path.data, watch_chunk, watch_done, w);
 	}
 	if (r != NULL)
@@ -238,6 +257,7 @@ k8s_watch(struct provider *p, const char *region,
 		return 0;
 	w = xcalloc(1, sizeof *w);
 	w->c = c;
+	w->ns = c->namespace;
 	w->changed = changed;
 	w->arg = arg;
 	buf_init(&w->line);

@@ -205,6 +205,74 @@ test_status(void **state)
 	assert_non_null(strstr(why.msg, "not a Status"));
 }
 
+/* The paths and the exec URL, as kubectl would ask them. */
+static void
+test_request_urls(void **state)
+{
+	char *pre[] = {"/bin/sh", "-c", "x=$1", NULL};
+	char *argv[] = {"echo", "a b&c", NULL};
+	struct fm_cause why;
+	struct buf b;
+	char *u;
+
+	buf_init(&b);
+	k8s_pods_path(&b, NULL, "limit=500");
+	assert_string_equal(b.data, "/api/v1/pods?limit=500");
+	buf_reset(&b);
+	k8s_pods_path(&b, "kube-system", NULL);
+	assert_string_equal(b.data, "/api/v1/namespaces/kube-system/pods");
+	buf_free(&b);
+
+	u = k8s_exec_url("https://h:6443/clusters/r1/", "ns1/web-1", "nginx", pre, argv, 1, 1, &why);
+	assert_string_equal(u, "wss://h:6443/clusters/r1/api/v1/namespaces/ns1/pods/web-1/exec"
+			       "?container=nginx&command=%2Fbin%2Fsh&command=-c&command=x%3D%241"
+			       "&command=echo&command=a%20b%26c"
+			       "&stdin=true&stdout=true&stderr=false&tty=true");
+	free(u);
+	/* No TTY: stderr apart; stdin off for a command that reads nothing. */
+	u = k8s_exec_url("http://127.0.0.1:8001", "d/p", "c", NULL, argv, 0, 0, &why);
+	assert_string_equal(u, "ws://127.0.0.1:8001/api/v1/namespaces/d/pods/p/exec?container=c"
+			       "&command=echo&command=a%20b%26c&stdin=false&stdout=true&stderr=true&tty=false");
+	free(u);
+	assert_null(k8s_exec_url("https://h", "nopod", "c", NULL, argv, 0, 0, &why));
+	assert_int_equal(why.code, FM_EINVAL);
+	assert_null(k8s_exec_url("https://h", "a/b/c", "c", NULL, argv, 0, 0, &why));
+	assert_null(k8s_exec_url("https://h", "/p", "c", NULL, argv, 0, 0, &why));
+	assert_null(k8s_exec_url("https://h", "ns/", "c", NULL, argv, 0, 0, &why));
+	assert_null(k8s_exec_url("https://h", NULL, "c", NULL, argv, 0, 0, &why));
+	assert_null(k8s_exec_url("https://h", "ns/p", "", NULL, argv, 0, 0, &why));
+}
+
+/* A refused exec upgrade says what the status means. */
+static void
+test_exec_refusal(void **state)
+{
+	struct fm_cause c;
+
+	memset(&c, 0, sizeof c);
+	c.http_status = 403;
+	assert_int_equal(k8s_exec_refusal(&c, "data/db-1", "pg"), 1);
+	assert_string_equal(c.msg, "forbidden (403): this user may not exec into pods of data "
+				   "(RBAC: create pods/exec)");
+	assert_true(c.permanent);
+	c.http_status = 404;
+	k8s_exec_refusal(&c, "data/db-1", "pg");
+	assert_string_equal(c.msg, "pod data/db-1 not found (404): it may have been deleted");
+	c.http_status = 400;
+	k8s_exec_refusal(&c, "data/db-1", "pg");
+	assert_non_null(strstr(c.msg, "container pg of data/db-1 is not running"));
+	c.http_status = 401;
+	k8s_exec_refusal(&c, "data/db-1", "pg");
+	assert_non_null(strstr(c.msg, "401 Unauthorized"));
+	/* A server's failure is left as it came (a new try may help). */
+	memset(&c, 0, sizeof c);
+	c.http_status = 503;
+	snprintf(c.msg, sizeof c.msg, "as it was");
+	assert_int_equal(k8s_exec_refusal(&c, "a/b", "c"), 0);
+	assert_string_equal(c.msg, "as it was");
+	assert_false(c.permanent);
+}
+
 int
 main(void)
 {
@@ -213,6 +281,8 @@ main(void)
 	    cmocka_unit_test(test_bad_lists),
 	    cmocka_unit_test(test_watch),
 	    cmocka_unit_test(test_status),
+	    cmocka_unit_test(test_request_urls),
+	    cmocka_unit_test(test_exec_refusal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,6 +40,13 @@ test_lookups(void **state)
 	assert_string_equal(b.data, "eci|docker|hyper|kubernetes");
 	buf_free(&b);
 
+	t = registry_find("kubernetes");
+	assert_non_null(registry_key(t, "kubeconfig"));
+	assert_non_null(registry_key(t, "contexts"));
+	assert_non_null(registry_key(t, "namespace"));
+	assert_null(registry_key(t, "profile"));
+	assert_null(t->owns_endpoint ? "" : NULL);
+
 	t = registry_find("docker");
 	assert_int_equal(registry_key(t, "tls-verify")->kind, PROVIDER_KEY_BOOL);
 	assert_null(registry_key(t, "profile"));
