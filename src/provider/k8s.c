@@ -376,6 +376,8 @@ static const struct provider_ops k8s_ops = {
     .free = k8s_free,
     .watch = k8s_watch,
     .busy = k8s_busy,
+    .logs_open = k8s_logs_open,
+    .logs_close = k8s_logs_close,
 };
 
 /* Read and merge the kubeconfig files; a file in the list that is not

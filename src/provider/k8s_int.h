@@ -101,6 +101,12 @@ int k8s_watch(struct provider *p, const char *region,
               void (*changed)(void *arg, const char *region, const char *down), void *arg);
 void k8s_watch_free(struct k8s_watch *w);
 
+/* --- k8s_logs.c --- */
+struct log_feed *k8s_logs_open(struct provider *p, const struct container_ref *target,
+                               const struct log_opts *o, const struct log_events *ev, void *arg,
+                               struct fm_cause *why);
+void k8s_logs_close(struct log_feed *f);
+
 /* --- k8s_exec.c --- */
 extern const struct exec_dialer k8s_dialer;
 

@@ -332,6 +332,7 @@ static const struct provider_type types[] = {
         .keys = k8s_keys,
         .create = k8s_create,
         .autodetect = k8s_autodetect,
+        .watch = PROVIDER_LOGS | PROVIDER_PREVIOUS_LOG,
         .relist_ms = 0, /* the pod watch keeps the sidebar live */
     },
 };

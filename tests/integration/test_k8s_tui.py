@@ -226,7 +226,7 @@ printf '"status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n
             json.dump({"regions": [{"id": "c1", "groups": [
                 {"id": "eci-crash1", "name": "crash-1", "restart_backoff": 1,
                  "containers": [{"name": "main", "image": "busybox",
-                                 "command": ["sh", "-c", "echo starting; sleep 1; exit 3"]}]}]}]},
+                                 "command": ["sh", "-c", "echo starting-$$; sleep 1; exit 3"]}]}]}]},
                       f)
         kc = os.path.join(self.home, "crash-kubeconfig")
         sim = Fleetsim("--k8s", "--k8s-token", TOKEN, "--write-kubeconfig", kc, fleet=fleet)
@@ -239,6 +239,34 @@ printf '"status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n
         s = tm.wait_for(r"busybox ↻\d+")
         first = int(re.search(r"busybox ↻(\d+)", s).group(1))
         tm.wait_for(r"busybox ↻%d" % (first + 1), timeout=30)
+        # The previous instance's log (previous=true), whole, once.
+        tm.keys("j", "p")
+        s = tm.wait_for(r"\[log\].*\n(.*\n)*.*starting-\d+")
+        self.assertNotIn("error", s.lower())
+
+    def test_log_pane_follows_across_restarts(self):
+        """A log pane on a container that restarts: each instance's lines
+        once (the follower asks again with sinceTime after each end)."""
+        fleet = os.path.join(self.home, "crash.json")
+        with open(fleet, "w") as f:
+            json.dump({"regions": [{"id": "c1", "groups": [
+                {"id": "eci-tick1", "name": "tick-1", "restart_backoff": 1,
+                 "containers": [{"name": "main", "image": "busybox", "command": [
+                     "sh", "-c", "echo run-$$; for i in 1 2 3 4 5; do echo tick-$$-$i; sleep 0.4; "
+                     "done; exit 3"]}]}]}]}, f)
+        kc = os.path.join(self.home, "tick-kubeconfig")
+        sim = Fleetsim("--k8s", "--k8s-token", TOKEN, "--write-kubeconfig", kc, fleet=fleet)
+        self.addCleanup(sim.stop)
+        tm = self.start(kc, "--provider", "kubernetes", height=60)
+        tm.wait_for("tick-1")
+        tm.keys("/")
+        tm.type("tick-1")
+        tm.keys("Enter", "Right", "j", "l")
+        s = tm.wait_for(r"(?s)run-(\d+).*run-(?!\1)\d+.*tick-\d+-5", timeout=30)
+        lines = [l.split("│")[-1].strip() for l in s.split("\n")]
+        ticks = [l for l in lines if re.match(r"tick-\d+-\d$", l)]
+        self.assertTrue(ticks, s)
+        self.assertEqual(len(ticks), len(set(ticks)), "a line twice:\n" + s)
 
     def test_failing_plugin_says_its_stderr(self):
         script = plugin("bad.sh", 'echo "please run: cloud login (expired)" >&2\nexit 1\n')
