@@ -107,7 +107,7 @@ req_cred(void *arg, const char *auth, const struct fm_cause *why)
 	params_add(&h, "Accept", "application/json");
 	if (auth != NULL)
 		params_add(&h, "Authorization", auth);
-	url = xasprintf("%s%s", r->c->server, r->path);
+	url = xasprintf("%s%s", r->c->http_server, r->path);
 	r->req = r->on_chunk != NULL ? http_stream(r->c->http, url, &h, req_chunk, req_answer, r)
 	                             : http_get(r->c->http, url, &h, req_answer, r);
 	free(url);
@@ -355,6 +355,7 @@ k8s_free(struct provider *p)
 		free(c->name);
 		free(c->error);
 		free(c->server);
+		free(c->http_server);
 		free(c->namespace);
 		free(c->home_ns);
 	}

@@ -5,6 +5,7 @@
  * tokenFile (read at each use: it may be rotated), or from an exec
  * credential plugin, run on the loop with uv_spawn (never blocking it),
  * cached until its expirationTimestamp and run again after a 401. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -131,6 +132,38 @@ material(struct k8s_ctx *c, const char *kind, const char *file, const struct buf
 	return 0;
 }
 
+/* tls-server-name for curl: the URL names the certificate's name, and
+ * CONNECT_TO sends it to the real host. lws takes the name itself. */
+static char *
+renamed_server(const char *server, const char *name, char **connect_to)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL, *out = NULL;
+
+	*connect_to = NULL;
+	if (curl_url_set(u, CURLUPART_URL, server, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_HOST, name, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
+		char *copy = xstrdup(out);
+		size_t len = strlen(copy);
+
+		/* curl writes the path's '/' even when there is none. */
+		while (len > 0 && copy[len - 1] == '/')
+			copy[--len] = '\0';
+		*connect_to = xasprintf("%s:%s:%s:%s", name, port, host, port);
+		curl_free(out);
+		out = copy;
+	} else {
+		out = NULL;
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return out != NULL ? out : xstrdup(server);
+}
+
 int
 k8s_auth_setup(struct k8s_ctx *c, const struct kube_cluster *cl, const struct kube_user *u,
                struct fm_cause *why)
@@ -138,9 +171,17 @@ k8s_auth_setup(struct k8s_ctx *c, const struct kube_cluster *cl, const struct ku
 	char *ca = NULL, *cert = NULL, *key = NULL;
 	int rc;
 
+	char *connect_to = NULL;
+
 	c->cluster = cl;
-	if ((rc = material(c, "ca", cl->ca_file, &cl->ca_data, &ca, why)) < 0)
+	if (cl->tls_server_name != NULL)
+		c->http_server = renamed_server(c->server, cl->tls_server_name, &connect_to);
+	else
+		c->http_server = xstrdup(c->server);
+	if ((rc = material(c, "ca", cl->ca_file, &cl->ca_data, &ca, why)) < 0) {
+		free(connect_to);
 		return rc;
+	}
 	if (u != NULL && ((rc = material(c, "cert", u->cert_file, &u->cert_data, &cert, why)) < 0 ||
 	                  (rc = material(c, "key", u->key_file, &u->key_data, &key, why)) < 0)) {
 		free(ca);
@@ -153,6 +194,7 @@ k8s_auth_setup(struct k8s_ctx *c, const struct kube_cluster *cl, const struct ku
 		    .ca_file = ca,
 		    .cert_file = cert,
 		    .key_file = key,
+		    .connect_to = connect_to,
 		};
 		struct ws_tls wt = {
 		    .insecure = cl->insecure || c->k->insecure,
@@ -168,6 +210,7 @@ k8s_auth_setup(struct k8s_ctx *c, const struct kube_cluster *cl, const struct ku
 	free(ca);
 	free(cert);
 	free(key);
+	free(connect_to);
 	if (c->ws == NULL)
 		return fm_cause_from_error(why, -FM_EIO);
 	if (u != NULL) {

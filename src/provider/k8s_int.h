@@ -27,6 +27,7 @@ struct k8s_ctx {
 	char *name;      /* the context's name: the region */
 	char *error;     /* the context cannot be used: every listing says this */
 	char *server;    /* https://host:port[/path], no trailing '/' */
+	char *http_server; /* the same, or named by tls-server-name, for curl */
 	char *namespace; /* only this namespace; NULL: all of them */
 	char *home_ns;   /* the context's own namespace (default "default") */
 	struct http *http;

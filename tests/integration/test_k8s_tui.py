@@ -67,7 +67,7 @@ def tearDownModule():
     assert rc == 0, "fleetsim exited %s: %s" % (rc, SIM.stderr)
 
 
-def kubeconfig(name, user, ca=True, contexts=("fleetsim-r1", "fleetsim-r2")):
+def kubeconfig(name, user, ca=True, contexts=("fleetsim-r1", "fleetsim-r2"), cluster=""):
     """A kubeconfig of our own for fleetsim's clusters: user is the YAML of
     users[0].user, indented by 4."""
     lines = ["apiVersion: v1", "kind: Config", "clusters:"]
@@ -75,6 +75,8 @@ def kubeconfig(name, user, ca=True, contexts=("fleetsim-r1", "fleetsim-r2")):
         lines += ["- name: %s" % c, "  cluster:", "    server: %s" % SERVERS[c]]
         if ca:
             lines.append("    certificate-authority-data: %s" % CA_DATA)
+        if cluster:
+            lines.append("    " + cluster)
     lines += ["users:", "- name: u", "  user:"] + ["    " + l for l in user.split("\n")]
     lines.append("contexts:")
     for c in contexts:
@@ -175,6 +177,23 @@ class K8sTui(unittest.TestCase):
         tm = self.start(kc, "--provider", "kubernetes")
         s = tm.wait_for(r"not trusted", timeout=20)
         self.assertNotIn("web-1", s)
+
+    def test_tls_server_name(self):
+        """tls-server-name is the name the certificate is checked for, by
+        curl (the listing) and libwebsockets (exec) alike: fleetsim's is
+        for 127.0.0.1 and localhost, not another name."""
+        good = kubeconfig("sni-good", 'token: "%s"' % TOKEN, contexts=("fleetsim-r1",),
+                          cluster="tls-server-name: localhost")
+        tm = self.start(good, "--provider", "kubernetes", "--open", "fleetsim-r1/default/web-1/nginx")
+        tm.wait_for(r"\[live\]")
+        tm.quit_fleetmux()
+        tm.kill()
+        bad = kubeconfig("sni-bad", 'token: "%s"' % TOKEN, contexts=("fleetsim-r1",),
+                         cluster="tls-server-name: elsewhere.example")
+        self.tm = None
+        tm = self.start(bad, "--provider", "kubernetes", "--open", "fleetsim-r1/default/web-1/nginx")
+        s = tm.wait_for(r"not trusted|certificate", timeout=20)
+        self.assertNotIn("[live]", s)
 
     def test_token_file_and_one_context_from_the_config(self):
         tokfile = os.path.join(self.home, "token")
