@@ -24,6 +24,7 @@ TMP = None
 KUBECONFIG = None   # fleetsim's own: two contexts, the CA, the token
 SERVERS = {}        # context -> server URL
 CA_DATA = None
+CLIENT_DATA = None  # fleetsim's client certificate and key, base64
 
 FLEET = {
     "regions": [
@@ -46,7 +47,7 @@ FLEET = {
 
 
 def setUpModule():
-    global SIM, TMP, KUBECONFIG, CA_DATA
+    global SIM, TMP, KUBECONFIG, CA_DATA, CLIENT_DATA
     TMP = tempfile.TemporaryDirectory()
     fleet = os.path.join(TMP.name, "fleet.json")
     with open(fleet, "w") as f:
@@ -56,6 +57,8 @@ def setUpModule():
     with open(KUBECONFIG) as f:
         text = f.read()
     CA_DATA = re.search(r"certificate-authority-data: (\S+)", text).group(1)
+    CLIENT_DATA = (re.search(r"client-certificate-data: (\S+)", text).group(1),
+                   re.search(r"client-key-data: (\S+)", text).group(1))
     for region in ("r1", "r2"):
         SERVERS["fleetsim-" + region] = re.search(
             r'server: "?(https://127\.0\.0\.1:\d+/clusters/%s)"?' % region, text).group(1)
@@ -194,6 +197,33 @@ class K8sTui(unittest.TestCase):
         tm = self.start(bad, "--provider", "kubernetes", "--open", "fleetsim-r1/default/web-1/nginx")
         s = tm.wait_for(r"not trusted|certificate", timeout=20)
         self.assertNotIn("[live]", s)
+
+    def test_client_certificate(self):
+        """A user with a client certificate and key as -data: written to
+        private files (0600 in a 0700 folder) while fleetmux runs, removed
+        when it ends (tearDown checks), and fleetsim lets it in."""
+        user = "client-certificate-data: %s\nclient-key-data: %s" % CLIENT_DATA
+        kc = kubeconfig("cert", user, contexts=("fleetsim-r2",))
+        tm = self.start(kc, "--provider", "kubernetes", "--open", "fleetsim-r2/ops/gen-00002/main")
+        tm.wait_for(r"\[live\]")
+        tm.type("hostname")
+        tm.keys("Enter")
+        tm.wait_for(r"│gen-00002\s*\n")
+        dirs = [d for d in os.listdir(self.home) if d.startswith("fleetmux-k8s-")]
+        self.assertEqual(len(dirs), 1)
+        d = os.path.join(self.home, dirs[0])
+        self.assertEqual(os.stat(d).st_mode & 0o777, 0o700)
+        files = sorted(os.listdir(d))
+        self.assertEqual(files, ["0-ca.pem", "0-cert.pem", "0-key.pem"])
+        for f in files:
+            self.assertEqual(os.stat(os.path.join(d, f)).st_mode & 0o777, 0o600)
+        # Without the certificate, the same cluster says 401 in words.
+        tm.quit_fleetmux()
+        tm.kill()
+        self.tm = None
+        kc = kubeconfig("nocert", "username: nobody", contexts=("fleetsim-r2",))
+        tm = self.start(kc, "--provider", "kubernetes")
+        tm.wait_for(r"401|credentials|sign-in|Unauthorized")
 
     def test_token_file_and_one_context_from_the_config(self):
         tokfile = os.path.join(self.home, "token")
