@@ -317,6 +317,33 @@ printf '"status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n
         self.assertTrue(ticks, s)
         self.assertEqual(len(ticks), len(set(ticks)), "a line twice:\n" + s)
 
+    def test_expiring_plugin_token_is_renewed(self):
+        """A plugin's token lasts 13 s (renewed 10 s early): a pane opened
+        after a few seconds runs the plugin again, without a 401 first."""
+        count = os.path.join(self.home, "runs")
+        script = plugin("expiring.sh", """
+echo run >> "$RUNS"
+exp=$(date -u -d '+13 seconds' +%Y-%m-%dT%H:%M:%SZ)
+printf '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential",'
+printf '"status":{"token":"%s","expirationTimestamp":"%s"}}\\n' "$1" "$exp"
+""")
+        user = ("exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: %s\n"
+                "  args: [\"%s\"]\n  env:\n  - name: RUNS\n    value: %s" % (script, TOKEN, count))
+        kc = kubeconfig("expiring", user, contexts=("fleetsim-r1",))
+        tm = self.start(kc, "--provider", "kubernetes")
+        tm.wait_for("web-1")
+        time.sleep(4)
+        with open(count) as f:
+            before = len(f.read().split())
+        tm.keys("C-b", ":")
+        tm.type("open fleetsim-r1/default/web-1/nginx")
+        tm.keys("Enter")
+        tm.wait_for(r"\[live\]")
+        with open(count) as f:
+            after = len(f.read().split())
+        self.assertEqual(before, 1)
+        self.assertEqual(after, 2)
+
     def test_failing_plugin_says_its_stderr(self):
         script = plugin("bad.sh", 'echo "please run: cloud login (expired)" >&2\nexit 1\n')
         user = ("exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: %s\n"
