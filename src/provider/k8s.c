@@ -452,7 +452,11 @@ ctx_setup(struct k8s *k, struct k8s_ctx *c, const char *name, const struct k8s_o
 		c->error = xstrdup(why.msg);
 		return;
 	}
-	cl = kubeconfig_cluster(&k->kc, kx->cluster);
+	/* kubeconfig_check found both; said again for the reader. */
+	if (kx == NULL || (cl = kubeconfig_cluster(&k->kc, kx->cluster)) == NULL) {
+		c->error = xstrdup("the context or its cluster is not in the kubeconfig");
+		return;
+	}
 	c->server = xstrdup(cl->server);
 	len = strlen(c->server);
 	while (len > 0 && c->server[len - 1] == '/')

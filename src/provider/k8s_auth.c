@@ -49,13 +49,13 @@ struct k8s_plugin {
 const char *
 k8s_tmpdir(struct k8s *k, struct fm_cause *why)
 {
-	const char *base = getenv("XDG_RUNTIME_DIR");
+	const char *base = getenv("XDG_RUNTIME_DIR"), *tmp = getenv("TMPDIR");
 	char *t;
 
 	if (k->tmpdir != NULL)
 		return k->tmpdir;
 	if (base == NULL || *base == '\0' || access(base, W_OK) != 0)
-		base = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+		base = tmp != NULL && *tmp != '\0' ? tmp : "/tmp";
 	t = xasprintf("%s/fleetmux-k8s-XXXXXX", base);
 	if (mkdtemp(t) == NULL) {
 		fm_cause_set(why, FM_EIO, "cannot make a private folder in %s: %s", base,

@@ -189,7 +189,7 @@ class K8sTui(unittest.TestCase):
                           cluster="tls-server-name: localhost")
         tm = self.start(good, "--provider", "kubernetes", "--open", "fleetsim-r1/default/web-1/nginx")
         tm.wait_for(r"\[live\]")
-        tm.quit_fleetmux()
+        self.assertIn("fleetmux-exit=0", tm.quit_fleetmux())
         tm.kill()
         bad = kubeconfig("sni-bad", 'token: "%s"' % TOKEN, contexts=("fleetsim-r1",),
                          cluster="tls-server-name: elsewhere.example")
@@ -218,7 +218,7 @@ class K8sTui(unittest.TestCase):
         for f in files:
             self.assertEqual(os.stat(os.path.join(d, f)).st_mode & 0o777, 0o600)
         # Without the certificate, the same cluster says 401 in words.
-        tm.quit_fleetmux()
+        self.assertIn("fleetmux-exit=0", tm.quit_fleetmux())
         tm.kill()
         self.tm = None
         kc = kubeconfig("nocert", "username: nobody", contexts=("fleetsim-r2",))
