@@ -37,6 +37,8 @@ FLEET = {
                    "command": ["sh", "-c", "while true; do sleep 1; done"]},
                   {"name": "side", "image": "busybox",
                    "command": ["sh", "-c", "while true; do sleep 1; done"]}]},
+             {"id": "eci-wait1", "name": "wait-1", "status": "Pending",
+              "containers": [{"name": "main", "image": "busybox", "state": "Waiting"}]},
              {"id": "eci-db1", "name": "db-1", "namespace": "data",
               "containers": [{"name": "pg", "image": "postgres:16",
                               "command": ["sh", "-c", "while true; do sleep 1; done"]}]},
@@ -174,6 +176,11 @@ class K8sTui(unittest.TestCase):
         self.assertIn("exec", s)
         # The pane says so and fleetmux goes on.
         tm.wait_for("gen-00001")
+
+    def test_container_not_running_in_words(self):
+        tm = self.start(KUBECONFIG, "--provider", "kubernetes", "--open",
+                        "fleetsim-r1/default/wait-1/main")
+        tm.wait_for(r"container main of default/wait-1 is not running")
 
     def test_cluster_refused_without_its_ca(self):
         kc = kubeconfig("noca", 'token: "%s"' % TOKEN, ca=False)
