@@ -170,6 +170,28 @@ class K8sTui(unittest.TestCase):
         tm.keys("Enter")
         tm.wait_for(r"\[exited 3\]")
 
+    def test_run_on_marked_pods_across_contexts(self):
+        """C-b ! on containers of two contexts: the same exactly-once run
+        as on every provider, into a results pane."""
+        tm = self.start(KUBECONFIG, "--provider", "kubernetes")
+        tm.wait_for("gen-00003")
+        tm.keys("/")
+        tm.type("gen-00001")
+        tm.keys("Enter", "Space")
+        tm.keys("/", "C-u")
+        tm.type("web-1")
+        tm.keys("Enter", "Space")
+        tm.wait_for("3 marked|/web-1")
+        tm.keys("C-b", "!")
+        tm.wait_for(r"run on \d+ marked containers")
+        tm.type("echo from-$(hostname); exit 5")
+        tm.keys("Enter")
+        s = tm.wait_for(r"targets, \d+ failed", timeout=30)
+        self.assertIn("on 3 containers", s)
+        for target in ("gen-00001/main", "web-1/nginx", "web-1/side"):
+            self.assertIn("%s | from-%s" % (target, target.split("/")[0]), s)
+        self.assertRegex(s, r"gen-00001/main = exit 5")
+
     def test_rbac_denial_in_words(self):
         tm = self.start(KUBECONFIG, "--provider", "kubernetes", "--open", "fleetsim-r1/data/db-1/pg")
         s = tm.wait_for(r"forbidden \(403\)")
