@@ -379,6 +379,8 @@ static const struct provider_ops k8s_ops = {
     .busy = k8s_busy,
     .logs_open = k8s_logs_open,
     .logs_close = k8s_logs_close,
+    .metrics = k8s_metrics,
+    .metrics_cancel = k8s_metrics_cancel,
 };
 
 /* Read and merge the kubeconfig files; a file in the list that is not

@@ -24,12 +24,12 @@ struct k8s_watch;
 /* One context: its cluster, how to reach it and who we are there. */
 struct k8s_ctx {
 	struct k8s *k;
-	char *name;      /* the context's name: the region */
-	char *error;     /* the context cannot be used: every listing says this */
-	char *server;    /* https://host:port[/path], no trailing '/' */
+	char *name;        /* the context's name: the region */
+	char *error;       /* the context cannot be used: every listing says this */
+	char *server;      /* https://host:port[/path], no trailing '/' */
 	char *http_server; /* the same, or named by tls-server-name, for curl */
-	char *namespace; /* only this namespace; NULL: all of them */
-	char *home_ns;   /* the context's own namespace (default "default") */
+	char *namespace;   /* only this namespace; NULL: all of them */
+	char *home_ns;     /* the context's own namespace (default "default") */
 	struct http *http;
 	struct ws_client *ws;
 	/* Credentials: a bearer token, read from token_file at each use (it
@@ -107,6 +107,11 @@ struct log_feed *k8s_logs_open(struct provider *p, const struct container_ref *t
                                const struct log_opts *o, const struct log_events *ev, void *arg,
                                struct fm_cause *why);
 void k8s_logs_close(struct log_feed *f);
+
+/* --- k8s_metrics.c --- */
+struct metric_req *k8s_metrics(struct provider *p, const struct metric_query *q, metric_cb cb,
+                               void *arg, struct fm_cause *why);
+void k8s_metrics_cancel(struct metric_req *r);
 
 /* --- k8s_exec.c --- */
 extern const struct exec_dialer k8s_dialer;

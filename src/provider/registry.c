@@ -332,7 +332,8 @@ static const struct provider_type types[] = {
         .keys = k8s_keys,
         .create = k8s_create,
         .autodetect = k8s_autodetect,
-        .watch = PROVIDER_LOGS | PROVIDER_PREVIOUS_LOG,
+        .watch = PROVIDER_LOGS | PROVIDER_PREVIOUS_LOG | PROVIDER_METRICS,
+        .metrics_ms = 15000, /* metrics-server's resolution is 15 s at its finest */
         .relist_ms = 0, /* the pod watch keeps the sidebar live */
     },
 };

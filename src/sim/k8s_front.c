@@ -324,6 +324,16 @@ route(struct k8s_stream *st, const char *method, const char *path, const struct 
 		k8s_reply_json(st, 200, api_resources_json());
 		return;
 	}
+	/* metrics-server's API, as it serves PodMetrics. */
+	if (segments(path, "/apis/metrics.k8s.io/v1beta1/pods", seg, 0) == 0) {
+		k8s_pod_metrics(st, NULL);
+		return;
+	}
+	n = segments(path, "/apis/metrics.k8s.io/v1beta1/namespaces", seg, 2);
+	if (n == 2 && strcmp(seg[1], "pods") == 0) {
+		k8s_pod_metrics(st, seg[0]);
+		return;
+	}
 	if (segments(path, "/api/v1/pods", seg, 0) == 0) {
 		if (!forbidden(st, k8s_param_true(q, "watch") ? "watch" : "list", "pods", NULL,
 		               NULL))

@@ -158,6 +158,8 @@ class K8sTui(unittest.TestCase):
         tm = self.start(KUBECONFIG, "--open", "fleetsim-r1/default/web-1/nginx")
         s = tm.wait_for(r"(?s)fleetsim-r1.*web-1.*fleetsim-r2.*gen-00003")
         self.assertIn("db-1", s)
+        # CPU and memory from metrics.k8s.io in the sidebar.
+        tm.wait_for(r"web-1 [^│\n]*\d%\s+[\d.]+[KMG]│", timeout=30)
         tm.wait_for(r"\[live\]")
         tm.type("hostname")
         tm.keys("Enter")
