@@ -15,7 +15,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eci import Fleetsim  # noqa: E402
+from eci import Fleetsim, alive, wait_until  # noqa: E402
 from tui import FLEETMUX, Tmux, pane_text, panes  # noqa: E402
 
 TOKEN = "k8s-tui-token"
@@ -193,6 +193,28 @@ class K8sTui(unittest.TestCase):
         for target in ("gen-00001/main", "web-1/nginx", "web-1/side"):
             self.assertIn("%s | from-%s" % (target, target.split("/")[0]), s)
         self.assertRegex(s, r"gen-00001/main = exit 5")
+
+    def test_closed_pane_and_quit_leave_no_shell(self):
+        """The container runtime keeps an exec's process when its stream
+        closes (fleetsim too): a pane closed, or fleetmux quitting, ends
+        what it started in the pod, through a second exec."""
+        tm = self.start(KUBECONFIG, "--provider", "kubernetes", "--open",
+                        "fleetsim-r1/default/web-1/nginx", "--open", "fleetsim-r2/ops/gen-00001/main")
+        tm.wait_for(r"web-1/nginx \[live\]")
+        tm.wait_for(r"gen-00001/main \[live\]")
+        for n in (1, 2):
+            tm.keys("C-b", str(n))
+            tm.type("sleep 440%d & echo started-$((4400+%d))" % (n, n))
+            tm.keys("Enter")
+        self.assertTrue(wait_until(lambda: alive("^sleep 4401$") and alive("^sleep 4402$")))
+        tm.keys("C-b", "1", "C-b", "x")
+        tm.answer_yes(r"close pane 1 .*\(y/n\)")
+        self.assertTrue(wait_until(lambda: not alive("^sleep 4401$")), alive("^sleep 4401$"))
+        self.assertTrue(alive("^sleep 4402$"))
+        tm.keys("C-b", "d")
+        tm.answer_yes(r"quit\? 1 live session will end \(y/n\)")
+        self.assertIn("fleetmux-exit=0", tm.wait_for(r"fleetmux-exit=\d+", timeout=15))
+        self.assertEqual(alive("^sleep 4402$"), [])
 
     def test_rbac_denial_in_words(self):
         tm = self.start(KUBECONFIG, "--provider", "kubernetes", "--open", "fleetsim-r1/data/db-1/pg")
