@@ -412,8 +412,9 @@ printf '"status":{"token":"%s","expirationTimestamp":"%s"}}\\n' "$1" "$exp"
 class K8sRun(unittest.TestCase):
     def test_run_across_pods(self):
         home = tempfile.mkdtemp(dir=TMP.name)
-        r = subprocess.run([FLEETMUX, "run", "--provider", "kubernetes", "--", "sh", "-c",
-                            "echo out-$(hostname); exit 4"],
+        log = os.path.join(home, "debug.log")
+        r = subprocess.run([FLEETMUX, "run", "--provider", "kubernetes", "--debug", log, "--",
+                            "sh", "-c", "echo out-$(hostname); exit 4"],
                            env=env_for(home, KUBECONFIG), capture_output=True, text=True,
                            timeout=60)
         out = r.stdout
@@ -424,6 +425,11 @@ class K8sRun(unittest.TestCase):
         self.assertIn("web-1/side = exit 4", out)
         self.assertRegex(out, r"db-1/pg = failed: forbidden \(403\)")
         self.assertEqual(r.returncode, 1, r.stderr)
+        # v5 was offered first, and chosen; the token is not in the log.
+        with open(log) as f:
+            text = f.read()
+        self.assertIn("open (v5.channel.k8s.io)", text)
+        self.assertNotIn(TOKEN, text)
 
     def test_context_and_namespace_options(self):
         home = tempfile.mkdtemp(dir=TMP.name)
