@@ -37,6 +37,7 @@ struct k8s_req {
 	struct http_req *req;
 	int renewed; /* made again after a 401 already */
 	int waiting; /* for a credential */
+	char *auth;  /* the Authorization sent, to tell a stale refusal */
 	int in_get;  /* inside k8s_get: a failure now is answered, but k8s_get frees */
 	int finished;
 };
@@ -46,6 +47,7 @@ static void req_send(struct k8s_req *r);
 static void
 req_free(struct k8s_req *r)
 {
+	free(r->auth);
 	free(r->path);
 	free(r);
 }
@@ -76,7 +78,7 @@ req_answer(void *arg, const struct http_response *res)
 
 	r->req = NULL;
 	/* A plugin's token refused: it may have been revoked early. Once. */
-	if (res->status == 401 && !r->renewed && k8s_cred_refused(r->c)) {
+	if (res->status == 401 && !r->renewed && k8s_cred_refused(r->c, r->auth)) {
 		r->renewed = 1;
 		debuglog("k8s %s: 401, asking the credential plugin again", r->c->name);
 		req_send(r);
@@ -105,6 +107,8 @@ req_cred(void *arg, const char *auth, const struct fm_cause *why)
 	}
 	params_init(&h);
 	params_add(&h, "Accept", "application/json");
+	free(r->auth);
+	r->auth = auth != NULL ? xstrdup(auth) : NULL;
 	if (auth != NULL)
 		params_add(&h, "Authorization", auth);
 	url = xasprintf("%s%s", r->c->http_server, r->path);
@@ -359,6 +363,7 @@ k8s_free(struct provider *p)
 		free(c->namespace);
 		free(c->home_ns);
 	}
+	k8s_execsrc_free_all(k);
 	k8s_tmpdir_remove(k);
 	free(k->ctx);
 	kubeconfig_free(&k->kc);

@@ -33,6 +33,7 @@ struct k8s_dial {
 	struct k8s_cred_wait *wait;
 	struct chanws *cw;
 	int renewed;
+	char *auth; /* the Authorization sent, to tell a stale refusal */
 	int asking; /* inside k8s_cred_get: a failure now leaves d for the asker */
 	int failed;
 };
@@ -40,6 +41,7 @@ struct k8s_dial {
 static void
 dial_free(struct k8s_dial *d)
 {
+	free(d->auth);
 	free(d->url);
 	free(d->group_id);
 	free(d->container);
@@ -99,7 +101,7 @@ dial_failed(void *arg, const struct fm_cause *cause)
 
 	d->cw = NULL;
 	/* A plugin's token refused: ask the plugin again, once. */
-	if (c.http_status == 401 && !d->renewed && k8s_cred_refused(d->c)) {
+	if (c.http_status == 401 && !d->renewed && k8s_cred_refused(d->c, d->auth)) {
 		d->renewed = 1;
 		dial_ask(d);
 		return;
@@ -126,6 +128,8 @@ dial_cred(void *arg, const char *auth, const struct fm_cause *why)
 		return;
 	}
 	params_init(&h);
+	free(d->auth);
+	d->auth = auth != NULL ? xstrdup(auth) : NULL;
 	if (auth != NULL)
 		params_add(&h, "Authorization", auth);
 	memset(&o, 0, sizeof o);

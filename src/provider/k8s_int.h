@@ -18,6 +18,7 @@
 
 struct k8s;
 struct k8s_plugin;
+struct k8s_execsrc;
 struct k8s_cred_wait;
 struct k8s_watch;
 
@@ -33,16 +34,11 @@ struct k8s_ctx {
 	struct http *http;
 	struct ws_client *ws;
 	/* Credentials: a bearer token, read from token_file at each use (it
-	 * may be rotated), or from an exec plugin, cached until it expires or
-	 * the server refuses it. */
+	 * may be rotated), or from an exec plugin (shared with the contexts
+	 * of the same user). */
 	char *token;
 	char *token_file;
-	const struct kube_exec *exec;       /* borrowed from k->kc */
-	const struct kube_cluster *cluster; /* for KUBERNETES_EXEC_INFO */
-	struct exec_credential cred;
-	int have_cred;
-	struct k8s_plugin *plugin; /* running */
-	struct k8s_cred_wait *waiters;
+	struct k8s_execsrc *execsrc;
 	struct k8s_watch *watch;
 };
 
@@ -53,8 +49,9 @@ struct k8s {
 	size_t nctx;
 	char *tmpdir; /* private (0700): the kubeconfig's -data as files */
 	char **default_cmd;
-	int terminating; /* processes being ended in containers */
-	int insecure;    /* --insecure: no cluster's certificate is checked */
+	int terminating;              /* processes being ended in containers */
+	int insecure;                 /* --insecure: no cluster's certificate is checked */
+	struct k8s_execsrc *execsrcs; /* every plugin source, for the end */
 };
 
 struct k8s_ctx *k8s_ctx_find(struct k8s *k, const char *name);
@@ -76,11 +73,26 @@ void k8s_cred_cancel(struct k8s_ctx *c, struct k8s_cred_wait *w);
 /* The server refused the credential (401): forget a plugin's, so that the
  * next k8s_cred_get runs the plugin again. Returns 1 when there was one to
  * forget (a new try may help), 0 when not. */
-int k8s_cred_refused(struct k8s_ctx *c);
+int k8s_cred_refused(struct k8s_ctx *c, const char *auth_used);
 void k8s_auth_free(struct k8s_ctx *c);
 /* The private folder for the -data files (made on first use). */
 const char *k8s_tmpdir(struct k8s *k, struct fm_cause *why);
 void k8s_tmpdir_remove(struct k8s *k);
+
+/* --- k8s_plugin.c --- */
+
+/* The plugin source for this user (and cluster, with provideClusterInfo):
+ * found, or made. */
+struct k8s_execsrc *k8s_execsrc_get(struct k8s *k, const char *user, const struct kube_exec *e,
+                                    const struct kube_cluster *cl);
+/* As k8s_cred_get, from the plugin's cached answer or a run of it. */
+struct k8s_cred_wait *k8s_execsrc_wait(struct k8s_execsrc *s, k8s_cred_cb cb, void *arg);
+void k8s_execsrc_cancel(struct k8s_execsrc *s, struct k8s_cred_wait *w);
+/* The server refused the cached answer: 1 when there was one to forget,
+ * or a run for a new one is under way (a new try may help). */
+int k8s_execsrc_refused(struct k8s_execsrc *s, const char *auth_used);
+/* At the end: plugins still running are killed, their answers dropped. */
+void k8s_execsrc_free_all(struct k8s *k);
 
 /* --- k8s.c: requests --- */
 

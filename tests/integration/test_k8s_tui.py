@@ -294,7 +294,8 @@ class K8sTui(unittest.TestCase):
 
     def test_exec_plugin_renewed_after_401(self):
         """A plugin whose first token the cluster refuses: fleetmux asks it
-        again, once, and goes on with the new one."""
+        again, once, and goes on with the new one; two contexts of one user
+        share its answers (a plugin that opens a browser opens one)."""
         count = os.path.join(self.home, "runs")
         script = plugin("plugin.sh", """
 echo run >> "$RUNS"
@@ -306,17 +307,18 @@ printf '"status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n
 """)
         user = ("exec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: %s\n"
                 "  args: [\"%s\"]\n  env:\n  - name: RUNS\n    value: %s\n"
-                "  interactiveMode: Never\n  provideClusterInfo: true" % (script, TOKEN, count))
-        kc = kubeconfig("plugin", user, contexts=("fleetsim-r1",))
+                "  interactiveMode: Never" % (script, TOKEN, count))
+        kc = kubeconfig("plugin", user)
         tm = self.start(kc, "--provider", "kubernetes", "--open", "fleetsim-r1/default/web-1/side")
-        tm.wait_for("web-1")
+        tm.wait_for(r"(?s)web-1.*gen-00003")
         tm.wait_for(r"\[live\]")
         tm.type("echo via-plugin")
         tm.keys("Enter")
         tm.wait_for(r"│via-plugin")
         with open(count) as f:
             runs = len(f.read().split())
-        # Once refused, once renewed; cached after that (the pane's exec too).
+        # Once refused, once renewed; cached after that (the pane's exec too),
+        # and shared by the two contexts of the same user.
         self.assertEqual(runs, 2)
 
     def test_watch_keeps_the_sidebar_live(self):
@@ -376,12 +378,14 @@ printf '"status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n
         count = os.path.join(self.home, "runs")
         script = plugin("expiring.sh", """
 echo run >> "$RUNS"
+printf '%s' "$KUBERNETES_EXEC_INFO" > "$RUNS.info"
 exp=$(date -u -d '+13 seconds' +%Y-%m-%dT%H:%M:%SZ)
 printf '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential",'
 printf '"status":{"token":"%s","expirationTimestamp":"%s"}}\\n' "$1" "$exp"
 """)
         user = ("exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: %s\n"
-                "  args: [\"%s\"]\n  env:\n  - name: RUNS\n    value: %s" % (script, TOKEN, count))
+                "  args: [\"%s\"]\n  env:\n  - name: RUNS\n    value: %s\n"
+                "  provideClusterInfo: true" % (script, TOKEN, count))
         kc = kubeconfig("expiring", user, contexts=("fleetsim-r1",))
         tm = self.start(kc, "--provider", "kubernetes")
         tm.wait_for("web-1")
@@ -396,6 +400,13 @@ printf '"status":{"token":"%s","expirationTimestamp":"%s"}}\\n' "$1" "$exp"
             after = len(f.read().split())
         self.assertEqual(before, 1)
         self.assertEqual(after, 2)
+        # provideClusterInfo: the plugin is told which cluster, as client-go tells it.
+        with open(count + ".info") as f:
+            info = json.loads(f.read())
+        self.assertEqual(info["kind"], "ExecCredential")
+        self.assertEqual(info["apiVersion"], "client.authentication.k8s.io/v1beta1")
+        self.assertEqual(info["spec"]["cluster"]["server"], SERVERS["fleetsim-r1"])
+        self.assertFalse(info["spec"]["interactive"])
 
     def test_failing_plugin_says_its_stderr(self):
         script = plugin("bad.sh", 'echo "please run: cloud login (expired)" >&2\nexit 1\n')
