@@ -1,7 +1,8 @@
 /* k8s_int.h: what the Kubernetes provider's files share (k8s.c: contexts,
- * requests and listing; k8s_auth.c: credentials, TLS files and exec
- * plugins; k8s_watch.c: the pod watch; k8s_exec.c: the exec dialer). Not a
- * public header.
+ * requests and listing; k8s_auth.c: credentials and TLS files;
+ * k8s_plugin.c: exec credential plugins; k8s_watch.c: the pod watch;
+ * k8s_exec.c: the exec dialer; k8s_logs.c, k8s_metrics.c: logs and
+ * metrics). Not a public header.
  *
  * A kubeconfig context is a region (named by the context), a namespace the
  * zone, a pod a group (id NAMESPACE/POD, name POD) and its containers the
