@@ -39,6 +39,7 @@ struct k8s_execsrc {
 	int have_cred;
 	struct k8s_plugin *plugin; /* running */
 	struct k8s_cred_wait *waiters;
+	struct k8s_cred_wait *delivering; /* the answer's waiters, being told */
 };
 
 struct k8s_plugin {
@@ -59,15 +60,17 @@ struct k8s_plugin {
 static void
 deliver(struct k8s_execsrc *c, const char *auth, const struct fm_cause *why)
 {
-	struct k8s_cred_wait *w = c->waiters;
+	struct k8s_cred_wait *w;
 
+	/* Those who asked before the answer get it; who asks from a callback
+	 * waits for the next one. A callback may cancel a waiter not told
+	 * yet (k8s_execsrc_cancel looks here too). */
+	c->delivering = c->waiters;
 	c->waiters = NULL;
-	while (w != NULL) {
-		struct k8s_cred_wait *next = w->next;
-
+	while ((w = c->delivering) != NULL) {
+		c->delivering = w->next;
 		w->cb(w->arg, auth, why);
 		free(w);
-		w = next;
 	}
 }
 
@@ -233,7 +236,8 @@ plugin_env(const struct k8s_execsrc *c)
 	return env;
 }
 
-static void
+/* 0: running; -1: it could not start, and everyone waiting was told. */
+static int
 plugin_start(struct k8s_execsrc *c)
 {
 	struct k8s_plugin *pl = xcalloc(1, sizeof *pl);
@@ -257,7 +261,7 @@ plugin_start(struct k8s_execsrc *c)
 		pl->exited = 1;
 		plugin_finish(pl);
 		free(argv);
-		return;
+		return -1;
 	}
 	argv[0] = c->exec->command;
 	for (size_t i = 0; i < c->exec->nargs; i++)
@@ -288,17 +292,19 @@ plugin_start(struct k8s_execsrc *c)
 	if (rc < 0) {
 		pl->spawn_error = xstrdup(uv_strerror(rc));
 		pl->exited = pl->out_done = pl->err_done = 1;
-		/* The pipes never opened: close them and finish. */
+		/* Nothing runs, but libuv made the handles: close them all. */
+		pl->open_handles++;
+		uv_close((uv_handle_t *)&pl->proc, plugin_handle_closed);
 		uv_close((uv_handle_t *)&pl->out, plugin_handle_closed);
 		uv_close((uv_handle_t *)&pl->err, plugin_handle_closed);
-		/* uv_spawn closes nothing of proc on failure: it is not a handle then. */
 		plugin_finish(pl);
-		return;
+		return -1;
 	}
 	pl->open_handles++;
 	uv_read_start((uv_stream_t *)&pl->out, alloc_cb, pipe_read);
 	uv_read_start((uv_stream_t *)&pl->err, alloc_cb, pipe_read);
 	uv_timer_start(&pl->timer, plugin_timeout, PLUGIN_TIMEOUT_MS, 0);
+	return 0;
 }
 
 struct k8s_execsrc *
@@ -338,24 +344,24 @@ k8s_execsrc_wait(struct k8s_execsrc *c, k8s_cred_cb cb, void *arg)
 	w->arg = arg;
 	w->next = c->waiters;
 	c->waiters = w;
-	if (c->plugin == NULL)
-		plugin_start(c);
 	/* A plugin that could not start answered at once: w is gone. */
-	for (struct k8s_cred_wait *x = c->waiters; x != NULL; x = x->next)
-		if (x == w)
-			return w;
-	return NULL;
+	if (c->plugin == NULL && plugin_start(c) < 0)
+		return NULL;
+	return w;
 }
 
 void
 k8s_execsrc_cancel(struct k8s_execsrc *c, struct k8s_cred_wait *w)
 {
-	for (struct k8s_cred_wait **pp = &c->waiters; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == w) {
-			*pp = w->next;
-			free(w);
-			return;
-		}
+	struct k8s_cred_wait **lists[] = {&c->waiters, &c->delivering};
+
+	for (size_t i = 0; i < 2; i++)
+		for (struct k8s_cred_wait **pp = lists[i]; *pp != NULL; pp = &(*pp)->next)
+			if (*pp == w) {
+				*pp = w->next;
+				free(w);
+				return;
+			}
 }
 
 int

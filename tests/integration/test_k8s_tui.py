@@ -408,6 +408,17 @@ printf '"status":{"token":"%s","expirationTimestamp":"%s"}}\\n' "$1" "$exp"
         self.assertEqual(info["spec"]["cluster"]["server"], SERVERS["fleetsim-r1"])
         self.assertFalse(info["spec"]["interactive"])
 
+    def test_missing_plugin_is_said(self):
+        user = ("exec:\n  apiVersion: client.authentication.k8s.io/v1\n"
+                "  command: /nonexistent/gke-gcloud-auth-plugin\n  interactiveMode: Never\n"
+                "  installHint: install it with gcloud components install")
+        kc = kubeconfig("noplugin", user, contexts=("fleetsim-r2",))
+        tm = self.start(kc, "--provider", "kubernetes")
+        tm.wait_for(r"could not be run")
+        tm.keys("C-b", "~")
+        tm.wait_for(r"(?s)no such file.*install it with gcloud")
+        tm.keys("q")
+
     def test_failing_plugin_says_its_stderr(self):
         script = plugin("bad.sh", 'echo "please run: cloud login (expired)" >&2\nexit 1\n')
         user = ("exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: %s\n"
