@@ -39,6 +39,7 @@ enum {
 	OPT_TIMESTAMPS,
 	OPT_CONTEXT,
 	OPT_NAMESPACE,
+	OPT_SELECTOR,
 };
 
 /* Every option, once: getopt_long's tables and both --help texts are made
@@ -57,6 +58,8 @@ static struct cliopt options[] = {
      "Kubernetes: only this kubeconfig context (repeatable;\ndefault: every context)"},
     {"namespace", OPT_NAMESPACE, 0, "NS", MODE_ALL, 0,
      "Kubernetes: only this namespace (default: every one)"},
+    {"selector", OPT_SELECTOR, 0, "SEL", MODE_ALL, 0,
+     "Kubernetes: only the pods of this label selector\n(app=web,tier!=db)"},
     {"open", 'o', 0, "REGION/GROUP/CONTAINER", MODE_TUI, 1,
      "open a pane at start (GROUP: id or name);\nENGINE/NAME for an engine's container (name or "
      "id prefix)"},
@@ -261,6 +264,7 @@ take_option(struct cli *cli, struct app_options *ao, struct run_options *ro, int
 		cli->o.contexts = cli->contexts;
 		break;
 	case OPT_NAMESPACE: cli->o.namespace = optarg; break;
+	case OPT_SELECTOR: cli->o.selector = optarg; break;
 	case 'o': ao->open = push(ao->open, &cli->nopen, optarg); break;
 	case 'l':
 		if (layout_from_name(optarg) < 0) {

@@ -181,6 +181,7 @@ struct k8s_options {
 	const char *kubeconfig;   /* files as $KUBECONFIG lists them; NULL: $KUBECONFIG, else ~/.kube/config */
 	char *const *contexts;    /* NULL: every context of the kubeconfig */
 	const char *namespace;    /* NULL: every namespace (the context's own when listing all is forbidden) */
+	const char *selector;     /* NULL: every pod; else a label selector the server applies */
 	char **default_command;   /* NULL: bash if present, else sh */
 	int insecure;             /* do not verify TLS certificates, whatever the kubeconfig says */
 };

@@ -23,6 +23,7 @@ struct provider_overrides {
 	int sign_v1;
 	char *const *contexts;    /* --context (Kubernetes), NULL-terminated */
 	const char *namespace;    /* --namespace (Kubernetes) */
+	const char *selector;     /* --selector (Kubernetes): a label selector */
 };
 
 enum provider_key_kind {

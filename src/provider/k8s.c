@@ -189,6 +189,18 @@ k8s_answer_cause(const struct http_response *res, const char *what, struct fm_ca
 
 /* --- listing --- */
 
+void
+k8s_selector_query(struct buf *q, const struct k8s *k)
+{
+	char *e;
+
+	if (k->selector == NULL)
+		return;
+	e = curl_easy_escape(NULL, k->selector, 0);
+	buf_printf(q, "&labelSelector=%s", e);
+	curl_free(e);
+}
+
 struct regions_job {
 	struct k8s *k;
 	region_list_cb cb;
@@ -287,6 +299,7 @@ pods_page(struct pods_job *j, const char *cont)
 	buf_init(&path);
 	buf_init(&q);
 	buf_printf(&q, "limit=%d", K8S_PAGE_LIMIT);
+	k8s_selector_query(&q, j->c->k);
 	if (cont != NULL) {
 		char *e = curl_easy_escape(NULL, cont, 0);
 
@@ -367,6 +380,7 @@ k8s_free(struct provider *p)
 	k8s_tmpdir_remove(k);
 	free(k->ctx);
 	kubeconfig_free(&k->kc);
+	free(k->selector);
 	free(k->base.name);
 	free(k);
 }
@@ -493,6 +507,7 @@ k8s_provider_new(uv_loop_t *loop, const struct k8s_options *o, struct fm_cause *
 	k->base.loop = loop;
 	k->default_cmd = o->default_command;
 	k->insecure = o->insecure;
+	k->selector = o->selector && *o->selector ? xstrdup(o->selector) : NULL;
 	kubeconfig_init(&k->kc);
 	if (load_kubeconfig(&k->kc, o->kubeconfig, why) < 0)
 		goto fail;

@@ -53,6 +53,7 @@ struct k8s {
 	int terminating;              /* processes being ended in containers */
 	int insecure;                 /* --insecure: no cluster's certificate is checked */
 	struct k8s_execsrc *execsrcs; /* every plugin source, for the end */
+	char *selector;               /* a label selector for listing and watching, or NULL */
 };
 
 struct k8s_ctx *k8s_ctx_find(struct k8s *k, const char *name);
@@ -107,6 +108,8 @@ struct k8s_req *k8s_get(struct k8s_ctx *c, const char *path, http_chunk_cb on_ch
  * that failed), so callers keep the handle only when it is not NULL. No
  * callback after k8s_req_cancel; allowed from inside on_chunk. */
 void k8s_req_cancel(struct k8s_req *r);
+/* "&labelSelector=..." when the provider has a selector. */
+void k8s_selector_query(struct buf *q, const struct k8s *k);
 /* An answer that is not 200 as a cause: the Status's words. */
 void k8s_answer_cause(const struct http_response *res, const char *what, struct fm_cause *why);
 

@@ -236,6 +236,8 @@ watch_start(struct k8s_watch *w)
 		buf_printf(&q,
 		           "watch=1&resourceVersion=%s&allowWatchBookmarks=true&timeoutSeconds=%d",
 		           w->rv, WATCH_TIMEOUT_S);
+		/* Only the pods listed: a change to another is no news. */
+		k8s_selector_query(&q, c->k);
 		k8s_pods_path(&path, ns, q.data);
 		buf_free(&q);
 		r = k8s_get(c, path.data, watch_chunk, watch_done, w);

@@ -222,6 +222,7 @@ k8s_create(uv_loop_t *loop, const char *name, const struct params *kv,
 	o.kubeconfig = kv_get(kv, "kubeconfig");
 	o.contexts = c->contexts != NULL ? c->contexts : contexts;
 	o.namespace = c->namespace ? c->namespace : kv_get(kv, "namespace");
+	o.selector = c->selector ? c->selector : kv_get(kv, "selector");
 	o.default_command = command;
 	o.insecure = c->insecure || kv_true(kv, "insecure");
 	p = named(k8s_provider_new(loop, &o, why), name);
@@ -279,6 +280,7 @@ static const struct provider_key k8s_keys[] = {
      "kubeconfig files, ':' between them (default $KUBECONFIG, else ~/.kube/config)"},
     {"contexts", PROVIDER_KEY_TEXT, "the contexts to show, \"a, b\" (default: every one)"},
     {"namespace", PROVIDER_KEY_TEXT, "only this namespace (default: every one)"},
+    {"selector", PROVIDER_KEY_TEXT, "only the pods of this label selector (app=web,tier!=db)"},
     {"command", PROVIDER_KEY_TEXT, "the command a new pane runs (by /bin/sh -c)"},
     {"insecure", PROVIDER_KEY_BOOL, "true: do not verify TLS certificates"},
     {NULL, PROVIDER_KEY_TEXT, NULL},
@@ -326,7 +328,8 @@ static const struct provider_type types[] = {
         .name = "kubernetes",
         .help = "  kubernetes\n"
                 "          every context of a kubeconfig side by side, a context a region\n"
-                "          (--context NAME... for some; --namespace NS for one namespace).\n"
+                "          (--context NAME... for some; --namespace NS for one namespace;\n"
+                "          --selector app=web for some pods).\n"
                 "          Files: $KUBECONFIG, else ~/.kube/config; credentials as kubectl's\n"
                 "          (tokens, token files, client certificates, exec plugins).\n",
         .keys = k8s_keys,

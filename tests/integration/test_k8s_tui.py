@@ -463,6 +463,13 @@ class K8sRun(unittest.TestCase):
         self.assertIn("web-1/nginx", r.stdout)
         self.assertNotIn("db-1", r.stdout)
         self.assertNotIn("gen-", r.stdout)
+        # A label selector, as the API server applies it.
+        r = subprocess.run([FLEETMUX, "run", "--provider", "kubernetes", "--selector", "app=web",
+                            "--dry-run", "--", "true"],
+                           env=env_for(home, KUBECONFIG), capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(r.stdout.split()), ["web-1/nginx", "web-1/side"])
 
 
 if __name__ == "__main__":
