@@ -6,7 +6,7 @@ DESTDIR ?=
 BUILD ?= build
 CC ?= cc
 
-PKGS := ncursesw vterm libwebsockets libuv libcurl libcjson inih libcrypto yaml-0.1
+PKGS := ncursesw vterm libwebsockets libuv libcurl libcjson inih libcrypto libssl yaml-0.1
 PKGS_TEST := cmocka
 
 WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes

@@ -14,10 +14,15 @@ if [ ! -x "$mux" ]; then
 fi
 
 out=$(mktemp)
-"$sim" --listen 127.0.0.1:0 --fleet tests/fixtures/demo-fleet.json --quiet >"$out" 2>"$out.err" &
+# The same fleet is served as ECI and, with --k8s, as a Kubernetes API
+# whose kubeconfig has a context a region: both side by side in one sidebar.
+demo_dir=$(mktemp -d)
+kubeconfig=$demo_dir/kubeconfig
+"$sim" --listen 127.0.0.1:0 --fleet tests/fixtures/demo-fleet.json --quiet \
+	--k8s --write-kubeconfig "$kubeconfig" >"$out" 2>"$out.err" &
 pid=$!
 env_file="$BUILD/demo.env"
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$out" "$out.err" "$env_file"' EXIT
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$out" "$out.err" "$env_file"; rm -rf "$demo_dir"' EXIT
 for _ in $(seq 100); do
 	grep -q endpoint= "$out" && break
 	kill -0 "$pid" 2>/dev/null || { cat "$out.err" >&2; exit 1; }
@@ -36,5 +41,15 @@ export ALIBABA_CLOUD_ACCESS_KEY_ID=$key
 export ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret
 export PATH="$bindir:\$PATH"
 ENV
+# Both providers, from a config of the demo's own (the user's is left alone).
+cat >"$demo_dir/config" <<CONF
+[provider "eci"]
+type = eci
+endpoint = $endpoint
+
+[provider "k8s"]
+type = kubernetes
+kubeconfig = $kubeconfig
+CONF
 ALIBABA_CLOUD_ACCESS_KEY_ID=$key ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret \
-	"$mux" --provider eci --endpoint "$endpoint" "${@:2}"
+	"$mux" --config "$demo_dir/config" "${@:2}"

@@ -37,6 +37,9 @@ enum {
 	OPT_FOLLOW,
 	OPT_GREP,
 	OPT_TIMESTAMPS,
+	OPT_CONTEXT,
+	OPT_NAMESPACE,
+	OPT_SELECTOR,
 };
 
 /* Every option, once: getopt_long's tables and both --help texts are made
@@ -51,6 +54,12 @@ static struct cliopt options[] = {
      "ECI's AccessKey ID (else the environment or\n~/.aliyun/config.json: see Providers below)"},
     {"access-key-secret", OPT_ACCESS_KEY_SECRET, 0, "SECRET", MODE_ALL, 0, "its secret"},
     {"security-token", OPT_SECURITY_TOKEN, 0, "TOKEN", MODE_ALL, 0, "an STS token to go with them"},
+    {"context", OPT_CONTEXT, 0, "NAME", MODE_ALL, 1,
+     "Kubernetes: only this kubeconfig context (repeatable;\ndefault: every context)"},
+    {"namespace", OPT_NAMESPACE, 0, "NS", MODE_ALL, 0,
+     "Kubernetes: only this namespace (default: every one)"},
+    {"selector", OPT_SELECTOR, 0, "SEL", MODE_ALL, 0,
+     "Kubernetes: only the pods of this label selector\n(app=web,tier!=db)"},
     {"open", 'o', 0, "REGION/GROUP/CONTAINER", MODE_TUI, 1,
      "open a pane at start (GROUP: id or name);\nENGINE/NAME for an engine's container (name or "
      "id prefix)"},
@@ -228,7 +237,8 @@ struct cli {
 	struct logs_options logs;
 	int cli_layout;             /* --layout, or -1 */
 	const char *cli_theme;      /* --theme, or NULL */
-	size_t nregions, nopen;
+	size_t nregions, nopen, ncontexts;
+	char **contexts;            /* --context, for provider_overrides */
 };
 
 /* One option: 0 to go on, 2 for a bad value (said on stderr), -1 after
@@ -249,6 +259,12 @@ take_option(struct cli *cli, struct app_options *ao, struct run_options *ro, int
 	case 'e': cli->o.endpoint = optarg; break;
 	case 'r': ao->regions = push(ao->regions, &cli->nregions, optarg); break;
 	case 'p': cli->o.profile = optarg; break;
+	case OPT_CONTEXT:
+		cli->contexts = push(cli->contexts, &cli->ncontexts, optarg);
+		cli->o.contexts = cli->contexts;
+		break;
+	case OPT_NAMESPACE: cli->o.namespace = optarg; break;
+	case OPT_SELECTOR: cli->o.selector = optarg; break;
 	case 'o': ao->open = push(ao->open, &cli->nopen, optarg); break;
 	case 'l':
 		if (layout_from_name(optarg) < 0) {
@@ -722,6 +738,7 @@ out:
 	free(ao.regions);
 	free(ao.open);
 	free(cli.run_argv);
+	free(cli.contexts);
 	buf_free(&provider_arg);
 	buf_free(&provider_help);
 	return rc < 0 ? 0 : rc; /* -1: --help or --version */

@@ -13,7 +13,8 @@
 struct chanws_opts {
 	int status_channel;
 	int resize_channel;
-	const char *subprotocol;   /* NULL: none offered */
+	const char *subprotocol;   /* NULL: none offered; else a comma-separated list */
+	const struct params *headers; /* sent with the upgrade (Kubernetes' Authorization) */
 };
 
 struct chanws;
@@ -32,6 +33,9 @@ struct chanws *chanws_open(struct ws_client *c, const char *url, const struct ch
 			   struct fm_cause *cause);
 /* Drop it (before or after open); no callback runs after this. */
 void chanws_close(struct chanws *cw);
+
+/* The subprotocol the server chose ("" when none). */
+const char *chanws_subprotocol(const struct chanws *cw);
 
 extern const struct transport_ops chanws_ops;
 

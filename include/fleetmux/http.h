@@ -27,6 +27,10 @@ struct http_opts {
 	const char *cert_file;    /* TLS client certificate (Docker's cert.pem) */
 	const char *key_file;     /* and its key */
 	const char *unix_socket;  /* connect here instead of the URL's host */
+	/* "NAME:PORT:HOST:PORT": a URL naming NAME:PORT connects to HOST:PORT
+	 * (curl's CONNECT_TO), so that TLS checks a certificate for NAME
+	 * (kubeconfig's tls-server-name). */
+	const char *connect_to;
 };
 
 struct http *http_new(uv_loop_t *loop, const struct http_opts *o);

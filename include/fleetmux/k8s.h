@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "fleetmux/metrics.h"
 #include "fleetmux/model.h"
 #include "fleetmux/util.h"
 
@@ -44,6 +45,37 @@ void k8s_watch_event_free(struct k8s_watch_event *ev);
  * another try could help. http_status is the answer's, used when the body
  * is no Status. Returns the negated FM_E code it chose. */
 int k8s_status_cause(const char *json, size_t len, int http_status, struct fm_cause *why);
+
+/* --- what is asked (k8s_request.c) --- */
+
+/* /api/v1/namespaces/NS/pods (ns NULL: /api/v1/pods), then ?query when
+ * given. Appended to out. */
+void k8s_pods_path(struct buf *out, const char *ns, const char *query);
+
+/* The exec WebSocket's URL on server (https:// becomes wss://) for a pod
+ * (group_id NAMESPACE/POD) and container: the words of pre then argv as
+ * command=, stdin as asked, stdout, stderr only without a TTY (as kubectl
+ * asks). Caller frees; NULL with why when group_id is no NAMESPACE/POD. */
+char *k8s_exec_url(const char *server, const char *group_id, const char *container,
+		   char *const *pre, char *const *argv, int tty, int stdin_on, struct fm_cause *why);
+
+/* A refused exec upgrade (c->http_status) in words: 401 credentials, 403
+ * RBAC, 404 the pod gone, 400 the container not running. Returns 1 (and
+ * marks it permanent) when it knew the status, else 0 (c untouched). */
+int k8s_exec_refusal(struct fm_cause *c, const char *group_id, const char *container);
+
+/* --- metrics-server (k8s_metrics.c) --- */
+
+/* A Kubernetes quantity ("250m", "123456n", "64Mi", "1.5Gi", "2e3") as a
+ * number of its unit (cores, bytes). 0, or -FM_EINVAL. */
+int k8s_quantity(const char *s, double *out);
+
+/* GET /apis/metrics.k8s.io/v1beta1/pods (or a namespace's): each pod's
+ * newest sample (group_id NAMESPACE/POD; CPU in percent of a core, memory
+ * the working set; limits unknown, -1). A pod without a name is left out.
+ * 0, or -FM_EPROTO with why. */
+int k8s_parse_pod_metrics(const char *json, size_t len, struct fm_metric **out, size_t *n,
+                          struct fm_cause *why);
 
 /* Pod phase and container states → the model's. */
 enum fm_state k8s_pod_state(const char *phase);

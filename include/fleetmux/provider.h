@@ -177,6 +177,20 @@ struct docker_options {
 	const char *access_key, *secret_key, *region;
 };
 
+struct k8s_options {
+	const char *kubeconfig;   /* files as $KUBECONFIG lists them; NULL: $KUBECONFIG, else ~/.kube/config */
+	char *const *contexts;    /* NULL: every context of the kubeconfig */
+	const char *namespace;    /* NULL: every namespace (the context's own when listing all is forbidden) */
+	const char *selector;     /* NULL: every pod; else a label selector the server applies */
+	char **default_command;   /* NULL: bash if present, else sh */
+	int insecure;             /* do not verify TLS certificates, whatever the kubeconfig says */
+};
+
+/* The Kubernetes provider: each context of the kubeconfig a region. NULL
+ * with why filled when there is no kubeconfig or a context asked for is not
+ * in it; a context that cannot be used is listed with its reason. */
+struct provider *k8s_provider_new(uv_loop_t *loop, const struct k8s_options *o, struct fm_cause *why);
+
 /* A Docker-compatible engine (Docker, Podman, Hyper.sh's 1.23 API). */
 struct provider *docker_provider_new(uv_loop_t *loop, const struct docker_options *o);
 

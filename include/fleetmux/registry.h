@@ -21,6 +21,9 @@ struct provider_overrides {
 	const char *ca_file;
 	int insecure;
 	int sign_v1;
+	char *const *contexts;    /* --context (Kubernetes), NULL-terminated */
+	const char *namespace;    /* --namespace (Kubernetes) */
+	const char *selector;     /* --selector (Kubernetes): a label selector */
 };
 
 enum provider_key_kind {

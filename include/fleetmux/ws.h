@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <uv.h>
 
+#include "fleetmux/params.h"
 #include "fleetmux/util.h"
 
 #define WS_MAX_MESSAGE (16u << 20)   /* a larger message closes the socket */
@@ -26,12 +27,29 @@ struct ws_callbacks {
 };
 
 struct ws_client *ws_client_new(uv_loop_t *loop, int insecure, const char *ca_file);
+
+/* TLS for a client whose server is not a public one (a Kubernetes
+ * cluster): its CA, a client certificate, and the name its certificate
+ * is for when that is not the URL's host. Files, as libwebsockets takes. */
+struct ws_tls {
+	int insecure;
+	const char *ca_file;
+	const char *cert_file, *key_file;
+	const char *server_name;   /* NULL: the URL's host */
+};
+struct ws_client *ws_client_new_tls(uv_loop_t *loop, const struct ws_tls *t);
 void ws_client_free(struct ws_client *c);
 
 /* Connect to ws:// or wss:// url. NULL with fm_error set when the URL is bad;
  * connection errors arrive through on_close. */
 struct ws_conn *ws_open(struct ws_client *c, const char *url, const char *subprotocol,
 			const struct ws_callbacks *cb, void *arg);
+/* As ws_open, with headers sent with the upgrade (Authorization) and
+ * subprotocols a comma-separated list, newest first. */
+struct ws_conn *ws_open_headers(struct ws_client *c, const char *url, const char *subprotocols,
+				const struct params *headers, const struct ws_callbacks *cb, void *arg);
+/* The subprotocol the server chose ("" before the socket opens or when none). */
+const char *ws_subprotocol(const struct ws_conn *w);
 /* Queue one binary message. -FM_ELIMIT when the queue is full. */
 int ws_send(struct ws_conn *w, const void *data, size_t len);
 size_t ws_queued(const struct ws_conn *w);

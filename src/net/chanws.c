@@ -71,6 +71,12 @@ chanws_close(struct chanws *cw)
 		free(cw);
 }
 
+const char *
+chanws_subprotocol(const struct chanws *cw)
+{
+	return cw->ws != NULL ? ws_subprotocol(cw->ws) : "";
+}
+
 static void
 cw_close(void *t)
 {
@@ -193,7 +199,8 @@ chanws_open(struct ws_client *c, const char *url, const struct chanws_opts *o, s
 	cw->cb = cb;
 	cw->arg = arg;
 	cw->exit_code = -1;
-	cw->ws = ws_open(c, url, o->subprotocol, &chanws_ws_cb, cw);
+	cw->ws = ws_open_headers(c, url, o->subprotocol, o->headers, &chanws_ws_cb, cw);
+	cw->o.headers = NULL; /* the caller's: ws_open_headers copied them */
 	if (cw->ws == NULL) {
 		fm_cause_from_error(cause, -FM_EINVAL);
 		free(cw);

@@ -20,6 +20,7 @@ struct http {
 	uv_timer_t timer;
 	int insecure;
 	char *ca_file, *cert_file, *key_file, *unix_socket;
+	struct curl_slist *connect_to;
 	int pending;
 	struct http_req *reqs;
 };
@@ -153,6 +154,8 @@ http_new(uv_loop_t *loop, const struct http_opts *o)
 	h->cert_file = dup_opt(o->cert_file);
 	h->key_file = dup_opt(o->key_file);
 	h->unix_socket = dup_opt(o->unix_socket);
+	if (o->connect_to != NULL)
+		h->connect_to = curl_slist_append(NULL, o->connect_to);
 	h->multi = curl_multi_init();
 	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_fn);
 	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
@@ -205,6 +208,7 @@ http_free(struct http *h)
 		req_free(r);
 	}
 	curl_multi_cleanup(h->multi);
+	curl_slist_free_all(h->connect_to);
 	free(h->ca_file);
 	free(h->cert_file);
 	free(h->key_file);
@@ -462,6 +466,8 @@ set_transport(struct http *h, CURL *e)
 		curl_easy_setopt(e, CURLOPT_SSLKEY, h->key_file);
 	if (h->unix_socket != NULL)
 		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, h->unix_socket);
+	if (h->connect_to != NULL)
+		curl_easy_setopt(e, CURLOPT_CONNECT_TO, h->connect_to);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
 }

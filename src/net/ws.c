@@ -16,6 +16,7 @@ struct ws_client {
 	struct lws_context *ctx;   /* lws writes NULL here once it is wholly gone */
 	uv_loop_t *loop;
 	int insecure;
+	char *server_name;   /* the TLS name to check, when not the URL's host */
 };
 
 struct ws_msg {
@@ -39,6 +40,8 @@ struct ws_conn {
 	int failed;
 	int refusing;  /* a message was too large: drop the rest, close when writable */
 	int binary;    /* the message being gathered came in binary frames */
+	struct params headers; /* sent with the upgrade */
+	char proto[64];        /* the subprotocol the server chose */
 };
 
 static void
@@ -51,6 +54,7 @@ conn_free(struct ws_conn *w)
 		free(m);
 	}
 	buf_free(&w->rx);
+	params_free(&w->headers);
 	free(w);
 }
 
@@ -129,12 +133,32 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in
 		if (w == NULL)
 			return -1;
 		w->open = 1;
-		debuglog("websocket < open");
+		debuglog("websocket < open%s%s", w->proto[0] ? " " : "", w->proto);
 		if (w->cb && w->cb->on_open)
 			w->cb->on_open(w->arg);
 		if (w->head != NULL && w->wsi != NULL)
 			lws_callback_on_writable(wsi);
 		return 0;
+	case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
+		/* The answer's headers are still there: which subprotocol. */
+		if (w != NULL && lws_hdr_copy(wsi, w->proto, sizeof w->proto, WSI_TOKEN_PROTOCOL) < 0)
+			w->proto[0] = '\0';
+		return 0;
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
+		unsigned char **p = in, *end = *p + len;
+
+		for (size_t i = 0; w != NULL && i < w->headers.n; i++) {
+			char *name = xasprintf("%s:", w->headers.v[i].key);
+			const char *v = w->headers.v[i].value;
+			int rc = lws_add_http_header_by_name(wsi, (const unsigned char *)name,
+							     (const unsigned char *)v, (int)strlen(v), p, end);
+
+			free(name);
+			if (rc != 0)
+				return -1;
+		}
+		return 0;
+	}
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		if (w == NULL || w->cb == NULL)
 			return -1;
@@ -243,6 +267,14 @@ quiet_log(int level, const char *line)
 struct ws_client *
 ws_client_new(uv_loop_t *loop, int insecure, const char *ca_file)
 {
+	struct ws_tls t = {.insecure = insecure, .ca_file = ca_file};
+
+	return ws_client_new_tls(loop, &t);
+}
+
+struct ws_client *
+ws_client_new_tls(uv_loop_t *loop, const struct ws_tls *t)
+{
 	struct lws_context_creation_info info;
 	struct ws_client *c = xcalloc(1, sizeof *c);
 	void *loops[1] = {loop};
@@ -255,13 +287,17 @@ ws_client_new(uv_loop_t *loop, int insecure, const char *ca_file)
 	info.protocols = protocols;
 	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.foreign_loops = loops;
-	info.client_ssl_ca_filepath = ca_file;
+	info.client_ssl_ca_filepath = t->ca_file;
+	info.client_ssl_cert_filepath = t->cert_file;
+	info.client_ssl_private_key_filepath = t->key_file;
 	info.timeout_secs = 15;
 	info.pcontext = &c->ctx;
 	c->ctx = lws_create_context(&info);
 	c->loop = loop;
-	c->insecure = insecure;
+	c->insecure = t->insecure;
+	c->server_name = t->server_name ? xstrdup(t->server_name) : NULL;
 	if (c->ctx == NULL) {
+		free(c->server_name);
 		free(c);
 		fm_error(FM_EIO, "cannot start libwebsockets");
 		return NULL;
@@ -285,12 +321,26 @@ ws_client_free(struct ws_client *c)
 		if (c->ctx != NULL && pass == 0)
 			lws_context_destroy(c->ctx);
 	}
+	free(c->server_name);
 	free(c);
 }
 
 struct ws_conn *
 ws_open(struct ws_client *c, const char *url, const char *subprotocol, const struct ws_callbacks *cb,
 	void *arg)
+{
+	return ws_open_headers(c, url, subprotocol, NULL, cb, arg);
+}
+
+const char *
+ws_subprotocol(const struct ws_conn *w)
+{
+	return w->proto;
+}
+
+struct ws_conn *
+ws_open_headers(struct ws_client *c, const char *url, const char *subprotocol,
+		const struct params *headers, const struct ws_callbacks *cb, void *arg)
 {
 	struct lws_client_connect_info ci;
 	char *copy = xstrdup(url);
@@ -316,13 +366,17 @@ ws_open(struct ws_client *c, const char *url, const char *subprotocol, const str
 	w->cb = cb;
 	w->arg = arg;
 	buf_init(&w->rx);
+	params_init(&w->headers);
+	for (size_t i = 0; headers != NULL && i < headers->n; i++)
+		params_add(&w->headers, headers->v[i].key, headers->v[i].value);
 	fullpath = xasprintf("/%s", path);
 	memset(&ci, 0, sizeof ci);
 	ci.context = c->ctx;
 	ci.address = host;
 	ci.port = port;
 	ci.path = fullpath;
-	ci.host = host;
+	/* The name TLS checks (and SNI): tls-server-name, when given. */
+	ci.host = c->server_name ? c->server_name : host;
 	ci.origin = host;
 	ci.protocol = subprotocol;
 	ci.local_protocol_name = "fleetmux-exec";

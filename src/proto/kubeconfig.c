@@ -235,6 +235,19 @@ read_exec(struct walk *w, const yaml_node_t *n, struct kube_exec **out)
 	*out = e;
 	e->api_version = text(w, n, "apiVersion");
 	e->command = text(w, n, "command");
+	/* As client-go: a command with a '/' is a path, relative to the file;
+	 * a bare name is looked up in PATH. */
+	if (e->command != NULL && e->command[0] != '/' && strchr(e->command, '/') != NULL &&
+	    w->dir != NULL && *w->dir != '\0') {
+		const char *rel = e->command;
+		char *abs;
+
+		while (rel[0] == '.' && rel[1] == '/')
+			rel += 2;
+		abs = xasprintf("%s/%s", w->dir, rel);
+		free(e->command);
+		e->command = abs;
+	}
 	e->provide_cluster_info = truth(w, n, "provideClusterInfo");
 	e->interactive_mode = text(w, n, "interactiveMode");
 	e->install_hint = text(w, n, "installHint");

@@ -183,6 +183,60 @@ hyper_create(uv_loop_t *loop, const char *name, const struct params *kv,
 	return p;
 }
 
+/* --- Kubernetes: every context of a kubeconfig --- */
+
+/* "a, b" → {"a", "b", NULL}; NULL for none. */
+static char **
+comma_list(const char *v)
+{
+	char **out = NULL;
+	size_t n = 0;
+
+	while (v != NULL && *v != '\0') {
+		size_t len = strcspn(v, ",");
+		const char *s = v, *e = v + len;
+
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e > s) {
+			out = xrealloc(out, (n + 2) * sizeof *out);
+			out[n++] = xstrndup(s, (size_t)(e - s));
+			out[n] = NULL;
+		}
+		v += len + (v[len] == ',');
+	}
+	return out;
+}
+
+static struct provider *
+k8s_create(uv_loop_t *loop, const char *name, const struct params *kv,
+           const struct provider_overrides *c, char **command, struct fm_cause *why)
+{
+	struct k8s_options o;
+	char **contexts = comma_list(kv_get(kv, "contexts"));
+	struct provider *p;
+
+	memset(&o, 0, sizeof o);
+	o.kubeconfig = kv_get(kv, "kubeconfig");
+	o.contexts = c->contexts != NULL ? c->contexts : contexts;
+	o.namespace = c->namespace ? c->namespace : kv_get(kv, "namespace");
+	o.selector = c->selector ? c->selector : kv_get(kv, "selector");
+	o.default_command = command;
+	o.insecure = c->insecure || kv_true(kv, "insecure");
+	p = named(k8s_provider_new(loop, &o, why), name);
+	strv_free(contexts);
+	return p;
+}
+
+/* A kubeconfig with contexts: Kubernetes is there. */
+static struct provider *
+k8s_autodetect(uv_loop_t *loop, const struct provider_overrides *c, struct fm_cause *why)
+{
+	return k8s_create(loop, NULL, NULL, c, NULL, why);
+}
+
 /* --- the table --- */
 
 /* Every type has command and insecure; each table says so itself. */
@@ -216,6 +270,17 @@ static const struct provider_key hyper_keys[] = {
     {"region", PROVIDER_KEY_TEXT,
      "the cloud's region (default from ~/.hyper/config.json, else us-west-1)"},
     {"endpoint", PROVIDER_KEY_TEXT, "the API host (default https://<region>.hyper.sh)"},
+    {"command", PROVIDER_KEY_TEXT, "the command a new pane runs (by /bin/sh -c)"},
+    {"insecure", PROVIDER_KEY_BOOL, "true: do not verify TLS certificates"},
+    {NULL, PROVIDER_KEY_TEXT, NULL},
+};
+
+static const struct provider_key k8s_keys[] = {
+    {"kubeconfig", PROVIDER_KEY_TEXT,
+     "kubeconfig files, ':' between them (default $KUBECONFIG, else ~/.kube/config)"},
+    {"contexts", PROVIDER_KEY_TEXT, "the contexts to show, \"a, b\" (default: every one)"},
+    {"namespace", PROVIDER_KEY_TEXT, "only this namespace (default: every one)"},
+    {"selector", PROVIDER_KEY_TEXT, "only the pods of this label selector (app=web,tier!=db)"},
     {"command", PROVIDER_KEY_TEXT, "the command a new pane runs (by /bin/sh -c)"},
     {"insecure", PROVIDER_KEY_BOOL, "true: do not verify TLS certificates"},
     {NULL, PROVIDER_KEY_TEXT, NULL},
@@ -258,6 +323,21 @@ static const struct provider_type types[] = {
         .watch = PROVIDER_LOGS | PROVIDER_METRICS,
         .metrics_ms = 3000,
         .relist_ms = 30000, /* its events were a WebSocket, not followed here */
+    },
+    {
+        .name = "kubernetes",
+        .help = "  kubernetes\n"
+                "          every context of a kubeconfig side by side, a context a region\n"
+                "          (--context NAME... for some; --namespace NS for one namespace;\n"
+                "          --selector app=web for some pods).\n"
+                "          Files: $KUBECONFIG, else ~/.kube/config; credentials as kubectl's\n"
+                "          (tokens, token files, client certificates, exec plugins).\n",
+        .keys = k8s_keys,
+        .create = k8s_create,
+        .autodetect = k8s_autodetect,
+        .watch = PROVIDER_LOGS | PROVIDER_PREVIOUS_LOG | PROVIDER_METRICS,
+        .metrics_ms = 15000, /* metrics-server's resolution is 15 s at its finest */
+        .relist_ms = 0, /* the pod watch keeps the sidebar live */
     },
 };
 

@@ -193,7 +193,18 @@ api_resources_json(void)
 
 /* --- routing --- */
 
-/* The bearer token, in constant time. */
+/* A client certificate our CA signed (the TLS handshake asked for one
+ * and checked the chain; a client may send none). */
+static int
+cert_ok(struct lws *wsi)
+{
+	union lws_tls_cert_info_results r;
+
+	memset(&r, 0, sizeof r);
+	return lws_tls_peer_cert_info(wsi, LWS_TLS_CERT_INFO_VERIFIED, &r, 0) == 0 && r.verified;
+}
+
+/* The bearer token, in constant time, or a client certificate. */
 static int
 token_ok(struct sim *s, struct lws *wsi)
 {
@@ -203,7 +214,7 @@ token_ok(struct sim *s, struct lws *wsi)
 
 	if (lws_hdr_copy(wsi, authz, sizeof authz, WSI_TOKEN_HTTP_AUTHORIZATION) <= 7 ||
 	    strncasecmp(authz, "Bearer ", 7) != 0)
-		return 0;
+		return cert_ok(wsi);
 	if (strlen(authz + 7) != n)
 		return 0;
 	diff = 0;
@@ -311,6 +322,16 @@ route(struct k8s_stream *st, const char *method, const char *path, const struct 
 	}
 	if (strcmp(path, "/api/v1") == 0 || strcmp(path, "/api/v1/") == 0) {
 		k8s_reply_json(st, 200, api_resources_json());
+		return;
+	}
+	/* metrics-server's API, as it serves PodMetrics. */
+	if (segments(path, "/apis/metrics.k8s.io/v1beta1/pods", seg, 0) == 0) {
+		k8s_pod_metrics(st, NULL);
+		return;
+	}
+	n = segments(path, "/apis/metrics.k8s.io/v1beta1/namespaces", seg, 2);
+	if (n == 2 && strcmp(seg[1], "pods") == 0) {
+		k8s_pod_metrics(st, seg[0]);
 		return;
 	}
 	if (segments(path, "/api/v1/pods", seg, 0) == 0) {
@@ -570,6 +591,9 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in
 		return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		return exec_filter(s, wsi, c);
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
+		/* Client certificates are checked against our CA. */
+		return k8s_tls_trust_ca(&s->k8s, user) < 0 ? -1 : 0;
 	case LWS_CALLBACK_ESTABLISHED:
 	case LWS_CALLBACK_RECEIVE:
 	case LWS_CALLBACK_SERVER_WRITEABLE:
@@ -618,8 +642,12 @@ k8s_front_start(struct sim *s)
 	info.port = s->opt.k8s_port;
 	info.iface = "127.0.0.1";
 	info.protocols = protocols;
+	/* Client certificates are asked for, checked against our CA, and
+	 * optional (a token will do). */
 	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DISABLE_IPV6 |
-	               LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	               LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+	               LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT |
+	               LWS_SERVER_OPTION_PEER_CERT_NOT_REQUIRED;
 	info.server_ssl_cert_mem = k->cert_pem;
 	info.server_ssl_cert_mem_len = (unsigned)strlen(k->cert_pem);
 	info.server_ssl_private_key_mem = k->key_pem;
@@ -661,4 +689,6 @@ k8s_front_free(struct sim *s)
 	free(s->k8s.ca_pem);
 	free(s->k8s.cert_pem);
 	free(s->k8s.key_pem);
+	free(s->k8s.client_cert_pem);
+	free(s->k8s.client_key_pem);
 }

@@ -60,6 +60,9 @@ void k8s_pods_get(struct k8s_stream *st, const char *ns, const char *name);
 void k8s_pods_list(struct k8s_stream *st, const char *ns, const struct params *q);
 void k8s_watch_pump(struct k8s_stream *st);
 
+/* k8s_metrics.c: metrics.k8s.io PodMetrics of a region (ns NULL: all) */
+void k8s_pod_metrics(struct k8s_stream *st, const char *ns);
+
 /* k8s_logs.c */
 void k8s_logs(struct k8s_stream *st, const char *ns, const char *name, const struct params *q);
 void k8s_logs_pump(struct k8s_stream *st);

@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
+#include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,11 +58,15 @@ add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 	return 0;
 }
 
+enum cert_kind { CERT_SERVER, CERT_CA, CERT_CLIENT };
+
 /* A certificate for key, named cn, signed by issuer's key (itself when
  * issuer is NULL), valid from an hour ago for a year. */
 static X509 *
-make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, int ca)
+make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, enum cert_kind kind)
 {
+	int ca = kind == CERT_CA;
+
 	X509 *x = X509_new();
 	X509_NAME *name = X509_NAME_new();
 	unsigned char serial[16];
@@ -86,6 +91,14 @@ make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, int
 		        0 ||
 		    add_ext(x, x, NID_subject_key_identifier, "hash") < 0)
 			goto fail;
+	} else if (kind == CERT_CLIENT) {
+		/* A user's, as kubeadm makes them: the CN is the user name. */
+		if (add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE") < 0 ||
+		    add_ext(x, issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment") <
+		        0 ||
+		    add_ext(x, issuer, NID_ext_key_usage, "clientAuth") < 0 ||
+		    add_ext(x, issuer, NID_authority_key_identifier, "keyid:always") < 0)
+			goto fail;
 	} else if (add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE") < 0 ||
 	           add_ext(x, issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment") <
 	               0 ||
@@ -106,31 +119,51 @@ int
 k8s_tls_make(struct k8s_front *k)
 {
 	EVP_PKEY *ca_key = EVP_EC_gen("P-256"), *key = EVP_EC_gen("P-256");
-	X509 *ca = NULL, *cert = NULL;
+	EVP_PKEY *ckey = EVP_EC_gen("P-256");
+	X509 *ca = NULL, *cert = NULL, *client = NULL;
 	int rc = -1;
 
-	if (ca_key == NULL || key == NULL)
+	if (ca_key == NULL || key == NULL || ckey == NULL)
 		goto out;
-	ca = make_cert(ca_key, "fleetsim-ca", NULL, ca_key, 1);
+	ca = make_cert(ca_key, "fleetsim-ca", NULL, ca_key, CERT_CA);
 	if (ca == NULL)
 		goto out;
-	cert = make_cert(key, "fleetsim-apiserver", ca, ca_key, 0);
+	cert = make_cert(key, "fleetsim-apiserver", ca, ca_key, CERT_SERVER);
 	if (cert == NULL)
+		goto out;
+	client = make_cert(ckey, "fleetsim-cert-user", ca, ca_key, CERT_CLIENT);
+	if (client == NULL)
 		goto out;
 	k->ca_pem = pem_of_cert(ca);
 	k->cert_pem = pem_of_cert(cert);
 	k->key_pem = pem_of_key(key);
-	if (k->ca_pem && k->cert_pem && k->key_pem)
+	k->client_cert_pem = pem_of_cert(client);
+	k->client_key_pem = pem_of_key(ckey);
+	if (k->ca_pem && k->cert_pem && k->key_pem && k->client_cert_pem && k->client_key_pem)
 		rc = 0;
 out:
 	X509_free(ca);
 	X509_free(cert);
+	X509_free(client);
 	EVP_PKEY_free(ca_key);
 	EVP_PKEY_free(key);
+	EVP_PKEY_free(ckey);
 	if (rc < 0)
 		return fm_error(FM_EIO,
 		                "cannot make the Kubernetes front's certificates (OpenSSL)");
 	return 0;
+}
+
+int
+k8s_tls_trust_ca(struct k8s_front *k, void *ssl_ctx)
+{
+	BIO *b = BIO_new_mem_buf(k->ca_pem, -1);
+	X509 *ca = b != NULL ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+	int ok = ca != NULL && X509_STORE_add_cert(SSL_CTX_get_cert_store(ssl_ctx), ca) == 1;
+
+	X509_free(ca);
+	BIO_free(b);
+	return ok ? 0 : fm_error(FM_EIO, "cannot trust the Kubernetes front's CA (OpenSSL)");
 }
 
 /* A YAML double-quoted scalar. */
@@ -144,6 +177,17 @@ yaml_str(struct buf *b, const char *s)
 		buf_putc(b, *s);
 	}
 	buf_putc(b, '"');
+}
+
+/* base64 of a PEM, for a kubeconfig's -data. Caller frees. */
+static char *
+b64_of(const char *pem)
+{
+	size_t len = strlen(pem);
+	char *out = xmalloc(4 * ((len + 2) / 3) + 1);
+
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)pem, (int)len);
+	return out;
 }
 
 /* A kubeconfig: a cluster, a user and a context a region, named
@@ -176,6 +220,18 @@ k8s_kubeconfig_write(struct sim *s, const char *path)
 	}
 	buf_puts(&b, "users:\n- name: fleetsim\n  user:\n    token: ");
 	yaml_str(&b, s->k8s.token);
+	/* A second user, signing in with a client certificate (no context
+	 * uses it: point one at it to try). */
+	{
+		char *c64 = b64_of(s->k8s.client_cert_pem), *k64 = b64_of(s->k8s.client_key_pem);
+
+		buf_printf(&b,
+		           "\n- name: fleetsim-cert\n  user:\n    client-certificate-data: %s\n"
+		           "    client-key-data: %s",
+		           c64, k64);
+		free(c64);
+		free(k64);
+	}
 	buf_puts(&b, "\ncontexts:\n");
 	for (size_t i = 0; i < s->fleet.nregions; i++) {
 		const char *r = s->fleet.regions[i].id;

@@ -137,6 +137,9 @@ struct k8s_front {
 	int port;
 	const char *token;
 	char *ca_pem, *cert_pem, *key_pem;
+	/* A client certificate the CA signed, for a kubeconfig user that signs
+	 * in with it instead of the token. */
+	char *client_cert_pem, *client_key_pem;
 	uint64_t rv;                /* the newest resourceVersion */
 	struct k8s_ring *rings;     /* a region's watch history, by region index */
 	char **seen;                /* a group's pod JSON (at rv 0) as last compared */
@@ -148,6 +151,8 @@ struct k8s_front {
 };
 
 int k8s_tls_make(struct k8s_front *k);
+/* Trust k's CA in an OpenSSL SSL_CTX (for client certificates). */
+int k8s_tls_trust_ca(struct k8s_front *k, void *ssl_ctx);
 struct sim;
 int k8s_kubeconfig_write(struct sim *s, const char *path);
 

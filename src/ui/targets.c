@@ -205,7 +205,10 @@ open_specs_parse(char **words, struct open_spec **out, size_t *nout)
 	*out = v;
 	*nout = n;
 	for (size_t i = 0; i < n; i++) {
-		char *s = words[i], *p1 = strchr(s, '/'), *p2 = p1 ? strchr(p1 + 1, '/') : NULL;
+		/* The group is all between the first '/' and the last, so that a
+		 * Kubernetes pod's id (NAMESPACE/POD) can be named:
+		 * CONTEXT/NAMESPACE/POD/CONTAINER. */
+		char *s = words[i], *p1 = strchr(s, '/'), *p2 = p1 ? strrchr(p1 + 1, '/') : NULL;
 
 		if (p1 != NULL && p2 == NULL && p1 != s && p1[1] != '\0') {
 			/* ENGINE/CONTAINER: a Docker engine's container by name or id. */
@@ -214,7 +217,8 @@ open_specs_parse(char **words, struct open_spec **out, size_t *nout)
 			continue;
 		}
 		if (p1 == NULL || p2 == NULL || p1 == s || p2 == p1 + 1 || p2[1] == '\0')
-			return fm_error(FM_EINVAL, "--open wants REGION/GROUP/CONTAINER or ENGINE/CONTAINER, "
+			return fm_error(FM_EINVAL, "--open wants REGION/GROUP/CONTAINER, ENGINE/CONTAINER or "
+						   "CONTEXT/NAMESPACE/POD/CONTAINER, "
 						   "not '%s'", s);
 		v[i].region = xstrndup(s, (size_t)(p1 - s));
 		v[i].group = xstrndup(p1 + 1, (size_t)(p2 - p1 - 1));

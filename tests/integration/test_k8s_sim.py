@@ -25,6 +25,7 @@ CTX = None
 PORT = None
 TOKEN = "test-token-k8s"
 TMP = None
+CTX_CA = None
 
 FLEET = {
     "regions": [
@@ -57,7 +58,7 @@ FLEET = {
 
 
 def setUpModule():
-    global SIM, KUBECONFIG, CTX, PORT, TMP
+    global SIM, KUBECONFIG, CTX, PORT, TMP, CTX_CA
     TMP = tempfile.TemporaryDirectory()
     fleet = os.path.join(TMP.name, "fleet.json")
     with open(fleet, "w") as f:
@@ -70,13 +71,24 @@ def setUpModule():
     with open(KUBECONFIG) as f:
         text = f.read()
     ca = base64.b64decode(re.search(r"certificate-authority-data: (\S+)", text).group(1))
-    CTX = ssl.create_default_context(cadata=ca.decode())
+    CTX_CA = ca.decode()
+    CTX = ssl.create_default_context(cadata=CTX_CA)
 
 
 def tearDownModule():
     rc = SIM.stop()
     TMP.cleanup()
     assert rc == 0, "fleetsim exited %s: %s" % (rc, SIM.stderr)
+
+
+def self_signed(d):
+    """A client certificate no CA of fleetsim's signed: (cert, key)."""
+    import subprocess
+    c, k = os.path.join(d, "self.pem"), os.path.join(d, "self-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", k, "-out", c, "-days", "1",
+                    "-subj", "/CN=intruder"], check=True, capture_output=True)
+    return c, k
 
 
 def request(path, token=TOKEN, timeout=10, accept="application/json"):
@@ -172,6 +184,26 @@ class Discovery(unittest.TestCase):
             self.assertEqual(st, 401)
             self.assertEqual((s["kind"], s["status"], s["reason"], s["code"]),
                              ("Status", "Failure", "Unauthorized", 401))
+
+    def test_client_certificate(self):
+        """The kubeconfig's fleetsim-cert user signs in with a certificate
+        the CA signed; a self-signed one is refused as no credential."""
+        with open(KUBECONFIG) as f:
+            text = f.read()
+        d = tempfile.mkdtemp(dir=TMP.name)
+        cert, key = os.path.join(d, "c.pem"), os.path.join(d, "k.pem")
+        for path, field in ((cert, "client-certificate-data"), (key, "client-key-data")):
+            with open(path, "wb") as f:
+                f.write(base64.b64decode(re.search(field + r": (\S+)", text).group(1)))
+        for (c, k), want in (((cert, key), 200), (self_signed(d), 401)):
+            ctx = ssl.create_default_context(cadata=CTX_CA)
+            ctx.load_cert_chain(c, k)
+            conn = http.client.HTTPSConnection("127.0.0.1", PORT, context=ctx, timeout=10)
+            conn.request("GET", "/api/v1/namespaces/default/pods")
+            r = conn.getresponse()
+            r.read()
+            conn.close()
+            self.assertEqual(r.status, want, c)
 
     def test_not_found(self):
         st, s = get("/api/v1/namespaces/default/pods/nope")

@@ -895,7 +895,8 @@ SAMPLES = {"provider": "docker", "endpoint": "http://127.0.0.1:9", "region": "r1
            "security-token": "t", "open": "r/g/c", "layout": "tiled", "theme": "light",
            "record": "/tmp", "ca-file": "/etc/hostname", "sign": "v1", "config": None,
            "debug": None, "filter": "web", "parallel": "2", "timeout": "5", "since": "10m",
-           "tail": "20", "grep": "err(or)?"}
+           "tail": "20", "grep": "err(or)?", "context": "prod", "namespace": "default",
+           "selector": "app=web"}
 NO_VALUE = {"insecure", "check-config", "json", "dry-run", "version", "help", "follow", "timestamps"}
 
 

@@ -67,7 +67,7 @@ static void
 test_bad_lines_by_number(void **state)
 {
 	const char *text = "[provider \"a\"]\n"         /* 1 */
-			   "type = kubernetes\n"        /* 2 */
+			   "type = nomad\n"             /* 2 */
 			   "host = x\n"                 /* 3 */
 			   "[provider \"b\"]\n"         /* 4 */
 			   "type = docker\n"            /* 5 */
@@ -82,7 +82,7 @@ test_bad_lines_by_number(void **state)
 
 	config_parse(&c, text, "cfg");
 	registry_check_config(&c);
-	assert_non_null(strstr(c.errors.data, "cfg:2: type 'kubernetes' is not eci, docker or hyper"));
+	assert_non_null(strstr(c.errors.data, "cfg:2: type 'nomad' is not eci, docker, hyper or kubernetes"));
 	assert_non_null(strstr(c.errors.data, "cfg:6: tls-verify must be true or false, not 'yes'"));
 	assert_non_null(strstr(c.errors.data, "cfg:7: provider \"b\": 'profile' is not a key of this type"));
 	assert_non_null(strstr(c.errors.data, "cfg:9: unknown key 'colour' in [fleetmux]"));

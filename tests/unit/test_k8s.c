@@ -205,6 +205,151 @@ test_status(void **state)
 	assert_non_null(strstr(why.msg, "not a Status"));
 }
 
+/* The paths and the exec URL, as kubectl would ask them. */
+static void
+test_request_urls(void **state)
+{
+	char *pre[] = {"/bin/sh", "-c", "x=$1", NULL};
+	char *argv[] = {"echo", "a b&c", NULL};
+	struct fm_cause why;
+	struct buf b;
+	char *u;
+
+	buf_init(&b);
+	k8s_pods_path(&b, NULL, "limit=500");
+	assert_string_equal(b.data, "/api/v1/pods?limit=500");
+	buf_reset(&b);
+	k8s_pods_path(&b, "kube-system", NULL);
+	assert_string_equal(b.data, "/api/v1/namespaces/kube-system/pods");
+	buf_free(&b);
+
+	u = k8s_exec_url("https://h:6443/clusters/r1/", "ns1/web-1", "nginx", pre, argv, 1, 1, &why);
+	assert_string_equal(u, "wss://h:6443/clusters/r1/api/v1/namespaces/ns1/pods/web-1/exec"
+			       "?container=nginx&command=%2Fbin%2Fsh&command=-c&command=x%3D%241"
+			       "&command=echo&command=a%20b%26c"
+			       "&stdin=true&stdout=true&stderr=false&tty=true");
+	free(u);
+	/* No TTY: stderr apart; stdin off for a command that reads nothing. */
+	u = k8s_exec_url("http://127.0.0.1:8001", "d/p", "c", NULL, argv, 0, 0, &why);
+	assert_string_equal(u, "ws://127.0.0.1:8001/api/v1/namespaces/d/pods/p/exec?container=c"
+			       "&command=echo&command=a%20b%26c&stdin=false&stdout=true&stderr=true&tty=false");
+	free(u);
+	assert_null(k8s_exec_url("https://h", "nopod", "c", NULL, argv, 0, 0, &why));
+	assert_int_equal(why.code, FM_EINVAL);
+	assert_null(k8s_exec_url("https://h", "a/b/c", "c", NULL, argv, 0, 0, &why));
+	assert_null(k8s_exec_url("https://h", "/p", "c", NULL, argv, 0, 0, &why));
+	assert_null(k8s_exec_url("https://h", "ns/", "c", NULL, argv, 0, 0, &why));
+	assert_null(k8s_exec_url("https://h", NULL, "c", NULL, argv, 0, 0, &why));
+	assert_null(k8s_exec_url("https://h", "ns/p", "", NULL, argv, 0, 0, &why));
+}
+
+/* A refused exec upgrade says what the status means. */
+static void
+test_exec_refusal(void **state)
+{
+	struct fm_cause c;
+
+	memset(&c, 0, sizeof c);
+	c.http_status = 403;
+	assert_int_equal(k8s_exec_refusal(&c, "data/db-1", "pg"), 1);
+	assert_string_equal(c.msg, "forbidden (403): this user may not exec into pods of data "
+				   "(RBAC: create pods/exec)");
+	assert_true(c.permanent);
+	c.http_status = 404;
+	k8s_exec_refusal(&c, "data/db-1", "pg");
+	assert_string_equal(c.msg, "pod data/db-1 not found (404): it may have been deleted");
+	c.http_status = 400;
+	k8s_exec_refusal(&c, "data/db-1", "pg");
+	assert_non_null(strstr(c.msg, "container pg of data/db-1 is not running"));
+	c.http_status = 401;
+	k8s_exec_refusal(&c, "data/db-1", "pg");
+	assert_non_null(strstr(c.msg, "401 Unauthorized"));
+	/* A server's failure is left as it came (a new try may help). */
+	memset(&c, 0, sizeof c);
+	c.http_status = 503;
+	snprintf(c.msg, sizeof c.msg, "as it was");
+	assert_int_equal(k8s_exec_refusal(&c, "a/b", "c"), 0);
+	assert_string_equal(c.msg, "as it was");
+	assert_false(c.permanent);
+}
+
+/* Quantities as resource.Quantity writes them. */
+static void
+test_quantities(void **state)
+{
+	double v;
+
+	assert_int_equal(k8s_quantity("250m", &v), 0);
+	assert_true(v > 0.2499 && v < 0.2501);
+	assert_int_equal(k8s_quantity("123456789n", &v), 0);
+	assert_true(v > 0.1234 && v < 0.1235);
+	assert_int_equal(k8s_quantity("2", &v), 0);
+	assert_true(v == 2.0);
+	assert_int_equal(k8s_quantity("64Mi", &v), 0);
+	assert_true(v == 64.0 * 1024 * 1024);
+	assert_int_equal(k8s_quantity("1.5Gi", &v), 0);
+	assert_true(v == 1.5 * 1024 * 1024 * 1024);
+	assert_int_equal(k8s_quantity("3508Ki", &v), 0);
+	assert_true(v == 3508.0 * 1024);
+	assert_int_equal(k8s_quantity("2e3", &v), 0);
+	assert_true(v == 2000.0);
+	assert_int_equal(k8s_quantity("1k", &v), 0);
+	assert_true(v == 1000.0);
+	assert_int_equal(k8s_quantity("1E", &v), 0);
+	assert_true(v == 1e18);
+	assert_int_equal(k8s_quantity("", &v), -FM_EINVAL);
+	assert_int_equal(k8s_quantity(NULL, &v), -FM_EINVAL);
+	assert_int_equal(k8s_quantity("12Q", &v), -FM_EINVAL);
+	assert_int_equal(k8s_quantity("Mi", &v), -FM_EINVAL);
+	assert_int_equal(k8s_quantity("nan", &v), -FM_EINVAL);
+	assert_int_equal(k8s_quantity("1e999", &v), -FM_EINVAL);
+}
+
+/* metrics-server's PodMetricsList: a sample a pod, its containers summed. */
+static void
+test_pod_metrics(void **state)
+{
+	const char *json =
+	    "{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\","
+	    "\"metadata\":{},\"items\":["
+	    "{\"metadata\":{\"name\":\"web-1\",\"namespace\":\"default\"},"
+	    "\"timestamp\":\"2026-12-02T02:32:07Z\",\"window\":\"15s\",\"containers\":["
+	    "{\"name\":\"nginx\",\"usage\":{\"cpu\":\"250m\",\"memory\":\"64Mi\"}},"
+	    "{\"name\":\"side\",\"usage\":{\"cpu\":\"500000000n\",\"memory\":\"1Mi\"}}]},"
+	    "{\"metadata\":{\"name\":\"odd\"},\"containers\":[]},"
+	    "{\"metadata\":{\"name\":\"db-1\",\"namespace\":\"data\"},"
+	    "\"timestamp\":\"2026-12-02T02:32:07Z\",\"containers\":["
+	    "{\"name\":\"pg\",\"usage\":{\"cpu\":\"bad\",\"memory\":\"2Ki\"}}]}]}";
+	struct fm_metric *m;
+	struct fm_cause why;
+	size_t n;
+	int64_t t;
+
+	assert_int_equal(k8s_parse_pod_metrics(json, strlen(json), &m, &n, &why), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(m[0].group_id, "default/web-1");
+	assert_int_equal(fm_time_parse(S("2026-12-02T02:32:07Z"), &t), 0);
+	assert_true(m[0].time_ns == t);
+	assert_int_equal(m[0].ncontainers, 2);
+	assert_string_equal(m[0].containers[1].name, "side");
+	assert_true(m[0].containers[0].u.cpu_percent > 24.99 && m[0].containers[0].u.cpu_percent < 25.01);
+	assert_true(m[0].u.cpu_percent > 74.99 && m[0].u.cpu_percent < 75.01);
+	assert_true(m[0].u.mem_used == 65 * 1024 * 1024);
+	assert_true(m[0].u.mem_limit == -1);
+	/* A quantity not understood is unknown, not zero. */
+	assert_string_equal(m[1].group_id, "data/db-1");
+	assert_true(m[1].containers[0].u.cpu_percent < 0);
+	assert_true(m[1].containers[0].u.mem_used == 2048);
+	fm_metrics_free(m, n);
+
+	assert_int_equal(k8s_parse_pod_metrics(S("{\"items\": 3}"), &m, &n, &why), -FM_EPROTO);
+	assert_null(m);
+	assert_int_equal(k8s_parse_pod_metrics(S("not json"), &m, &n, &why), -FM_EPROTO);
+	assert_int_equal(k8s_parse_pod_metrics(S("{\"items\": null}"), &m, &n, &why), 0);
+	assert_int_equal(n, 0);
+	fm_metrics_free(m, n);
+}
+
 int
 main(void)
 {
@@ -213,6 +358,10 @@ main(void)
 	    cmocka_unit_test(test_bad_lists),
 	    cmocka_unit_test(test_watch),
 	    cmocka_unit_test(test_status),
+	    cmocka_unit_test(test_request_urls),
+	    cmocka_unit_test(test_exec_refusal),
+	    cmocka_unit_test(test_quantities),
+	    cmocka_unit_test(test_pod_metrics),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

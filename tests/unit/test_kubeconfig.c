@@ -60,7 +60,9 @@ static const char second[] =
     "{\"apiVersion\": \"v1\", \"kind\": \"Config\", \"current-context\": \"lab\",\n"
     " \"clusters\": [{\"name\": \"lab\", \"cluster\": {\"server\": \"https://lab:6443\"}}],\n"
     " \"users\": [{\"name\": \"lab\", \"user\": {\"tokenFile\": \"lab.token\", \"token\": \"t0k\"}},\n"
-    "           {\"name\": \"dev\", \"user\": {\"token\": \"never-used\"}}],\n"
+    "           {\"name\": \"dev\", \"user\": {\"token\": \"never-used\"}},\n"
+    "           {\"name\": \"plug\", \"user\": {\"exec\": {\"command\": \"./bin/plug\",\n"
+    "            \"apiVersion\": \"client.authentication.k8s.io/v1beta1\"}}}],\n"
     " \"contexts\": [{\"name\": \"lab\", \"context\": {\"cluster\": \"lab\", \"user\": \"lab\"}},\n"
     "              {\"name\": \"dev\", \"context\": {\"cluster\": \"lab\", \"user\": \"lab\"}}]}\n";
 
@@ -79,7 +81,7 @@ test_merge(void **state)
 	assert_string_equal(kc.current_context, "prod");
 	assert_int_equal(kc.ncontexts, 3);
 	assert_int_equal(kc.nclusters, 3);
-	assert_int_equal(kc.nusers, 3);
+	assert_int_equal(kc.nusers, 4);
 
 	c = kubeconfig_context(&kc, "prod");
 	assert_non_null(c);
@@ -96,7 +98,9 @@ test_merge(void **state)
 	u = kubeconfig_user(&kc, c->user);
 	assert_non_null(u->exec);
 	assert_string_equal(u->exec->api_version, "client.authentication.k8s.io/v1beta1");
+	/* A bare name is for PATH; a relative path is the file's. */
 	assert_string_equal(u->exec->command, "ack-ram-tool");
+	assert_string_equal(kubeconfig_user(&kc, "plug")->exec->command, "/srv/lab/bin/plug");
 	assert_int_equal(u->exec->nargs, 4);
 	assert_string_equal(u->exec->args[3], "c123");
 	assert_string_equal(params_get(&u->exec->env, "ALIBABA_CLOUD_PROFILE"), "prod");

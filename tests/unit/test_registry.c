@@ -29,16 +29,23 @@ test_lookups(void **state)
 		for (k = t->keys; k->name != NULL; k++)
 			assert_true(k->about != NULL && *k->about);
 	}
-	assert_int_equal(n, 3);
-	assert_null(registry_find("kubernetes"));
+	assert_int_equal(n, 4);
+	assert_null(registry_find("nomad"));
 	assert_null(registry_find(NULL));
 	buf_init(&b);
 	registry_names(&b, ", ", " or ");
-	assert_string_equal(b.data, "eci, docker or hyper");
+	assert_string_equal(b.data, "eci, docker, hyper or kubernetes");
 	buf_reset(&b);
 	registry_names(&b, "|", "|");
-	assert_string_equal(b.data, "eci|docker|hyper");
+	assert_string_equal(b.data, "eci|docker|hyper|kubernetes");
 	buf_free(&b);
+
+	t = registry_find("kubernetes");
+	assert_non_null(registry_key(t, "kubeconfig"));
+	assert_non_null(registry_key(t, "contexts"));
+	assert_non_null(registry_key(t, "namespace"));
+	assert_null(registry_key(t, "profile"));
+	assert_null(t->owns_endpoint ? "" : NULL);
 
 	t = registry_find("docker");
 	assert_int_equal(registry_key(t, "tls-verify")->kind, PROVIDER_KEY_BOOL);
@@ -97,7 +104,7 @@ test_check_config_lines(void **state)
 
 	assert_int_equal(registry_check_config(&c), 6);
 	assert_int_equal(c.nerrors, 6);
-	assert_non_null(strstr(c.errors.data, "cfg:2: type 'gce' is not eci, docker or hyper\n"));
+	assert_non_null(strstr(c.errors.data, "cfg:2: type 'gce' is not eci, docker, hyper or kubernetes\n"));
 	assert_non_null(strstr(c.errors.data, "cfg:3: unknown key 'zone' in provider \"a\"\n"));
 	assert_non_null(
 	    strstr(c.errors.data, "cfg:6: provider \"b\": 'profile' is not a key of this type\n"));
@@ -105,7 +112,7 @@ test_check_config_lines(void **state)
 	    strstr(c.errors.data, "cfg:7: insecure must be true or false, not 'yes'\n"));
 	/* At the section's line: its first key may be reported for itself. */
 	assert_non_null(
-	    strstr(c.errors.data, "cfg:9: provider \"c\" has no type (eci, docker or hyper)\n"));
+	    strstr(c.errors.data, "cfg:9: provider \"c\" has no type (eci, docker, hyper or kubernetes)\n"));
 	assert_non_null(strstr(c.errors.data, "cfg:13: sign must be v1 or v3, not 'v3x'\n"));
 
 	assert_null(c.provs[0].type); /* skipped when building */
@@ -191,7 +198,7 @@ test_build_keeps_going(void **state)
 
 	/* --provider: a name the registry does not know; one that fails. */
 	assert_true(registry_build(&set, &loop, "gce", &c, &cli, &why) < 0);
-	assert_string_equal(why.msg, "--provider: 'gce' is not eci, docker or hyper");
+	assert_string_equal(why.msg, "--provider: 'gce' is not eci, docker, hyper or kubernetes");
 	cli.endpoint = "ftp://y";
 	assert_true(registry_build(&set, &loop, "docker", &c, &cli, &why) < 0);
 	assert_non_null(strstr(why.msg, "ftp://y"));

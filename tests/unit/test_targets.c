@@ -167,22 +167,30 @@ test_marked_in_sidebar(void **state)
 static void
 test_open_words(void **state)
 {
-	char *good[] = {"cn-a/web/nginx", "docker/redis", NULL};
+	char *good[] = {"cn-a/web/nginx", "docker/redis", "prod/kube-system/dns-1/coredns", NULL};
 	char *bad[] = {"cn-a/web/nginx", "cn-a//nginx", NULL};
+	char *bad2[] = {"ctx/ns/pod/", NULL};
 	struct open_spec *v;
 	size_t n;
 
 	assert_int_equal(open_specs_parse(good, &v, &n), 0);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_string_equal(v[0].region, "cn-a");
 	assert_string_equal(v[0].group, "web");
 	assert_string_equal(v[0].container, "nginx");
 	assert_string_equal(v[1].region, "docker");
 	assert_string_equal(v[1].group, "redis");
 	assert_null(v[1].container);
+	/* A Kubernetes pod's id is NAMESPACE/POD: the group is all between
+	 * the first '/' and the last. */
+	assert_string_equal(v[2].region, "prod");
+	assert_string_equal(v[2].group, "kube-system/dns-1");
+	assert_string_equal(v[2].container, "coredns");
 	open_specs_free(v, n);
 	assert_int_equal(open_specs_parse(bad, &v, &n), -FM_EINVAL);
 	assert_non_null(strstr(fm_error_message(), "cn-a//nginx"));
+	open_specs_free(v, n);
+	assert_int_equal(open_specs_parse(bad2, &v, &n), -FM_EINVAL);
 	open_specs_free(v, n);
 }
 
