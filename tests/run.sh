@@ -80,7 +80,7 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 			note "FAIL node:"
 			cat "$log/node" >&2
 		else
-			note "ok   node pop-core ($p)"
+			note "ok   node pop-core and client-node ($p)"
 		fi
 	fi
 else
