@@ -39,6 +39,7 @@ cat >"$env_file" <<ENV
 export FLEETMUX_ECI_ENDPOINT=$endpoint
 export ALIBABA_CLOUD_ACCESS_KEY_ID=$key
 export ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret
+export KUBECONFIG=$kubeconfig
 export PATH="$bindir:\$PATH"
 ENV
 # Both providers, from a config of the demo's own (the user's is left alone).

@@ -73,9 +73,11 @@ void targets_add(struct target_set *s, int prov, const char *region, const struc
 /* fleetmux run: the running containers of running groups that the filter
  * picks: the containers it names (by name or image), or, when it names none
  * of a group's, every one of a group it matches as the sidebar's filter
- * does. So "nginx" is not run on nginx's log shipper. NULL: every one. */
+ * does. So "nginx" is not run on nginx's log shipper. NULL: every one.
+ * any_state: containers in any state too (fleetmux logs NAME: a log can be
+ * read after the container ended, or between a crash loop's restarts). */
 void targets_add_matching(struct target_set *s, int prov, const char *region,
-			  const struct fm_group *g, size_t n, const char *filter);
+			  const struct fm_group *g, size_t n, const char *filter, int any_state);
 /* fleetmux logs TARGET: whether word names t: GROUP (its name or id, every
  * container of it), GROUP/CONTAINER, REGION/GROUP/CONTAINER, or
  * ENGINE/CONTAINER for an engine's container (a group of one). */

@@ -49,7 +49,8 @@ void http_free(struct http *h);
 int http_request(struct http *h, const char *method, const char *url, const struct params *headers,
 		 const char *body, size_t body_len, http_cb cb, void *arg);
 /* A long-lived answer read as it comes (Docker's /events): on_chunk for each
- * piece of the body, then on_done once (not after http_cancel). */
+ * piece of the body, then on_done once (not after http_cancel). A 200's
+ * headers come first as an empty chunk: the stream is open, if quiet. */
 struct http_req;
 typedef void (*http_chunk_cb)(void *arg, const char *data, size_t len);
 struct http_req *http_stream(struct http *h, const char *url, const struct params *headers,

@@ -39,6 +39,7 @@ struct http_req {
 	http_chunk_cb chunk_cb;   /* streaming: the body goes here, not to body */
 	int in_chunk;             /* chunk_cb is running */
 	int cancelled;            /* http_cancel came from inside chunk_cb: end it after */
+	int opened;               /* streaming: the 200's headers were told as an empty chunk */
 	http_connect_cb raw_cb;   /* connect-only: hand the handle over */
 	char *log_what;           /* "METHOD url", redacted, when --debug logs */
 	uint64_t started;         /* ms, for the log */
@@ -579,6 +580,27 @@ http_request(struct http *h, const char *method, const char *url, const struct p
 	return 0;
 }
 
+/* Streaming: a 200's headers are told as an empty chunk, so that a stream
+ * that stays quiet (an empty log followed) is known to be open, as Docker
+ * and the API server answer one before any of the body. */
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	long status = 0;
+
+	if (r->opened || r->chunk_cb == NULL || size * n != 2 || p[0] != '\r' || p[1] != '\n')
+		return size * n;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200)
+		return size * n;
+	r->opened = 1;
+	r->in_chunk = 1;
+	r->chunk_cb(r->arg, "", 0);
+	r->in_chunk = 0;
+	return r->cancelled ? 0 : size * n;
+}
+
 struct http_req *
 http_stream(struct http *h, const char *url, const struct params *headers, http_chunk_cb on_chunk,
 	    http_cb on_done, void *arg)
@@ -589,6 +611,8 @@ http_stream(struct http *h, const char *url, const struct params *headers, http_
 		return NULL;
 	r = h->reqs; /* http_request puts the newest first */
 	r->chunk_cb = on_chunk;
+	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, 0L);
 	return r;
 }

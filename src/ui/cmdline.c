@@ -80,7 +80,7 @@ cmdline_split(const char *line, struct cmdline *c, char *why, size_t whylen)
 
 static const struct command_spec specs[CMD_COUNT] = {
     [CMD_OPEN] = {"open", "REGION/GROUP/CONTAINER...",
-		  "a pane on each container named (as --open; ENGINE/CONTAINER for an engine)",
+		  "a pane on each container named (as --open; ENGINE/CONTAINER for an engine, CONTEXT/NAMESPACE/POD/CONTAINER for a cluster)",
 		  ACT_NONE, 1, -1, COMPLETE_TARGET},
     [CMD_LAYOUT] = {"layout", "[NAME]",
 		    "tiled, even-horizontal, even-vertical or main-vertical; alone: the next", ACT_NEXT_LAYOUT,

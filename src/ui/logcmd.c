@@ -290,7 +290,7 @@ listing_done(struct logcmd *lc)
 		targets_retain_words(&lc->found, words, used);
 		for (size_t w = 0; w < nw; w++)
 			if (!used[w]) {
-				fprintf(stderr, "fleetmux logs: %s: no running container by that name%s%s\n",
+				fprintf(stderr, "fleetmux logs: %s: no container by that name%s%s\n",
 					words[w], lc->o->filter ? " matches the filter " : "",
 					lc->o->filter ? lc->o->filter : "");
 				lc->errors++;
@@ -304,6 +304,12 @@ listing_done(struct logcmd *lc)
 		return;
 	}
 	open_feeds(lc);
+}
+
+static int
+named_targets(const struct logcmd *lc)
+{
+	return lc->o->targets != NULL && lc->o->targets[0] != NULL;
 }
 
 static void
@@ -323,7 +329,10 @@ on_groups(void *arg, int prov, const char *region, struct fm_group *g, size_t n,
 			fprintf(stderr, "fleetmux logs: %s: %s: %s\n", lc->provs[prov]->name, region, error);
 		lc->list_errors++;
 	}
-	targets_add_matching(&lc->found, prov, region, g, n, lc->o->filter);
+	/* Containers named on the command line are read whatever their state
+	 * (a crash loop's log is what one wants); a filter alone picks the
+	 * running ones, as run does. */
+	targets_add_matching(&lc->found, prov, region, g, n, lc->o->filter, named_targets(lc));
 	fm_groups_free(g, n);
 	if (done)
 		listing_done(lc);

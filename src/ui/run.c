@@ -390,7 +390,7 @@ on_groups(void *arg, int prov, const char *region, struct fm_group *g, size_t n,
 			fprintf(stderr, "fleetmux run: %s: %s: %s\n", r->provs[prov]->name, region, error);
 		r->list_errors++;
 	}
-	targets_add_matching(&r->found, prov, region, g, n, r->o->filter);
+	targets_add_matching(&r->found, prov, region, g, n, r->o->filter, 0);
 	r->n = r->found.n;
 	fm_groups_free(g, n);
 	if (done)

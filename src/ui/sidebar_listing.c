@@ -358,7 +358,7 @@ sidebar_listing_logs_merged(struct app *a)
 
 		for (size_t j = 0; j < reg->n; j++)
 			if (sidebar_group_matches(&reg->groups[j].g, a->sb.filter))
-				targets_add_matching(&t, reg->prov, reg->id, &reg->groups[j].g, 1, NULL);
+				targets_add_matching(&t, reg->prov, reg->id, &reg->groups[j].g, 1, NULL, 0);
 		what = "all";
 	} else if (t.n == 0) {
 		app_message(a, 1, "L: mark containers (Space), or put the cursor on a group or a region");

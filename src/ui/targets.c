@@ -69,13 +69,13 @@ container_wanted(const struct fm_group *g, size_t k, const char *filter)
 
 void
 targets_add_matching(struct target_set *s, int prov, const char *region, const struct fm_group *g,
-		     size_t n, const char *filter)
+		     size_t n, const char *filter, int any_state)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (g[i].state != FM_STATE_RUNNING)
+		if (g[i].state != FM_STATE_RUNNING && !any_state)
 			continue;
 		for (size_t k = 0; k < g[i].ncontainers; k++)
-			if (g[i].containers[k].state == FM_STATE_RUNNING &&
+			if ((g[i].containers[k].state == FM_STATE_RUNNING || any_state) &&
 			    container_wanted(&g[i], k, filter))
 				targets_add(s, prov, region, &g[i], k);
 	}

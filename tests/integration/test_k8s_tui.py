@@ -372,6 +372,16 @@ printf '"status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n
         self.assertTrue(ticks, s)
         self.assertEqual(len(ticks), len(set(ticks)), "a line twice:\n" + s)
 
+    def test_log_pane_on_a_quiet_container_is_live(self):
+        """A container that has printed nothing: its log pane is live as
+        soon as the API server answers, not 'connecting' until a line."""
+        tm = self.start(KUBECONFIG, "--provider", "kubernetes", "--context", "fleetsim-r1")
+        tm.wait_for("web-1")
+        tm.keys("/")
+        tm.type("web-1")
+        tm.keys("Enter", "Right", "j", "l")
+        tm.wait_for(r"nginx.*\[log\] \[live\]", timeout=20)
+
     def test_expiring_plugin_token_is_renewed(self):
         """A plugin's token lasts 13 s (renewed 10 s early): a pane opened
         after a few seconds runs the plugin again, without a 401 first."""
@@ -452,6 +462,17 @@ class K8sRun(unittest.TestCase):
             text = f.read()
         self.assertIn("open (v5.channel.k8s.io)", text)
         self.assertNotIn(TOKEN, text)
+
+    def test_logs_of_a_quiet_container_end(self):
+        """fleetmux logs without --follow on a container that has printed
+        nothing ends at once: the stream's headers say it is open."""
+        home = tempfile.mkdtemp(dir=TMP.name)
+        r = subprocess.run([FLEETMUX, "logs", "--provider", "kubernetes", "--context", "fleetsim-r1",
+                            "--tail", "5", "web-1/nginx"],
+                           env=env_for(home, KUBECONFIG), capture_output=True, text=True,
+                           timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "")
 
     def test_context_and_namespace_options(self):
         home = tempfile.mkdtemp(dir=TMP.name)

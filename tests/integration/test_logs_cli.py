@@ -27,6 +27,8 @@ FLEET = {"regions": [{"id": R, "zones": ["r1-a"], "groups": [
         {"name": "side", "command": ["sh", "-c", TICK % "side"]}]},
     {"id": "g-s", "name": "static", "containers": [
         {"name": "s", "log": ["one", "two", "three"]}]},
+    {"id": "g-d", "name": "done", "status": "Succeeded", "containers": [
+        {"name": "job", "state": "Terminated", "exit_code": 0, "log": ["finished"]}]},
 ]}]}
 
 SIM = None
@@ -172,6 +174,15 @@ class Logs(unittest.TestCase):
         self.assertEqual([r["line"] for r in records(p)], ["one", "two", "three"])
         p = logs("--json", "--tail", "2", "r1/static/s")
         self.assertEqual([r["line"] for r in records(p)], ["two", "three"])
+
+    def test_an_ended_container_named_is_read(self):
+        """A container that ended (or is between a crash loop's restarts)
+        still has its log: named, it is read; a filter picks running ones."""
+        p = logs("--json", "done/job")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([r["line"] for r in records(p)], ["finished"])
+        p = logs("--json", "--filter", "done")
+        self.assertEqual(records(p), [])
 
     def test_follow_until_sigterm(self):
         with tempfile.TemporaryFile("w+") as out:

@@ -59,18 +59,26 @@ test_filter_picks_containers(void **state)
 
 	targets_init(&s);
 	/* "nginx" names a container: its neighbour is not picked. */
-	targets_add_matching(&s, 0, "cn-a", g, n, "nginx");
+	targets_add_matching(&s, 0, "cn-a", g, n, "nginx", 0);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.v[0].container, "nginx");
 	assert_string_equal(s.v[0].group_id, "eci-1");
 	targets_free(&s);
 	/* "web" names a group: all of its running containers. */
-	targets_add_matching(&s, 0, "cn-a", g, n, "web");
+	targets_add_matching(&s, 0, "cn-a", g, n, "web", 0);
 	assert_int_equal(s.n, 2);
 	targets_free(&s);
 	/* No filter: every running container of every running group. */
-	targets_add_matching(&s, 0, "cn-a", g, n, NULL);
+	targets_add_matching(&s, 0, "cn-a", g, n, NULL, 0);
 	assert_int_equal(s.n, 3);
+	targets_free(&s);
+	/* Any state (fleetmux logs NAME): the ended ones too. */
+	targets_add_matching(&s, 0, "cn-a", g, n, NULL, 1);
+	assert_int_equal(s.n, 5);
+	targets_free(&s);
+	targets_add_matching(&s, 0, "cn-a", g, n, "batch", 1);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.v[0].container, "job");
 	targets_free(&s);
 	fm_groups_free(g, n);
 }
@@ -86,7 +94,7 @@ test_target_words(void **state)
 	unsigned char used[4] = {0};
 
 	targets_init(&s);
-	targets_add_matching(&s, 0, "cn-a", g, n, NULL);
+	targets_add_matching(&s, 0, "cn-a", g, n, NULL, 0);
 	assert_true(targets_word_matches(&s.v[0], "web"));
 	assert_true(targets_word_matches(&s.v[0], "eci-1"));
 	assert_true(targets_word_matches(&s.v[0], "web/nginx"));
