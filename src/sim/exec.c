@@ -46,6 +46,7 @@ struct exec_session {
 	int status_sent;
 	int stdin_eof;            /* close stdin once what is queued is written */
 	int close_sent;
+	int in_writeable;         /* inside lws's writable callback */
 	int detached;             /* its socket went away; the process runs on */
 	int released;             /* handles closing: only the reaping is left */
 	int handles;              /* uv handles not yet closed */
@@ -234,8 +235,20 @@ session_pump(struct exec_session *x)
 			x->out[LWS_PRE] = (unsigned char)i;
 			x->out_len = (size_t)n;
 			x->bytes_out += (uint64_t)n;
-			if (x->wsi != NULL)
-				lws_callback_on_writable(x->wsi);
+			if (x->wsi == NULL)
+				break;
+			/* Sent now when the socket has nothing pending: a key's
+			 * echo does not wait a loop turn for the writable
+			 * callback. One chunk a wakeup either way. */
+			if (!x->in_writeable && !lws_partial_buffered(x->wsi)) {
+				int rc = lws_write(x->wsi, x->out + LWS_PRE, x->out_len + 1, LWS_WRITE_BINARY);
+
+				x->out_len = 0;
+				if (rc < 0)
+					lws_set_timeout(x->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+				break;
+			}
+			lws_callback_on_writable(x->wsi);
 			break;
 		}
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
@@ -466,7 +479,9 @@ ws_writeable(struct exec_session *x)
 		x->out_len = 0;
 		if (rc < 0)
 			return -1;
+		x->in_writeable = 1;
 		session_pump(x);
+		x->in_writeable = 0;
 		return 0;
 	}
 	if (!(x->exited && all_output_done(x)))

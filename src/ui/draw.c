@@ -392,6 +392,37 @@ empty_hint(struct app *a, char *out, size_t len)
 		snprintf(out + o, len - o, ".");
 }
 
+/* The echo of a typed key, written at once: the panes' changed rows and
+ * the cursor, nothing else. The titles and the status line (a few hundred
+ * cells formatted and compared, that seldom change) wait for the frame
+ * that follows within APP_FRAME_MS. Returns 0, drawing nothing, when the
+ * screen has more than panes on it (an overlay, a prompt, pane numbers, a
+ * full redraw): then the whole frame is drawn. */
+int
+draw_echo(struct app *a)
+{
+	struct slot *focused = focus_slot(a);
+	struct pane *fp;
+
+	if (a->full_redraw || focused == NULL || a->sidebar_focus || a->overlay.kind != OVERLAY_NONE ||
+	    a->prompt.active || a->filtering || a->choosing || a->numbers_shown ||
+	    a->prefix_pending || focused->pane->copy.active || a->osc52_pending != NULL)
+		return 0;
+	for (int i = 0; i < a->npanes; i++)
+		if (a->zoomed < 0 || a->zoomed == i)
+			pane_draw(a->slots[i]->pane, stdscr, 0);
+	fp = focused->pane;
+	if (fp->cursor_visible && fp->cursor.row < fp->rows && fp->cursor.col < fp->cols) {
+		move(fp->top + fp->cursor.row, fp->left + fp->cursor.col);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+	return 1;
+}
+
 void
 draw_frame(struct app *a)
 {

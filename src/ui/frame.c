@@ -112,7 +112,7 @@ frame_schedule(struct app *a)
 	uv_timer_start(&a->frame_timer, frame_fire, due > now ? due - now : 0, 0);
 }
 
-void
+static void
 frame_now(struct app *a)
 {
 	if (a->frame_cost > APP_FRAME_MS) {
@@ -121,4 +121,21 @@ frame_now(struct app *a)
 	}
 	uv_timer_stop(&a->frame_timer);
 	frame_fire(&a->frame_timer);
+}
+
+/* A key's echo: the panes' rows at once (draw_echo), the rest of the
+ * frame at its usual time. The frame timer is left as it was, so that
+ * keys typed faster than a frame do not keep putting the rest off. */
+void
+frame_echo(struct app *a)
+{
+	if (a->frame_cost > APP_FRAME_MS) {
+		frame_schedule(a);
+		return;
+	}
+	if (!draw_echo(a)) {
+		frame_now(a);
+		return;
+	}
+	frame_schedule(a);
 }

@@ -68,7 +68,7 @@ slot_session_output(void *arg, int stream, const unsigned char *data, size_t len
 	if (a->echo_wanted && a->focus < a->npanes && a->slots[a->focus] == s) {
 		a->echo_wanted = 0;
 		if (uv_now(a->loop) - a->key_at < APP_ECHO_WINDOW_MS)
-			frame_now(a);
+			frame_echo(a);
 	}
 }
 

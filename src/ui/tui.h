@@ -26,6 +26,9 @@ void app_message(struct app *a, int error, const char *fmt, ...)
 
 /* draw.c: one frame from state, then one doupdate(). */
 void draw_frame(struct app *a);
+/* Only the panes' changed rows and the cursor (a key's echo); 0 when the
+ * screen needs the whole frame. */
+int draw_echo(struct app *a);
 /* The outer terminal's cursor shape back as it was (at exit). */
 void draw_reset_cursor_style(struct app *a);
 /* A pane's badge as its title shows it: the slot's own (a run's results:
@@ -37,9 +40,10 @@ void draw_pick(struct app *a);
 /* frame.c: at most one frame each APP_FRAME_MS. Every pane takes its
  * queued output first, drawn or not. */
 void frame_schedule(struct app *a);
-/* Now, not at the timer: the echo of a key. (Not while the outer terminal
- * is slow to take frames: then it waits its turn like any other.) */
-void frame_now(struct app *a);
+/* Now, not at the timer: the echo of a key, the rest of the frame at its
+ * time. (Not while the outer terminal is slow to take frames: then it
+ * waits its turn like any other.) */
+void frame_echo(struct app *a);
 
 /* panes.c: the slots. Opening and closing lay every pane out again. */
 int panes_open(struct app *a, int prov, const char *region, const char *group_id,
