@@ -30,6 +30,7 @@ struct exec_session {
 	int sync;
 	int tty;
 	int v5;                   /* Kubernetes v5: [255, 0] closes stdin */
+	struct fleet_group *group; /* the exec's: its deletion kills the process */
 	pid_t pid;
 	int exited, exit_code;
 	int fd[3];                /* stdin, stdout, stderr (a pty: all one fd) */
@@ -360,6 +361,7 @@ session_new(struct sim *s, struct exec_ticket *t, int sync, int stdin_open, char
 	int tty = t ? t->tty : 0;
 
 	x->sim = s;
+	x->group = g;
 	x->sync = sync;
 	x->tty = tty;
 	x->v5 = t ? t->v5 : 0;
@@ -656,6 +658,14 @@ exec_sync_detach(struct conn *c)
 	session_kill(x); /* as before: a Sync exec has no life of its own */
 	session_release_handles(x);
 	session_maybe_free(x);
+}
+
+void
+exec_kill_group(struct sim *s, struct fleet_group *g)
+{
+	for (struct exec_session *x = s->sessions; x != NULL; x = x->next)
+		if (x->group == g)
+			session_kill(x);
 }
 
 /* Shutting down: kill every process an exec started, detached ones too,
