@@ -9,7 +9,8 @@
  * (containerd under it: the shim keeps the pty master open, so no SIGHUP).
  * The session is detached: stdin without a TTY is closed (the process sees
  * EOF), output is read and thrown away, and it is freed once the process
- * has been reaped. Only fleetsim's own shutdown kills it. */
+ * has been reaped. Only fleetsim's own shutdown kills it, or its group's
+ * deletion (as the runtime kills a deleted container's every process). */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -664,8 +665,8 @@ void
 exec_kill_group(struct sim *s, struct fleet_group *g)
 {
 	for (struct exec_session *x = s->sessions; x != NULL; x = x->next)
-		if (x->group == g)
-			session_kill(x);
+		if (x->group == g && x->pid > 0 && !x->exited)
+			kill(x->pid, SIGUSR1); /* the middle: SIGKILL, said as 137 */
 }
 
 /* Shutting down: kill every process an exec started, detached ones too,
