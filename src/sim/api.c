@@ -497,11 +497,12 @@ delete_container_group(struct fleet *f, const struct params *p, struct api_resul
 	const char *region, *gid;
 	struct fleet_group *g;
 
-	if (api_need_region(f, r, p, &region) < 0 || (gid = api_need(r, p, "ContainerGroupId")) == NULL)
+	if (api_need_region(f, r, p, &region) < 0 ||
+	    (gid = api_need(r, p, "ContainerGroupId")) == NULL)
 		return;
 	if ((g = fleet_group(f, region, gid)) == NULL) {
 		api_error(r, 400, "InvalidParameter.ContainerGroupId",
-			  "The container group \"%s\" does not exist in region %s.", gid, region);
+		          "The container group \"%s\" does not exist in region %s.", gid, region);
 		return;
 	}
 	g->deleted = 1;

@@ -301,8 +301,8 @@ route(struct k8s_stream *st, const char *method, const char *path, const struct 
 	char seg[5][254];
 	int n;
 
-	if (strcmp(method, "DELETE") == 0 &&
-	    segments(path, "/api/v1/namespaces", seg, 5) == 3 && strcmp(seg[1], "pods") == 0) {
+	if (strcmp(method, "DELETE") == 0 && segments(path, "/api/v1/namespaces", seg, 5) == 3 &&
+	    strcmp(seg[1], "pods") == 0) {
 		if (!forbidden(st, "delete", "pods", seg[0], seg[2]))
 			k8s_pods_delete(st, seg[0], seg[2]);
 		return;
@@ -382,10 +382,10 @@ static void
 http_request(struct sim *s, struct lws *wsi, struct conn *c, const char *uri)
 {
 	struct k8s_stream *st = xcalloc(1, sizeof *st);
-	const char *method = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0    ? "GET"
-	                     : lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 ? "POST"
+	const char *method = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0      ? "GET"
+	                     : lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0   ? "POST"
 	                     : lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0 ? "DELETE"
-	                                                                         : "OTHER";
+	                                                                           : "OTHER";
 	const char *path;
 	struct params q;
 

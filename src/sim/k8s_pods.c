@@ -119,8 +119,9 @@ k8s_pods_tick(struct sim *s)
 				k->seen[i] = NULL;
 				k->pod_rv[i] = ++k->rv;
 				k8s_pod_mark_deleted(o, k->rv, fm_time_now());
-				k8s_ring_push(&k->rings[region_index(s, g->region)], k->rv, "DELETED",
-				              g->k8s_namespace, &g->tags, cJSON_PrintUnformatted(o));
+				k8s_ring_push(&k->rings[region_index(s, g->region)], k->rv,
+				              "DELETED", g->k8s_namespace, &g->tags,
+				              cJSON_PrintUnformatted(o));
 				cJSON_Delete(o);
 			}
 			continue;
