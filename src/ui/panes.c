@@ -85,12 +85,13 @@ group_noun(const struct slot *s)
 static void
 say_gone(struct slot *s)
 {
+	const char *rn = s->app->provs[s->prov]->ops->region_noun;
 	char line[600];
 
 	pane_flush(s->pane);
 	snprintf(line, sizeof line,
-		 "\r\n\033[0;2m[fleetmux: %s %s was deleted: %s %s no longer lists it]\033[0m\r\n",
-		 group_noun(s), s->group_id, s->app->provs[s->prov]->ops->region_noun, s->region);
+	         "\r\n\033[0;2m[fleetmux: %s %s was deleted: %s %s no longer lists it]\033[0m\r\n",
+	         group_noun(s), s->group_id, rn ? rn : "region", s->region);
 	pane_feed(s->pane, (const unsigned char *)line, strlen(line));
 }
 
@@ -121,7 +122,7 @@ panes_note_gone(struct app *a, int prov, const char *region)
 		if (s->pane->session == NULL)
 			say_gone(s);
 		app_message(a, 1, "pane %d: %s %s was deleted", s->number, group_noun(s),
-			    s->group_id);
+		            s->group_id);
 		a->full_redraw = 1;
 	}
 	frame_schedule(a);
