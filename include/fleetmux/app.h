@@ -74,6 +74,9 @@ struct slot {
 	 * 2 bad. Empty: the session's state. */
 	char badge[64];
 	int badge_tone;
+	/* Its group is no longer listed (deleted): said once, in the badge and
+	 * in the pane when its session is over. */
+	int gone;
 };
 
 /* The details view (details.c): whose it is, found again in the sidebar

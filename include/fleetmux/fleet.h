@@ -97,6 +97,9 @@ struct fleet_group {
 	struct fleet_event *events;   /* oldest first, at most FLEET_EVENTS */
 	size_t nevents;
 	struct metric_history *metrics;   /* NULL until fleetsim measures it */
+	/* DeleteContainerGroup or a pod's DELETE: gone from every listing, get,
+	 * exec, log and metric (groups are a fixed array: it stays, flagged). */
+	int deleted;
 };
 
 /* fleetsim --k8s: a request its token may not make (as an RBAC denial). */

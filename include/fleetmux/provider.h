@@ -83,6 +83,9 @@ struct provider_ops {
 	 * what its listing holds (PROV_LISTS_*). */
 	const char *region_noun;
 	unsigned lists;
+	/* What a group is called ("pod", "container group"), for the words
+	 * of a pane whose group was deleted; NULL: "group". */
+	const char *group_noun;
 	/* What the details view says of a group without events: where they
 	 * would come from, or why this backend has none (in words). */
 	const char *no_events;

@@ -22,6 +22,10 @@ struct api_result {
 	struct fleet_container *container;
 	char **argv;         /* owned, NULL-terminated */
 	int tty, stdin_open, sync;
+
+	/* DeleteContainerGroup: the group now flagged deleted, whose processes
+	 * the server kills (api_dispatch has no processes to reach). */
+	struct fleet_group *deleted;
 };
 
 void api_result_free(struct api_result *r);

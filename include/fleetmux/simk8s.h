@@ -25,6 +25,10 @@ const char *k8s_pod_phase(const char *eci_status);
 /* A container group as a v1 Pod (kind and apiVersion included), with the
  * resourceVersion given. */
 cJSON *k8s_pod_json(const struct fleet_group *g, uint64_t rv);
+/* A pod JSON as its deletion leaves it (the DELETE's answer, the watch's
+ * DELETED): at resourceVersion rv, deletionTimestamp now_ns, a grace
+ * period of 0 (fleetsim deletes at once). */
+void k8s_pod_mark_deleted(cJSON *pod, uint64_t rv, int64_t now_ns);
 
 /* A list of pods (their JSON, as k8s_pod_json makes them) as the
  * meta.k8s.io/v1 Table kubectl asks for (Accept: ...;as=Table): NAME,

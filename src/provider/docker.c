@@ -399,6 +399,7 @@ docker_busy(struct provider *p)
 static const struct provider_ops docker_ops = {
     .type = "docker",
     .region_noun = "engine",
+    .group_noun = "container",
     .lists = PROV_ZONE_IS_STATE | PROV_LISTS_EVENTS,
     .no_events = "none in the engine's event stream (its record of the last hour, then "
 		 "as they come)",
@@ -420,6 +421,7 @@ static const struct provider_ops docker_ops = {
 static const struct provider_ops hyper_ops = {
     .type = "hyper",
     .region_noun = "engine",
+    .group_noun = "container",
     .lists = PROV_ZONE_IS_STATE,
     .no_events = "Hyper's API has no event stream that fleetmux follows: there are no "
 		 "events to show for its containers",

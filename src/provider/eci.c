@@ -307,6 +307,7 @@ eci_busy(struct provider *p)
 static const struct provider_ops eci_ops = {
     .type = "eci",
     .region_noun = "region",
+    .group_noun = "container group",
     .lists = PROV_LISTS_EVENTS | PROV_LISTS_RESTARTS,
     .list_regions = eci_list_regions,
     .list_groups = eci_list_groups,

@@ -388,6 +388,7 @@ k8s_free(struct provider *p)
 static const struct provider_ops k8s_ops = {
     .type = "kubernetes",
     .region_noun = "context",
+    .group_noun = "pod",
     .lists = PROV_LISTS_RESTARTS,
     .no_events = "fleetmux does not read Kubernetes events yet (kubectl get events shows them)",
     .list_regions = k8s_list_regions,

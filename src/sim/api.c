@@ -384,7 +384,7 @@ describe_container_groups(struct fleet *f, const struct params *p, struct api_re
 	for (size_t i = 0; i < f->ngroups; i++) {
 		const struct fleet_group *g = &f->groups[i];
 
-		if (strcmp(g->region, region) != 0 || !group_matches(g, p, ids))
+		if (g->deleted || strcmp(g->region, region) != 0 || !group_matches(g, p, ids))
 			continue;
 		if (total >= start && seen < limit) {
 			cJSON_AddItemToArray(groups, group_json(g));
@@ -489,6 +489,27 @@ exec_container_command(struct fleet *f, const struct params *p, struct api_resul
 	r->sync = sync;
 }
 
+/* As ECI: the group goes at once (its containers are killed, not waited
+ * for); an unknown or already deleted id is the not-found of exec's. */
+static void
+delete_container_group(struct fleet *f, const struct params *p, struct api_result *r)
+{
+	const char *region, *gid;
+	struct fleet_group *g;
+
+	if (api_need_region(f, r, p, &region) < 0 ||
+	    (gid = api_need(r, p, "ContainerGroupId")) == NULL)
+		return;
+	if ((g = fleet_group(f, region, gid)) == NULL) {
+		api_error(r, 400, "InvalidParameter.ContainerGroupId",
+		          "The container group \"%s\" does not exist in region %s.", gid, region);
+		return;
+	}
+	g->deleted = 1;
+	r->deleted = g;
+	api_reply(r, cJSON_CreateObject());
+}
+
 void
 api_exec_reply(struct api_result *r, const char *ws_uri, const char *http_url,
 	       const char *sync_response)
@@ -534,6 +555,8 @@ api_dispatch(struct fleet *f, const char *action, const struct params *params, l
 		describe_container_groups(f, params, r);
 	else if (strcmp(action, "ExecContainerCommand") == 0)
 		exec_container_command(f, params, r);
+	else if (strcmp(action, "DeleteContainerGroup") == 0)
+		delete_container_group(f, params, r);
 	else if (strcmp(action, "DescribeContainerLog") == 0)
 		api_describe_container_log(f, params, now, r);
 	else if (strcmp(action, "DescribeContainerGroupMetric") == 0)

@@ -9,7 +9,8 @@
  * (containerd under it: the shim keeps the pty master open, so no SIGHUP).
  * The session is detached: stdin without a TTY is closed (the process sees
  * EOF), output is read and thrown away, and it is freed once the process
- * has been reaped. Only fleetsim's own shutdown kills it. */
+ * has been reaped. Only fleetsim's own shutdown kills it, or its group's
+ * deletion (as the runtime kills a deleted container's every process). */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct exec_session {
 	int sync;
 	int tty;
 	int v5;                   /* Kubernetes v5: [255, 0] closes stdin */
+	struct fleet_group *group; /* the exec's: its deletion kills the process */
 	pid_t pid;
 	int exited, exit_code;
 	int fd[3];                /* stdin, stdout, stderr (a pty: all one fd) */
@@ -373,6 +375,7 @@ session_new(struct sim *s, struct exec_ticket *t, int sync, int stdin_open, char
 	int tty = t ? t->tty : 0;
 
 	x->sim = s;
+	x->group = g;
 	x->sync = sync;
 	x->tty = tty;
 	x->v5 = t ? t->v5 : 0;
@@ -671,6 +674,14 @@ exec_sync_detach(struct conn *c)
 	session_kill(x); /* as before: a Sync exec has no life of its own */
 	session_release_handles(x);
 	session_maybe_free(x);
+}
+
+void
+exec_kill_group(struct sim *s, struct fleet_group *g)
+{
+	for (struct exec_session *x = s->sessions; x != NULL; x = x->next)
+		if (x->group == g && x->pid > 0 && !x->exited)
+			kill(x->pid, SIGUSR1); /* the middle: SIGKILL, said as 137 */
 }
 
 /* Shutting down: kill every process an exec started, detached ones too,

@@ -600,7 +600,7 @@ struct fleet_group *
 fleet_group(struct fleet *f, const char *region, const char *id)
 {
 	for (size_t i = 0; i < f->ngroups; i++)
-		if (strcmp(f->groups[i].id, id) == 0 &&
+		if (!f->groups[i].deleted && strcmp(f->groups[i].id, id) == 0 &&
 		    (region == NULL || strcmp(f->groups[i].region, region) == 0))
 			return &f->groups[i];
 	return NULL;

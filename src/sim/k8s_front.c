@@ -301,11 +301,18 @@ route(struct k8s_stream *st, const char *method, const char *path, const struct 
 	char seg[5][254];
 	int n;
 
+	if (strcmp(method, "DELETE") == 0 && segments(path, "/api/v1/namespaces", seg, 5) == 3 &&
+	    strcmp(seg[1], "pods") == 0) {
+		if (!forbidden(st, "delete", "pods", seg[0], seg[2]))
+			k8s_pods_delete(st, seg[0], seg[2]);
+		return;
+	}
 	if (strcmp(method, "GET") != 0) {
 		k8s_reply_status(
 		    st, 405, NULL,
 		    "the server does not allow this method on the requested "
-		    "resource (fleetsim serves get, list, watch, pods/log and pods/exec)");
+		    "resource (fleetsim serves get, list, watch, delete of a pod, pods/log and "
+		    "pods/exec)");
 		return;
 	}
 	if (strcmp(path, "/version") == 0 || strcmp(path, "/version/") == 0) {
@@ -375,9 +382,10 @@ static void
 http_request(struct sim *s, struct lws *wsi, struct conn *c, const char *uri)
 {
 	struct k8s_stream *st = xcalloc(1, sizeof *st);
-	const char *method = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0    ? "GET"
-	                     : lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 ? "POST"
-	                                                                         : "OTHER";
+	const char *method = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0      ? "GET"
+	                     : lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0   ? "POST"
+	                     : lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0 ? "DELETE"
+	                                                                           : "OTHER";
 	const char *path;
 	struct params q;
 
@@ -579,7 +587,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY:
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		return 0; /* every call served is a GET: a body is read and ignored */
+		return 0; /* a GET's or DELETE's body (DeleteOptions) is read and ignored */
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return http_write(wsi, c);
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:

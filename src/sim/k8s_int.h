@@ -58,6 +58,7 @@ struct fleet_group *k8s_find_pod(struct sim *s, int region, const char *ns, cons
 void k8s_namespaces(struct k8s_stream *st, const char *one);
 void k8s_pods_get(struct k8s_stream *st, const char *ns, const char *name);
 void k8s_pods_list(struct k8s_stream *st, const char *ns, const struct params *q);
+void k8s_pods_delete(struct k8s_stream *st, const char *ns, const char *name);
 void k8s_watch_pump(struct k8s_stream *st);
 
 /* k8s_metrics.c: metrics.k8s.io PodMetrics of a region (ns NULL: all) */

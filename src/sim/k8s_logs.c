@@ -142,6 +142,6 @@ k8s_logs_pump(struct k8s_stream *st)
 		for (; st->next_line < log->pushed; st->next_line++)
 			log_line(st, fleet_log_at(log, (size_t)(st->next_line - oldest)));
 	}
-	if (strcmp(st->k->state, "Running") != 0)
-		st->done = 1;
+	if (st->g->deleted || strcmp(st->k->state, "Running") != 0)
+		st->done = 1; /* a deleted pod's container is killed: its log ends */
 }

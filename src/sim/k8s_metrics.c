@@ -53,7 +53,7 @@ k8s_pod_metrics(struct k8s_stream *st, const char *ns)
 	for (size_t i = 0; i < k->region_count[st->region]; i++) {
 		const struct fleet_group *g = k->order[k->region_first[st->region] + i];
 
-		if (ns != NULL && strcmp(g->k8s_namespace, ns) != 0)
+		if (g->deleted || (ns != NULL && strcmp(g->k8s_namespace, ns) != 0))
 			continue;
 		if (g->metrics == NULL || g->metrics->latest_ns == FM_TIME_NONE)
 			continue;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleetmux/logs.h"
 #include "fleetmux/simk8s.h"
 
 /* --- pods --- */
@@ -551,4 +552,22 @@ k8s_status_json(int code, const char *reason, const char *fmt, ...)
 	cJSON_AddStringToObject(o, "reason", reason ? reason : k8s_reason_for(code));
 	cJSON_AddNumberToObject(o, "code", code);
 	return o;
+}
+
+void
+k8s_pod_mark_deleted(cJSON *pod, uint64_t rv, int64_t now_ns)
+{
+	cJSON *md = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
+	char t[36], rvs[24];
+
+	if (!cJSON_IsObject(md))
+		return;
+	snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)rv);
+	fm_time_format_sec(now_ns, t);
+	cJSON_DeleteItemFromObjectCaseSensitive(md, "resourceVersion");
+	cJSON_DeleteItemFromObjectCaseSensitive(md, "deletionTimestamp");
+	cJSON_DeleteItemFromObjectCaseSensitive(md, "deletionGracePeriodSeconds");
+	cJSON_AddStringToObject(md, "resourceVersion", rvs);
+	cJSON_AddStringToObject(md, "deletionTimestamp", t);
+	cJSON_AddNumberToObject(md, "deletionGracePeriodSeconds", 0);
 }

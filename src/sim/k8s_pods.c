@@ -6,7 +6,9 @@
  * Every K8S_TICK_MS each group's pod is drawn again and compared with what
  * was last seen: a difference is a MODIFIED event at the next
  * resourceVersion. A fleet's groups are fixed from its file, so ADDED only
- * opens a watch (the current pods) and DELETED never comes. */
+ * opens a watch (the current pods). A deleted group (its pod's DELETE, or
+ * ECI's DeleteContainerGroup) stays in the array, flagged: the next tick
+ * sends DELETED with the pod's last state, and it is left out after. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,8 +108,25 @@ k8s_pods_tick(struct sim *s)
 
 	for (size_t i = 0; i < s->fleet.ngroups; i++) {
 		struct fleet_group *g = &s->fleet.groups[i];
-		char *now = pod_text(g, 0);
+		char *now;
 
+		if (g->deleted) {
+			/* Once: the state last seen, at the next resourceVersion. */
+			if (k->seen[i] != NULL) {
+				cJSON *o = cJSON_Parse(k->seen[i]);
+
+				free(k->seen[i]);
+				k->seen[i] = NULL;
+				k->pod_rv[i] = ++k->rv;
+				k8s_pod_mark_deleted(o, k->rv, fm_time_now());
+				k8s_ring_push(&k->rings[region_index(s, g->region)], k->rv,
+				              "DELETED", g->k8s_namespace, &g->tags,
+				              cJSON_PrintUnformatted(o));
+				cJSON_Delete(o);
+			}
+			continue;
+		}
+		now = pod_text(g, 0);
 		if (strcmp(now, k->seen[i]) == 0) {
 			free(now);
 			continue;
@@ -134,7 +153,7 @@ k8s_find_pod(struct sim *s, int region, const char *ns, const char *name)
 	for (size_t i = 0; i < k->region_count[region]; i++) {
 		struct fleet_group *g = k->order[k->region_first[region] + i];
 
-		if (strcmp(g->k8s_namespace, ns) == 0 && strcmp(g->name, name) == 0)
+		if (!g->deleted && strcmp(g->k8s_namespace, ns) == 0 && strcmp(g->name, name) == 0)
 			return g;
 	}
 	return NULL;
@@ -220,6 +239,27 @@ k8s_pods_get(struct k8s_stream *st, const char *ns, const char *name)
 	k8s_reply_json(st, 200, k8s_pod_json(g, rv_of(st->s, g)));
 }
 
+/* DELETE .../pods/NAME: as with gracePeriodSeconds=0, the pod goes at once
+ * (DeleteOptions are read and ignored). The answer is the pod as it was,
+ * as the API server answers (200); watches get DELETED at the next tick. */
+void
+k8s_pods_delete(struct k8s_stream *st, const char *ns, const char *name)
+{
+	struct fleet_group *g = k8s_find_pod(st->s, st->region, ns, name);
+
+	if (g == NULL) {
+		k8s_reply_status(st, 404, NULL, "pods \"%s\" not found", name);
+		return;
+	}
+	{
+		cJSON *o = k8s_pod_json(g, 0);
+
+		k8s_pod_mark_deleted(o, rv_of(st->s, g), fm_time_now());
+		k8s_reply_json(st, 200, o);
+	}
+	life_group_delete(st->s, g);
+}
+
 /* fieldSelector: metadata.name= and metadata.namespace= (what kubectl
  * sends for one pod); anything else is refused as the API server does. */
 static int
@@ -262,7 +302,7 @@ static int
 pod_matches(const struct fleet_group *g, const char *ns, const char *name,
             const struct k8s_selector *sel)
 {
-	return (ns == NULL || strcmp(g->k8s_namespace, ns) == 0) &&
+	return !g->deleted && (ns == NULL || strcmp(g->k8s_namespace, ns) == 0) &&
 	       (name == NULL || strcmp(g->name, name) == 0) && k8s_selector_match(sel, &g->tags);
 }
 

@@ -71,7 +71,7 @@ restart_now(uv_timer_t *t)
 	struct sim_container *rt = t->data;
 	struct fleet_container *c = rt->c;
 
-	if (rt->s->stopping)
+	if (rt->s->stopping || rt->g->deleted)
 		return;
 	/* The ended instance's log is now the previous one. */
 	fleet_log_free(&c->prev_log);
@@ -115,6 +115,11 @@ life_main_exited(struct sim_container *rt, int status)
 	char when[36];
 
 	rt->main_pid = 0;
+	if (g->deleted) {
+		/* Killed with its group: no restart, no events (no one can see). */
+		proc_drain_log(c);
+		return;
+	}
 	if (rt->oom) {
 		/* The kernel's OOM killer sends SIGKILL: 137, as the runtime says. */
 		code = 137;
@@ -155,6 +160,26 @@ life_main_exited(struct sim_container *rt, int status)
 		rt->restart->data = rt;
 	}
 	uv_timer_start(rt->restart, restart_now, backoff_ms(g, c, now - started), 0);
+}
+
+/* DeleteContainerGroup, a pod's DELETE: at once, as with a grace period
+ * of 0. Every process of its containers is killed, exec sessions too (they
+ * end as when their process exits); the flag hides it from the rest. */
+void
+life_group_delete(struct sim *s, struct fleet_group *g)
+{
+	g->deleted = 1;
+	sim_log(s, "%s: deleted", g->id);
+	for (size_t i = 0; i < g->ncontainers; i++) {
+		struct sim_container *rt = g->containers[i].rt;
+
+		if (rt == NULL)
+			continue;
+		if (rt->restart != NULL)
+			uv_timer_stop(rt->restart);
+		proc_kill_container(s, rt);
+	}
+	exec_kill_group(s, g);
 }
 
 void

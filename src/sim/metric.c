@@ -197,6 +197,8 @@ tick(uv_timer_t *t)
 	for (size_t i = 0; i < s->fleet.ngroups; i++) {
 		struct fleet_group *g = &s->fleet.groups[i];
 
+		if (g->deleted)
+			continue; /* its processes are killed: nothing to measure */
 		for (size_t j = 0; j < g->ncontainers; j++) {
 			struct sim_container *rt = g->containers[j].rt;
 			unsigned long long key = 0;

@@ -155,7 +155,9 @@ middle_forward(int sig)
 		while (waitpid(middle_child, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
-	_exit(128 + sig);
+	/* SIGUSR1: its container is deleted, and the runtime SIGKILLs what
+	 * runs there: the exit is said as SIGKILL's (137), as kubectl sees it. */
+	_exit(128 + (sig == SIGUSR1 ? SIGKILL : sig));
 }
 
 /* The middle process: joins the namespaces, forks the command (which must be
@@ -181,6 +183,7 @@ middle_main(struct fleet_group *g, struct fleet_container *c, char **argv, int t
 	middle_child = pid;
 	signal(SIGTERM, middle_forward);
 	signal(SIGHUP, middle_forward);
+	signal(SIGUSR1, middle_forward);
 	close(0);
 	close(1);
 	close(2);

@@ -192,6 +192,10 @@ api_request(struct sim *s, struct lws *wsi, struct conn *c)
 		api_dispatch(&s->fleet, action, &all, sim_now(), &c->res);
 		params_free(&all);
 	}
+	if (c->res.deleted != NULL) {
+		life_group_delete(s, c->res.deleted);
+		c->res.deleted = NULL;
+	}
 	if (!c->res.exec)
 		return;
 	c->res.exec = 0;

@@ -220,6 +220,8 @@ struct sim_container *proc_rt(struct sim *s, struct fleet_group *g, struct fleet
  * a back-off (or not: RestartPolicy), and events say so. */
 void life_main_started(struct sim_container *rt, pid_t pid);
 void life_main_exited(struct sim_container *rt, int status);
+/* Delete a group: flag it, kill its containers' processes and execs. */
+void life_group_delete(struct sim *s, struct fleet_group *g);
 /* Free the run-time sides and their timers (at exit). */
 void life_free_all(struct sim *s);
 
@@ -239,6 +241,8 @@ int exec_ws_callback(struct sim *s, struct lws *wsi, enum lws_callback_reasons r
 int exec_sync_start(struct sim *s, struct lws *wsi, struct conn *c, struct api_result *r);
 void exec_sync_detach(struct conn *c);
 void exec_close_all(struct sim *s);
+/* Kill the processes of every exec into group g (its deletion). */
+void exec_kill_group(struct sim *s, struct fleet_group *g);
 
 /* server.c: the HTTP API, on the same port as the exec WebSocket. */
 struct conn {

@@ -62,6 +62,11 @@ exec_ticket_take(struct sim *s, const char *token, const char **why)
 		if (strcmp(t->token, token) != 0)
 			continue;
 		*pp = t->next;
+		if (t->group->deleted) {
+			exec_ticket_free(t);
+			*why = "the container group was deleted";
+			return NULL;
+		}
 		if (t->expires < sim_now()) {
 			exec_ticket_free(t);
 			*why = "exec token expired";

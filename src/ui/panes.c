@@ -72,6 +72,62 @@ slot_session_output(void *arg, int stream, const unsigned char *data, size_t len
 	}
 }
 
+static const char *
+group_noun(const struct slot *s)
+{
+	const char *n = s->prov >= 0 ? s->app->provs[s->prov]->ops->group_noun : NULL;
+
+	return n != NULL ? n : "group";
+}
+
+/* After the session's last words (its exit), so that a program still
+ * drawing is not written over. */
+static void
+say_gone(struct slot *s)
+{
+	const char *rn = s->app->provs[s->prov]->ops->region_noun;
+	char line[600];
+
+	pane_flush(s->pane);
+	snprintf(line, sizeof line,
+	         "\r\n\033[0;2m[fleetmux: %s %s was deleted: %s %s no longer lists it]\033[0m\r\n",
+	         group_noun(s), s->group_id, rn ? rn : "region", s->region);
+	pane_feed(s->pane, (const unsigned char *)line, strlen(line));
+}
+
+void
+panes_note_gone(struct app *a, int prov, const char *region)
+{
+	const struct sb_region *r = sidebar_region(&a->sb, prov, region, 0);
+
+	if (r == NULL || !r->listed)
+		return;
+	for (int i = 0; i < a->npanes; i++) {
+		struct slot *s = a->slots[i];
+		int listed = 0;
+
+		/* Log and local panes have their own ends (a log's 404). */
+		if (s->prov != prov || s->log || s->job_stop != NULL || s->gone ||
+		    strcmp(s->region, region) != 0)
+			continue;
+		for (size_t j = 0; j < r->n && !listed; j++)
+			listed = strcmp(r->groups[j].g.id, s->group_id) == 0;
+		if (listed)
+			continue;
+		/* A session still trying is left to its provider: the next try
+		 * is refused (404, not found) and never retried. */
+		s->gone = 1;
+		snprintf(s->badge, sizeof s->badge, "%s deleted", group_noun(s));
+		s->badge_tone = 2;
+		if (s->pane->session == NULL)
+			say_gone(s);
+		app_message(a, 1, "pane %d: %s %s was deleted", s->number, group_noun(s),
+		            s->group_id);
+		a->full_redraw = 1;
+	}
+	frame_schedule(a);
+}
+
 /* What happened to the link is said in the pane itself: what happened
  * while it was down is not there. */
 static void
@@ -115,8 +171,11 @@ slot_session_state(void *arg, enum session_state st, int code, const char *msg)
 		app_message(a, 1, "pane %d (%s/%s/%s): %s", s->number, s->region, s->group_name,
 			    s->container, p->reason);
 	}
-	if (st == SESSION_EXITED || st == SESSION_FAILED)
+	if (st == SESSION_EXITED || st == SESSION_FAILED) {
 		p->session = NULL; /* the session is over; it frees itself */
+		if (s->gone)
+			say_gone(s);
+	}
 	a->full_redraw = 1;
 	frame_schedule(a);
 }
@@ -252,6 +311,8 @@ panes_reopen(struct app *a, struct slot *s)
 	struct session *ses;
 
 	pane_feed(s->pane, (const unsigned char *)line, sizeof line - 1);
+	s->gone = 0; /* this try's answer says whether it is still gone */
+	s->badge[0] = '\0';
 	s->pane->state = SESSION_CONNECTING;
 	s->pane->reason[0] = '\0';
 	ses = open_session(a, s);

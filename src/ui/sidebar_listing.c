@@ -147,6 +147,8 @@ on_groups(void *arg, int prov, const char *region, struct fm_group *g, size_t n,
 		int was_down = r->down;
 
 		sidebar_relist_end(&a->sb, prov, region, error == NULL);
+		if (error == NULL)
+			panes_note_gone(a, prov, region);
 		if (was_down && !r->down)
 			app_message(a, 0, "%s: the engine answers again", p->name);
 	}

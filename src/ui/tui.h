@@ -54,6 +54,9 @@ struct slot *panes_add(struct app *a, int prov, const char *region, const char *
 		       const char *group_name, const char *container);
 /* A pane with no session (C-b ! writes its results there); NULL when full. */
 struct slot *panes_open_local(struct app *a, const char *title);
+/* The region was listed afresh: a pane whose group is not in it any more
+ * says that it was deleted. */
+void panes_note_gone(struct app *a, int prov, const char *region);
 /* C-b R: the same container, a new session, in the same pane. */
 void panes_reopen(struct app *a, struct slot *s);
 void panes_close(struct app *a, int i);

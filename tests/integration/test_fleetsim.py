@@ -421,6 +421,66 @@ def SIM_PATH():
     return FLEETSIM
 
 
+class Delete(unittest.TestCase):
+    """DeleteContainerGroup: the group goes at once; an exec open in it ends
+    as its killed process does (137, then a normal close); after, ECI's
+    not-found for the group everywhere. Its own fleetsim: the others count
+    the demo fleet's groups."""
+
+    def test_delete_container_group(self):
+        gid = "eci-bp1web000000000002"
+        with Fleetsim() as sim:
+            c = sim.client()
+            before = c.call("DescribeContainerGroups", {"RegionId": "cn-hangzhou"})["TotalCount"]
+            r = c.call("ExecContainerCommand", exec_params(["sh", "-c", "echo in; sleep 60"], group=gid))
+            late = c.call("ExecContainerCommand", exec_params(["true"], group=gid))
+            answer = {}
+
+            async def session():
+                out = {1: b"", 3: b""}
+                async with websockets.connect(r["WebSocketUri"]) as ws:
+                    try:
+                        while True:
+                            m = await asyncio.wait_for(ws.recv(), 15)
+                            out[m[0]] = out.get(m[0], b"") + m[1:]
+                            if out[1] == b"in\n" and not answer:
+                                answer.update(await asyncio.get_running_loop().run_in_executor(
+                                    None, lambda: sim.client().call(
+                                        "DeleteContainerGroup",
+                                        {"RegionId": "cn-hangzhou", "ContainerGroupId": gid})))
+                    except websockets.ConnectionClosed:
+                        pass
+                    return out, ws.close_code
+
+            t = time.time()
+            out, code = asyncio.run(session())
+            self.assertLess(time.time() - t, 10)
+            self.assertEqual(list(answer), ["RequestId"])
+            status = json.loads(out[3])
+            self.assertEqual(status["details"]["causes"][0]["message"], "137")  # SIGKILL
+            self.assertEqual(code, 1000)
+            # gone from the listing, and not found by exec, log, metrics, delete
+            r = c.call("DescribeContainerGroups", {"RegionId": "cn-hangzhou"})
+            self.assertEqual(r["TotalCount"], before - 1)
+            self.assertNotIn(gid, [g["ContainerGroupId"] for g in r["ContainerGroups"]])
+            for action, params in (
+                    ("ExecContainerCommand", exec_params(["true"], group=gid)),
+                    ("DescribeContainerLog", {"RegionId": "cn-hangzhou", "ContainerGroupId": gid,
+                                              "ContainerName": "nginx"}),
+                    ("DescribeContainerGroupMetric", {"RegionId": "cn-hangzhou",
+                                                      "ContainerGroupId": gid}),
+                    ("DeleteContainerGroup", {"RegionId": "cn-hangzhou", "ContainerGroupId": gid})):
+                with self.assertRaises(ApiError) as cm:
+                    c.call(action, params)
+                self.assertEqual((cm.exception.status, cm.exception.code),
+                                 (400, "InvalidParameter.ContainerGroupId"), action)
+            # a ticket granted before the delete is refused
+            with self.assertRaises(Exception):
+                asyncio.run(run_ws(late["WebSocketUri"]))
+            self.assertEqual(sim.stop(), 0)
+            self.assertIn("the container group was deleted", sim.stderr)
+
+
 class Lifecycle(unittest.TestCase):
     def test_sigterm_leaves_no_orphans(self):
         marker = "orphan-check-%d" % os.getpid()

@@ -53,6 +53,20 @@ FLEET = {
              "containers": [{"name": "main", "image": "busybox", "state": "Waiting"}]},
         ]},
         {"id": "r2", "namespace": "ops", "generate": {"count": 7, "name_prefix": "gen"}},
+        # Deleted by Delete's tests, on their own cluster: the others' counts stay.
+        {"id": "r3", "namespace": "gone",
+         "k8s_deny": [{"verb": "delete", "resource": "pods", "namespace": "keep"}],
+         "groups": [
+            {"id": "eci-gone1", "name": "gone-1", "tags": {"app": "gone"},
+             "containers": [{"name": "main", "image": "busybox",
+                             "command": ["sh", "-c", "while true; do echo alive; sleep 0.3; done"]}]},
+            {"id": "eci-stay1", "name": "stay-1", "tags": {"app": "gone"},
+             "containers": [{"name": "main", "image": "busybox",
+                             "command": ["sh", "-c", "while true; do sleep 1; done"]}]},
+            {"id": "eci-keep1", "name": "keep-1", "namespace": "keep",
+             "containers": [{"name": "main", "image": "busybox",
+                             "command": ["sh", "-c", "while true; do sleep 1; done"]}]},
+        ]},
     ]
 }
 
@@ -91,13 +105,15 @@ def self_signed(d):
     return c, k
 
 
-def request(path, token=TOKEN, timeout=10, accept="application/json"):
-    """GET path; (status, headers, body bytes)."""
+def request(path, token=TOKEN, timeout=10, accept="application/json", method="GET", body=None):
+    """GET (or method) path; (status, headers, body bytes)."""
     c = http.client.HTTPSConnection("127.0.0.1", PORT, context=CTX, timeout=timeout)
     headers = {"Accept": accept}
     if token is not None:
         headers["Authorization"] = "Bearer " + token
-    c.request("GET", path, headers=headers)
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    c.request(method, path, body=body, headers=headers)
     r = c.getresponse()
     body = r.read()
     c.close()
@@ -128,7 +144,7 @@ def watch_lines(path, seconds):
 
 
 async def exec_ws(path, sends=(), protocols=("v5.channel.k8s.io", "v4.channel.k8s.io"),
-                  token=TOKEN, timeout=15):
+                  token=TOKEN, timeout=15, ready=None):
     out = {1: b"", 2: b"", 3: b""}
     headers = {"Authorization": "Bearer " + token}
     async with websockets.connect("wss://127.0.0.1:%d%s" % (PORT, path), ssl=CTX,
@@ -146,6 +162,9 @@ async def exec_ws(path, sends=(), protocols=("v5.channel.k8s.io", "v4.channel.k8
                 assert isinstance(m, bytes)
                 if len(m) >= 1:
                     out[m[0]] = out.get(m[0], b"") + m[1:]
+                if ready is not None and out[1]:
+                    await asyncio.get_running_loop().run_in_executor(None, ready)
+                    ready = None
         except websockets.ConnectionClosed:
             pass
         return out, chosen
@@ -460,6 +479,76 @@ class Exec(unittest.TestCase):
         # exec without an upgrade is refused as a Status
         st, s = get(exec_path("web-2", ["true"]))
         self.assertEqual((st, s["kind"]), (400, "Status"))
+
+
+class Delete(unittest.TestCase):
+    """DELETE .../pods/NAME: at once (as gracePeriodSeconds=0), the answer
+    the pod, its exec ended as the killed process ends, a watch's DELETED,
+    then 404 everywhere."""
+    R3 = "/clusters/r3/api/v1/namespaces/gone/pods"
+
+    def test_delete_pod(self):
+        st, l = get(self.R3)
+        self.assertEqual(sorted(p["metadata"]["name"] for p in l["items"]), ["gone-1", "stay-1"])
+        rv = l["metadata"]["resourceVersion"]
+        answered = {}
+
+        def delete():
+            # kubectl delete sends DeleteOptions: read and ignored
+            answered["st"], _, b = request(self.R3 + "/gone-1", method="DELETE",
+                                           body=b'{"propagationPolicy":"Background"}')
+            answered["pod"] = json.loads(b)
+
+        # an exec open on it sees its process killed, as kubectl exec does
+        out, _ = run(exec_ws("/clusters/r3" + exec_path("gone-1", ["sh", "-c", "echo in; sleep 60"],
+                                                        ns="gone"), ready=delete, timeout=20))
+        self.assertEqual(answered["st"], 200)
+        pod = answered["pod"]
+        self.assertEqual((pod["kind"], pod["metadata"]["name"]), ("Pod", "gone-1"))
+        self.assertIn("deletionTimestamp", pod["metadata"])
+        self.assertEqual(out[1], b"in\n")
+        status = json.loads(out[3])
+        self.assertEqual((status["status"], status["reason"]), ("Failure", "NonZeroExitCode"))
+        self.assertEqual(status["details"]["causes"][0]["message"], "137")  # SIGKILL
+        # the watch from before the delete gets DELETED, with the pod's last state
+        events = watch_lines(self.R3 + "?watch=1&timeoutSeconds=2&resourceVersion=%s" % rv, 5)
+        deleted = [e for e in events if e["type"] == "DELETED"]
+        self.assertEqual([e["object"]["metadata"]["name"] for e in deleted], ["gone-1"])
+        self.assertGreater(int(deleted[0]["object"]["metadata"]["resourceVersion"]), int(rv))
+        self.assertIn("deletionTimestamp", deleted[0]["object"]["metadata"])
+        # and later nothing of it: list, get, watch's ADDED, logs, exec, delete
+        st, l = get(self.R3)
+        self.assertEqual([p["metadata"]["name"] for p in l["items"]], ["stay-1"])
+        events = watch_lines(self.R3 + "?watch=1&timeoutSeconds=1", 3)
+        self.assertEqual([e["object"]["metadata"]["name"] for e in events if e["type"] == "ADDED"],
+                         ["stay-1"])
+        for path in (self.R3 + "/gone-1", self.R3 + "/gone-1/log"):
+            st, s = get(path)
+            self.assertEqual((st, s["reason"]), (404, "NotFound"), path)
+        st, _, b = request(self.R3 + "/gone-1", method="DELETE")
+        self.assertEqual((st, json.loads(b)["message"]), (404, 'pods "gone-1" not found'))
+
+        async def refused(path):
+            try:
+                await exec_ws(path)
+            except websockets.exceptions.InvalidStatusCode as e:
+                return e.status_code
+            return None
+        self.assertEqual(run(refused("/clusters/r3" + exec_path("gone-1", ["true"], ns="gone"))),
+                         404)
+        # its neighbour lives on
+        st, p = get(self.R3 + "/stay-1")
+        self.assertEqual((st, p["status"]["phase"]), (200, "Running"))
+
+    def test_delete_refused(self):
+        # RBAC's 403 from the fleet file's k8s_deny; a method on a list: 405
+        st, _, b = request("/clusters/r3/api/v1/namespaces/keep/pods/keep-1", method="DELETE")
+        self.assertEqual(st, 403)
+        self.assertIn("cannot delete resource", json.loads(b)["message"])
+        st, p = get("/clusters/r3/api/v1/namespaces/keep/pods/keep-1")
+        self.assertEqual(st, 200)
+        st, _, _ = request(self.R3, method="DELETE")
+        self.assertEqual(st, 405)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,11 @@ code from the channel-3 Status, RBAC's 403 in words, a cluster refused
 without its CA, an exec credential plugin (a token renewed after a 401, a
 plugin that fails), and fleetmux run across pods."""
 import base64
+import http.client
 import json
 import os
 import re
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -347,6 +349,57 @@ printf '"status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n
         tm.keys("j", "p")
         s = tm.wait_for(r"\[log\].*\n(.*\n)*.*starting-\d+")
         self.assertNotIn("error", s.lower())
+
+    def test_deleted_pod_ends_its_pane(self):
+        """A pod deleted while a pane is open on it (issue 14): the shell
+        ends as the runtime kills it, the reconnection finds no pod and
+        stops there in words, and the sidebar no longer lists it."""
+        fleet = os.path.join(self.home, "doomed.json")
+        with open(fleet, "w") as f:
+            json.dump({"regions": [{"id": "d1", "groups": [
+                {"id": "eci-doomed1", "name": "doomed-1",
+                 "containers": [{"name": "main", "image": "busybox",
+                                 "command": ["sh", "-c", "while true; do sleep 1; done"]}]},
+                {"id": "eci-other1", "name": "other-1",
+                 "containers": [{"name": "main", "image": "busybox",
+                                 "command": ["sh", "-c", "while true; do sleep 1; done"]}]}]}]},
+                      f)
+        kc = os.path.join(self.home, "doomed-kubeconfig")
+        sim = Fleetsim("--k8s", "--k8s-token", TOKEN, "--write-kubeconfig", kc, fleet=fleet)
+        self.addCleanup(sim.stop)
+        tm = self.start(kc, "--provider", "kubernetes", "--open", "fleetsim-d1/default/doomed-1/main")
+        tm.wait_for(r"doomed-1/main \[live\]")
+        tm.wait_for("other-1")
+        tm.type("echo still-$((40+2))")
+        tm.keys("Enter")
+        tm.wait_for("still-42")
+        with open(kc) as f:
+            text = f.read()
+        ca = base64.b64decode(re.search(r"certificate-authority-data: (\S+)", text).group(1))
+        server = re.search(r'server: "?https://127\.0\.0\.1:(\d+)(/clusters/d1)"?', text)
+        conn = http.client.HTTPSConnection(
+            "127.0.0.1", int(server.group(1)), timeout=10,
+            context=ssl.create_default_context(cadata=ca.decode()))
+        conn.request("DELETE", server.group(2) + "/api/v1/namespaces/default/pods/doomed-1",
+                     headers={"Authorization": "Bearer " + TOKEN})
+        r = conn.getresponse()
+        r.read()
+        conn.close()
+        self.assertEqual(r.status, 200)
+        # The shell ends as the runtime kills it; the watch's DELETED lists
+        # the context again, without the pod: the pane says why, once.
+        s = tm.wait_for(r"\[fleetmux: pod default/doomed-1 was deleted: context fleetsim-d1 "
+                        r"no longer lists it\]", timeout=20)
+        tm.wait_for(r"doomed-1/main \[pod deleted\]")
+        s = tm.wait_for(r"(?s)other-1.*id default/other-1")
+        sidebar = "\n".join(line.split("│")[0] for line in s.splitlines())
+        self.assertNotIn("doomed-1", sidebar)
+        self.assertIn("other-1", sidebar)
+        self.assertEqual(len(re.findall(r"\[fleetmux: pod default/doomed-1 was deleted", s)), 1)
+        # C-b R tries again: the pod is not found, and that is the end.
+        tm.keys("C-b", "R")
+        tm.wait_for(r"failed: pod default/doomed-1 not found \(404\)")
+        self.assertNotIn("reconnecting", tm.screen())
 
     def test_log_pane_follows_across_restarts(self):
         """A log pane on a container that restarts: each instance's lines

@@ -145,6 +145,26 @@ class Tui(unittest.TestCase):
         s = tm.wait_for("before-3")
         self.assertNotIn("~  ", s)
 
+    def test_deleted_group_ends_its_pane(self):
+        """ECI: DeleteContainerGroup while a pane is open on the group. The
+        shell ends (137, as the runtime kills it); the next listing has no
+        such group, and the pane says it was deleted."""
+        tm = self.start("--open", "cn-hangzhou/api-server/api")
+        tm.wait_for(r"api-server/api \[live\]")
+        tm.type("echo still-$((40+2))")
+        tm.keys("Enter")
+        tm.wait_for("still-42")
+        self.sim.client().call("DeleteContainerGroup", {
+            "RegionId": "cn-hangzhou", "ContainerGroupId": "eci-bp1api000000000001"})
+        tm.wait_for(r"\[exited 137\]")
+        # ECI has no watch: a relisting (r in the sidebar) finds it gone
+        tm.keys("C-b", "Tab", "r")
+        s = tm.wait_for(r"\[fleetmux: container group eci-bp1api000000000001 was deleted: "
+                        r"region cn-hangzhou no longer lists it\]")
+        sidebar = "\n".join(line.split("│")[0] for line in s.splitlines())
+        self.assertNotIn("api-server", sidebar)
+        tm.wait_for(r"api-server/api \[container group deleted\]")
+
     def test_colours_attributes_and_wide_glyphs(self):
         tm = self.start("--open", "cn-hangzhou/api-server/api")
         tm.wait_for(r"\[live\]")

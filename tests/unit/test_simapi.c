@@ -199,6 +199,85 @@ test_exec_validation(void **state)
 	params_free(&p);
 }
 
+static int
+group_total(const char *region)
+{
+	struct params p;
+	cJSON *j;
+	int n;
+
+	params_init(&p);
+	params_add(&p, "RegionId", region);
+	j = call("DescribeContainerGroups", &p, 200);
+	n = cJSON_GetObjectItem(j, "TotalCount")->valueint;
+	cJSON_Delete(j);
+	params_free(&p);
+	return n;
+}
+
+/* DeleteContainerGroup: the group is flagged and handed to the server (to
+ * kill its processes); it is gone from listings, exec and a second delete. */
+static void
+test_delete_group(void **state)
+{
+	struct params p;
+	struct api_result r = {0};
+	const char *id = "eci-bp1web000000000002";
+	int before = group_total("cn-hangzhou");
+	cJSON *j;
+
+	params_init(&p);
+	params_add(&p, "RegionId", "cn-hangzhou");
+	j = call("DeleteContainerGroup", &p, 400);
+	assert_string_equal(str(j, "Code"), "MissingParameter");
+	cJSON_Delete(j);
+
+	params_add(&p, "RegionId", "cn-hangzhou");
+	params_add(&p, "ContainerGroupId", id);
+	api_dispatch(&fleet, "DeleteContainerGroup", &p, 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(r.deleted);
+	assert_string_equal(r.deleted->id, id);
+	assert_true(r.deleted->deleted);
+	j = cJSON_Parse(r.body);
+	assert_non_null(str(j, "RequestId"));
+	cJSON_Delete(j);
+	api_result_free(&r);
+	params_free(&p);
+	params_init(&p);
+
+	assert_int_equal(group_total("cn-hangzhou"), before - 1);
+	params_add(&p, "RegionId", "cn-hangzhou");
+	params_add(&p, "ContainerGroupIds", "[\"eci-bp1web000000000002\"]");
+	j = call("DescribeContainerGroups", &p, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "ContainerGroups")), 0);
+	cJSON_Delete(j);
+
+	exec_params(&p, id, "[\"sh\"]");
+	j = call("ExecContainerCommand", &p, 400);
+	assert_string_equal(str(j, "Code"), "InvalidParameter.ContainerGroupId");
+	cJSON_Delete(j);
+
+	params_add(&p, "RegionId", "cn-hangzhou");
+	params_add(&p, "ContainerGroupId", id);
+	params_add(&p, "ContainerName", "nginx");
+	j = call("DescribeContainerLog", &p, 400);
+	assert_string_equal(str(j, "Code"), "InvalidParameter.ContainerGroupId");
+	cJSON_Delete(j);
+
+	/* Deleted already: as any unknown id. */
+	params_add(&p, "RegionId", "cn-hangzhou");
+	params_add(&p, "ContainerGroupId", id);
+	j = call("DeleteContainerGroup", &p, 400);
+	assert_string_equal(str(j, "Code"), "InvalidParameter.ContainerGroupId");
+	assert_non_null(strstr(str(j, "Message"), "does not exist"));
+	cJSON_Delete(j);
+	params_free(&p);
+
+	for (size_t i = 0; i < fleet.ngroups; i++)
+		fleet.groups[i].deleted = 0; /* the other tests share the fleet */
+}
+
 static void
 test_container_log(void **state)
 {
@@ -456,6 +535,7 @@ main(void)
 	    cmocka_unit_test(test_paging_47),
 	    cmocka_unit_test(test_filters_and_limits),
 	    cmocka_unit_test(test_exec_validation),
+	    cmocka_unit_test(test_delete_group),
 	    cmocka_unit_test(test_container_log),
 	    cmocka_unit_test(test_metric_history),
 	    cmocka_unit_test(test_metric_actions),

@@ -218,6 +218,43 @@ test_ring(void **state)
 	params_free(&l);
 }
 
+/* A deleted pod as the DELETE answers it and DELETED carries it: its last
+ * state at the new resourceVersion, with deletionTimestamp; a deleted group
+ * is no longer found by id. */
+static void
+test_pod_deleted(void **state)
+{
+	struct fleet f;
+	cJSON *p;
+	int64_t when;
+
+	assert_int_equal(fleet_parse(&f, fleet_json, sizeof fleet_json - 1, "t"), 0);
+	p = k8s_pod_json(&f.groups[0], 0);
+	assert_int_equal(fm_time_parse("2026-12-02T03:00:00Z", 20, &when), 0);
+	k8s_pod_mark_deleted(p, 77, when);
+	assert_string_equal(str_at(p, "metadata.resourceVersion"), "77");
+	assert_string_equal(str_at(p, "metadata.deletionTimestamp"), "2026-12-02T03:00:00Z");
+	assert_int_equal(at(p, "metadata.deletionGracePeriodSeconds")->valueint, 0);
+	assert_string_equal(str_at(p, "metadata.name"), "web-1");
+	assert_string_equal(str_at(p, "status.phase"), "Running"); /* the last state */
+	/* twice: still one of each */
+	{
+		int keys = cJSON_GetArraySize(at(p, "metadata"));
+
+		k8s_pod_mark_deleted(p, 78, when);
+		assert_string_equal(str_at(p, "metadata.resourceVersion"), "78");
+		assert_int_equal(cJSON_GetArraySize(at(p, "metadata")), keys);
+	}
+	cJSON_Delete(p);
+
+	assert_ptr_equal(fleet_group(&f, "r1", "eci-1"), &f.groups[0]);
+	f.groups[0].deleted = 1;
+	assert_null(fleet_group(&f, "r1", "eci-1"));
+	assert_null(fleet_group(&f, NULL, "eci-1"));
+	assert_ptr_equal(fleet_group(&f, NULL, "eci-2"), &f.groups[1]);
+	fleet_free(&f);
+}
+
 static void
 test_denied(void **state)
 {
@@ -239,6 +276,7 @@ test_denied(void **state)
 	assert_true(k8s_denied(r, "watch", "pods", "default"));
 	assert_true(k8s_denied(r, "watch", "pods", NULL));
 	assert_false(k8s_denied(r, "list", "pods", NULL));
+	assert_false(k8s_denied(r, "delete", "pods", "data"));
 	fleet_free(&f);
 	{
 		static const char bad[] = "{\"regions\": [{\"id\": \"r\", \"k8s_deny\": 3}]}";
@@ -331,7 +369,7 @@ main(void)
 	    cmocka_unit_test(test_pods),     cmocka_unit_test(test_selectors),
 	    cmocka_unit_test(test_continue), cmocka_unit_test(test_ring),
 	    cmocka_unit_test(test_denied),   cmocka_unit_test(test_table),
-	    cmocka_unit_test(test_status),
+	    cmocka_unit_test(test_status),   cmocka_unit_test(test_pod_deleted),
 	};
 
 	return cmocka_run_group_tests_name("simk8s", tests, NULL, NULL);
