@@ -138,6 +138,14 @@ struct sb_group *sidebar_find_group(struct sidebar *s, int prov, const char *reg
 /* sidebar_badge.c: the badge's text for the row (" !2", " ↻3", " !2↻3")
  * while it is younger than SB_BADGE_SECONDS at now; 0 and "" when none. */
 int sidebar_badge_text(const struct sb_badge *b, time_t now, char *out, size_t len);
+/* A group row's mark, " !W↻R": its badge's warnings and restarts; for a
+ * group listed without events (a Kubernetes pod: restartCount is all it
+ * says), restarts are the more of the badge's and its containers' counts
+ * added up. 0 and "" when none. */
+int sidebar_mark_text(const struct sb_group *g, time_t now, char *out, size_t len);
+/* What a group row shows in its id column: the id, or the zone when the
+ * id is ZONE/NAME (a pod's namespace/name: the name is already shown). */
+const char *sidebar_id_column(const struct fm_group *g);
 /* Add what happened; the badge's age starts with its first. */
 void sidebar_badge_add(struct sb_badge *b, int warnings, int restarts, time_t now);
 

@@ -45,8 +45,10 @@ struct sb_usage {
 };
 
 void sb_usage_free(struct sb_usage *u);
-/* A sample of the group into *u (allocated when NULL). */
-void sb_usage_add(struct sb_usage **u, const struct fm_metric *m);
+/* A sample of the group into *u (allocated when NULL). A limit the sample
+ * does not say (Kubernetes' metrics do not) is taken from spec's, the
+ * group's containers' memory limits, when it has them (spec may be NULL). */
+void sb_usage_add(struct sb_usage **u, const struct fm_metric *m, const struct fm_group *spec);
 /* What a sidebar row shows: the group's ring (container NULL) or the
  * container's; a group of one container with no sample of its own (Docker
  * measures the container as the group) shows the group's. NULL: nothing

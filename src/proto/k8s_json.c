@@ -98,6 +98,19 @@ status_of(const cJSON *statuses, const char *name)
 	return NULL;
 }
 
+/* A container's limits (resources.limits) as its cores and GiB; what is
+ * not set, or is not a quantity, stays 0 (not said). */
+static void
+limits(const cJSON *lim, struct fm_container *c)
+{
+	double v;
+
+	if (k8s_quantity(str(lim, "cpu"), &v) == 0 && v > 0)
+		c->cpu = v;
+	if (k8s_quantity(str(lim, "memory"), &v) == 0 && v > 0)
+		c->memory_gib = v / (1024.0 * 1024 * 1024);
+}
+
 static void
 add_containers(struct fm_group *g, const cJSON *specs, const cJSON *statuses, enum fm_container_kind kind)
 {
@@ -115,6 +128,7 @@ add_containers(struct fm_group *g, const cJSON *specs, const cJSON *statuses, en
 		c->name = xstrdup(name);
 		c->image = dup_or_null(str(spec, "image"));
 		c->kind = kind;
+		limits(get(get(spec, "resources"), "limits"), c);
 		container_status(status_of(statuses, name), c);
 	}
 }

@@ -109,6 +109,21 @@ spec_json(const struct fleet_group *g)
 
 		cJSON_AddStringToObject(c, "name", k->name);
 		cJSON_AddStringToObject(c, "image", k->image);
+		/* As a real pod has them: the fleet's figures are its limits
+		 * (Mi, the unit kubectl prints; a limit of 0 is not set). */
+		if (k->cpu > 0 || k->memory > 0) {
+			cJSON *lim = cJSON_AddObjectToObject(cJSON_AddObjectToObject(c, "resources"), "limits");
+			char q[32];
+
+			if (k->cpu > 0) {
+				snprintf(q, sizeof q, "%.0fm", k->cpu * 1000);
+				cJSON_AddStringToObject(lim, "cpu", q);
+			}
+			if (k->memory > 0) {
+				snprintf(q, sizeof q, "%.0fMi", k->memory * 1024);
+				cJSON_AddStringToObject(lim, "memory", q);
+			}
+		}
 		if (k->command != NULL) {
 			cJSON *cmd = cJSON_AddArrayToObject(c, "command");
 

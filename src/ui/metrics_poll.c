@@ -143,7 +143,7 @@ on_samples(void *arg, const struct fm_metric *samples, size_t n, const struct fm
 			continue;
 		hit = bsearch(&key, index, reg->n, sizeof *index, cmp_id);
 		if (hit != NULL)
-			sb_usage_add(&hit->g->usage, &samples[i]);
+			sb_usage_add(&hit->g->usage, &samples[i], &hit->g->g);
 	}
 	free(index);
 	sidebar_resort(&a->sb);

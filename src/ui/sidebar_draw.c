@@ -106,6 +106,19 @@ paint_rest(struct painter *p)
 	wattrset(p->w, A_NORMAL);
 }
 
+/* " text" dimmed when it fits whole: a fragment of an id or an image
+ * ("default/q", "flue") says nothing, and the footer has it whole. */
+static void
+paint_whole(struct painter *p, const char *text)
+{
+	char line[512];
+
+	if (text == NULL || *text == '\0' || 1 + fit_columns(text) > p->width - p->used)
+		return;
+	snprintf(line, sizeof line, " %s", text);
+	paint(p, line, -1, A_DIM);
+}
+
 static short
 state_color(const struct theme *t, enum fm_state st)
 {
@@ -207,11 +220,12 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 		/* What a down engine last said: maybe no longer so. */
 		paint(p, reg->down ? "? " : "● ", reg->down ? -1 : state_color(t, g->g.state), 0);
 		paint(p, g->g.name, -1, reg->down ? A_DIM : 0);
-		if (sidebar_badge_text(&g->badge, time(NULL), line, sizeof line))
+		if (sidebar_mark_text(g, time(NULL), line, sizeof line))
 			paint(p, line, t->badge_wait, A_BOLD);
 		if (!dropped) {
-			snprintf(line, sizeof line, " %s %s", g->g.status, g->g.id);
+			snprintf(line, sizeof line, " %s", g->g.status);
 			paint(p, line, -1, A_DIM);
+			paint_whole(p, sidebar_id_column(&g->g));
 		}
 		usage_paint(p, uw, usage);
 		break;
@@ -232,8 +246,14 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 		paint(p, c->name, -1, 0);
 		snprintf(line, sizeof line, " %s", c->status);
 		paint(p, line, state_color(t, c->state), 0);
-		snprintf(line, sizeof line, " %s ↻%d", c->image, c->restarts);
-		paint(p, line, -1, A_DIM);
+		/* Restarts before the image, so a narrow row keeps them; none
+		 * is not worth a column (the details say it). */
+		if (c->restarts > 0) {
+			snprintf(line, sizeof line, " ↻%d", c->restarts);
+			paint(p, line, t->badge_wait, A_BOLD);
+		}
+		if (c->image != NULL)
+			paint_whole(p, c->image);
 		usage_paint(p, uw, usage);
 		break;
 	}

@@ -86,18 +86,53 @@ container_ring(struct sb_usage *u, const char *name)
 	return &u->c[u->nc++].r;
 }
 
+/* The memory limit of a container of spec (name NULL: of them all,
+ * added up), in bytes; -1 when one of them has none (no limit: the
+ * pod's is not known either). */
+static int64_t
+spec_limit(const struct fm_group *spec, const char *name)
+{
+	double sum = 0;
+	int seen = 0;
+
+	if (spec == NULL)
+		return -1;
+	for (size_t k = 0; k < spec->ncontainers; k++) {
+		const struct fm_container *c = &spec->containers[k];
+
+		if (c->kind != FM_CONTAINER_APP || (name != NULL && (c->name == NULL ||
+		                                                       strcmp(c->name, name) != 0)))
+			continue;
+		if (c->memory_gib <= 0)
+			return -1;
+		sum += c->memory_gib * 1024.0 * 1024 * 1024;
+		seen = 1;
+	}
+	return seen ? (int64_t)sum : -1;
+}
+
+static void
+push(struct usage_ring *r, int64_t time_ns, const struct fm_usage *u, int64_t limit)
+{
+	struct fm_usage v = *u;
+
+	if (v.mem_limit <= 0 && limit > 0)
+		v.mem_limit = limit;
+	usage_ring_push(r, time_ns, &v);
+}
+
 void
-sb_usage_add(struct sb_usage **up, const struct fm_metric *m)
+sb_usage_add(struct sb_usage **up, const struct fm_metric *m, const struct fm_group *spec)
 {
 	struct sb_usage *u = *up;
 
 	if (u == NULL)
 		u = *up = xcalloc(1, sizeof *u);
-	usage_ring_push(&u->group, m->time_ns, &m->u);
+	push(&u->group, m->time_ns, &m->u, spec_limit(spec, NULL));
 	for (size_t i = 0; i < m->ncontainers; i++)
 		if (m->containers[i].name != NULL)
-			usage_ring_push(container_ring(u, m->containers[i].name), m->time_ns,
-			                &m->containers[i].u);
+			push(container_ring(u, m->containers[i].name), m->time_ns, &m->containers[i].u,
+			     spec_limit(spec, m->containers[i].name));
 }
 
 const struct usage_ring *

@@ -160,8 +160,11 @@ class K8sTui(unittest.TestCase):
         tm = self.start(KUBECONFIG, "--open", "fleetsim-r1/default/web-1/nginx")
         s = tm.wait_for(r"(?s)fleetsim-r1.*web-1.*fleetsim-r2.*gen-00003")
         self.assertIn("db-1", s)
-        # CPU and memory from metrics.k8s.io in the sidebar.
-        tm.wait_for(r"web-1 [^│\n]*\d%\s+[\d.]+[KMG]│", timeout=30)
+        # CPU and memory from metrics.k8s.io in the sidebar, memory as
+        # used/limit (the limit from the pod spec: two containers of 2G).
+        s = tm.wait_for(r"web-1 [^│\n]*\d%\s+[\d.]+[KMG]/4G│", timeout=30)
+        # A pod without figures shows its namespace whole, not default/w.
+        self.assertRegex(s, r"wait-1 Pending default +│")
         tm.wait_for(r"\[live\]")
         tm.type("hostname")
         tm.keys("Enter")
@@ -342,9 +345,12 @@ printf '"status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n
         tm.keys("/")
         tm.type("crash-1")
         tm.keys("Enter", "Right")
-        s = tm.wait_for(r"busybox ↻\d+")
-        first = int(re.search(r"busybox ↻(\d+)", s).group(1))
-        tm.wait_for(r"busybox ↻%d" % (first + 1), timeout=30)
+        # The count stands before the image, and is not shown while 0.
+        s = tm.wait_for(r"main \w+ ↻\d+ busybox")
+        first = int(re.search(r"main \w+ ↻(\d+)", s).group(1))
+        s = tm.wait_for(r"main \w+ ↻%d" % (first + 1), timeout=30)
+        # The pod's row counts its containers' restarts, as ECI's badge.
+        self.assertRegex(s, r"● crash-1 ↻%d " % (first + 1))
         # The previous instance's log (previous=true), whole, once.
         tm.keys("j", "p")
         s = tm.wait_for(r"\[log\].*\n(.*\n)*.*starting-\d+")

@@ -72,6 +72,10 @@ test_pod_list(void **state)
 	assert_int_equal(c->state, FM_STATE_RUNNING);
 	assert_true(c->ready);
 	assert_int_equal(c->restarts, 3);
+	/* Its limits (not its requests), for the sidebar's used/limit. */
+	assert_true(c->cpu == 0.5);
+	assert_true(c->memory_gib == 1.5);
+	assert_true(g[0].containers[2].memory_gib == 0); /* none set */
 	assert_string_equal(c->last_reason, "OOMKilled");
 	assert_int_equal(c->last_exit_code, 137);
 	assert_int_equal(fm_time_parse("2026-11-30T09:00:58Z", 20, &t), 0);

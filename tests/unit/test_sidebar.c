@@ -202,6 +202,53 @@ test_marks_and_filter_counts(void **state)
 	sidebar_free(&s);
 }
 
+/* A group row's mark counts its containers' restarts when it has no
+ * events (a pod: restartCount is all it says), the more of those and the
+ * badge's; its id column is a pod's namespace, not namespace/name. */
+static void
+test_group_row_columns(void **state)
+{
+	struct sb_group g;
+	struct fm_container c[2];
+	char out[32];
+	time_t t0 = 1000000;
+
+	memset(&g, 0, sizeof g);
+	c[0] = (struct fm_container){.name = "worker", .restarts = 5};
+	c[1] = (struct fm_container){.name = "side", .restarts = 0};
+	g.g.containers = c;
+	g.g.ncontainers = 2;
+	assert_int_equal(sidebar_mark_text(&g, t0, out, sizeof out), 1);
+	assert_string_equal(out, " ↻5");
+	sidebar_badge_add(&g.badge, 6, 5, t0);
+	sidebar_mark_text(&g, t0 + 1, out, sizeof out);
+	assert_string_equal(out, " !6↻5"); /* as ECI's, not ↻10 */
+	sidebar_badge_add(&g.badge, 0, 2, t0 + 2);
+	sidebar_mark_text(&g, t0 + 2, out, sizeof out);
+	assert_string_equal(out, " !6↻7");
+	sidebar_mark_text(&g, t0 + SB_BADGE_SECONDS, out, sizeof out);
+	assert_string_equal(out, " ↻5");
+	/* with events (ECI), restarts are news: the badge's only */
+	g.g.nevents = 1;
+	assert_int_equal(sidebar_mark_text(&g, t0 + SB_BADGE_SECONDS, out, sizeof out), 0);
+	sidebar_mark_text(&g, t0 + 2, out, sizeof out);
+	assert_string_equal(out, " !6↻7");
+	g.g.nevents = 0;
+	c[0].restarts = 0;
+	assert_int_equal(sidebar_mark_text(&g, t0 + SB_BADGE_SECONDS, out, sizeof out), 0);
+	assert_string_equal(out, "");
+
+	g.g.id = "default/queue-worker";
+	g.g.name = "queue-worker";
+	g.g.zone = "default";
+	assert_string_equal(sidebar_id_column(&g.g), "default");
+	g.g.id = "eci-2ze8f0";
+	g.g.zone = "cn-hangzhou-b";
+	assert_string_equal(sidebar_id_column(&g.g), "eci-2ze8f0");
+	g.g.id = NULL;
+	assert_string_equal(sidebar_id_column(&g.g), "");
+}
+
 int
 main(void)
 {
@@ -209,6 +256,7 @@ main(void)
 	    cmocka_unit_test(test_relisting_keeps_cursor_folds_and_marks),
 	    cmocka_unit_test(test_marks_and_filter_counts),
 	    cmocka_unit_test(test_badge),
+	    cmocka_unit_test(test_group_row_columns),
 	};
 
 	return cmocka_run_group_tests_name("sidebar", tests, NULL, NULL);

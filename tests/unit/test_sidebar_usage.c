@@ -171,7 +171,7 @@ group_at(struct sb_group *g, const char *name, enum fm_state st, int restarts, d
 		m.group_id = g->g.id;
 		m.time_ns = 1;
 		m.u = u_of(cpu, mem, 1000);
-		sb_usage_add(&g->usage, &m);
+		sb_usage_add(&g->usage, &m, NULL);
 	}
 }
 
@@ -266,7 +266,7 @@ test_totals_and_containers(void **state)
 	cu[0] = (struct fm_container_usage){"c", u_of(42, 10, 100)};
 	m.containers = cu;
 	m.ncontainers = 1;
-	sb_usage_add(&g[0].usage, &m);
+	sb_usage_add(&g[0].usage, &m, NULL);
 	assert_true(usage_ring_last(sb_usage_of(&g[0], "c"))->cpu_percent == 42);
 	assert_ptr_equal(sb_usage_of(&g[0], "other"), &g[0].usage->group);
 	assert_null(sb_usage_of(&g[2], NULL)); /* not running */
@@ -302,7 +302,7 @@ test_container_order(void **state)
 	cu[2] = (struct fm_container_usage){"sidecar", u_of(70, 100, 1000)};
 	m.containers = cu;
 	m.ncontainers = 3;
-	sb_usage_add(&g.usage, &m);
+	sb_usage_add(&g.usage, &m, NULL);
 	sb_sort_containers(SB_SORT_CPU, &g, idx, 3);
 	assert_int_equal(idx[0], 2); /* sidecar, web, then cache (unknown) */
 	assert_int_equal(idx[1], 0);
@@ -362,7 +362,7 @@ test_relisting_keeps_samples(void **state)
 				m.group_id = r->groups[j].g.id;
 				m.time_ns = 1;
 				m.u = u_of(10.0 * (double)j, 1, 2);
-				sb_usage_add(&r->groups[j].usage, &m);
+				sb_usage_add(&r->groups[j].usage, &m, NULL);
 			}
 			sidebar_set_sort(&s, SB_SORT_CPU);
 			sidebar_rebuild(&s);
@@ -381,6 +381,55 @@ test_relisting_keeps_samples(void **state)
 	sidebar_free(&s);
 }
 
+/* Kubernetes' metrics say what is used, not the limits: the pod's
+ * memory limit is its app containers' limits added up (none when one has
+ * none), a container's its own; a sample's own limit (ECI) wins. */
+static void
+test_limit_from_the_spec(void **state)
+{
+	struct sb_group g;
+	struct fm_metric m;
+	struct fm_container_usage cu[2];
+	struct fm_container c[3];
+	char out[64];
+
+	memset(&g, 0, sizeof g);
+	c[0] = (struct fm_container){.name = "app", .kind = FM_CONTAINER_APP, .memory_gib = 4};
+	c[1] = (struct fm_container){.name = "log", .kind = FM_CONTAINER_APP, .memory_gib = 0.5};
+	c[2] = (struct fm_container){.name = "init", .kind = FM_CONTAINER_INIT};
+	g.g.containers = c;
+	g.g.ncontainers = 3;
+	g.g.state = FM_STATE_RUNNING;
+	memset(&m, 0, sizeof m);
+	m.group_id = "ns/p";
+	m.time_ns = 1;
+	m.u = u_of(0, 7130316, -1);
+	cu[0] = (struct fm_container_usage){"app", u_of(0, 7130316, -1)};
+	cu[1] = (struct fm_container_usage){"log", u_of(0, 0, -1)};
+	m.containers = cu;
+	m.ncontainers = 2;
+	sb_usage_add(&g.usage, &m, &g.g);
+	usage_mem_text(usage_ring_last(sb_usage_of(&g, NULL)), out, sizeof out);
+	assert_string_equal(out, "6.8M/4.5G");
+	usage_mem_text(usage_ring_last(sb_usage_of(&g, "log")), out, sizeof out);
+	assert_string_equal(out, "0B/512M");
+	/* one container without a limit: the pod has none */
+	c[1].memory_gib = 0;
+	m.time_ns = 2;
+	sb_usage_add(&g.usage, &m, &g.g);
+	usage_mem_text(usage_ring_last(sb_usage_of(&g, NULL)), out, sizeof out);
+	assert_string_equal(out, "6.8M");
+	usage_mem_text(usage_ring_last(sb_usage_of(&g, "app")), out, sizeof out);
+	assert_string_equal(out, "6.8M/4G");
+	/* the sample's own limit is kept */
+	m.time_ns = 3;
+	m.u = u_of(0, 1024, 2048);
+	sb_usage_add(&g.usage, &m, &g.g);
+	usage_mem_text(usage_ring_last(sb_usage_of(&g, NULL)), out, sizeof out);
+	assert_string_equal(out, "1K/2K");
+	sb_usage_free(g.usage);
+}
+
 int
 main(void)
 {
@@ -393,6 +442,7 @@ main(void)
 	    cmocka_unit_test(test_totals_and_containers),
 	    cmocka_unit_test(test_container_order),
 	    cmocka_unit_test(test_relisting_keeps_samples),
+	    cmocka_unit_test(test_limit_from_the_spec),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8"); /* columns of "▇" as a terminal counts them */
