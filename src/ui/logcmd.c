@@ -281,18 +281,22 @@ listing_done(struct logcmd *lc)
 		return;
 	lc->listed = 1;
 	if (words != NULL && words[0] != NULL) {
-		size_t nw = 0;
+		size_t nw = 0, listed = lc->found.n;
 		unsigned char *used;
 
 		while (words[nw] != NULL)
 			nw++;
 		used = xcalloc(nw, 1);
 		targets_retain_words(&lc->found, words, used);
-		for (size_t w = 0; w < nw; w++)
+		/* When nothing could be listed, a name is not known to be
+		 * wrong: the end says so once, as run does; when a part could
+		 * not, the name may be in it. */
+		for (size_t w = 0; w < nw && (listed > 0 || lc->list_errors == 0); w++)
 			if (!used[w]) {
-				fprintf(stderr, "fleetmux logs: %s: no container by that name%s%s\n",
+				fprintf(stderr, "fleetmux logs: %s: no container by that name%s%s%s\n",
 					words[w], lc->o->filter ? " matches the filter " : "",
-					lc->o->filter ? lc->o->filter : "");
+					lc->o->filter ? lc->o->filter : "",
+					lc->list_errors > 0 ? " in what could be listed" : "");
 				lc->errors++;
 			}
 		free(used);

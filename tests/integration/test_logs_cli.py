@@ -229,6 +229,10 @@ class Logs(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("fleetmux logs:", p.stderr)
         self.assertEqual(p.stdout, "")
+        # Nothing was listed: the name is not said to be wrong; the end
+        # says what run says.
+        self.assertNotIn("no container by that name", p.stderr)
+        self.assertRegex(p.stderr, r"fleetmux logs: nothing could be listed \(\d+ errors? above\)")
 
 
 if __name__ == "__main__":
