@@ -193,6 +193,10 @@ struct k8s_options {
  * with why filled when there is no kubeconfig or a context asked for is not
  * in it; a context that cannot be used is listed with its reason. */
 struct provider *k8s_provider_new(uv_loop_t *loop, const struct k8s_options *o, struct fm_cause *why);
+/* Are o's contexts all in its kubeconfig? 0 (also when the kubeconfig
+ * cannot be read: making the provider says why), or -FM_EINVAL naming the
+ * first missing one. Reads the files; makes nothing. */
+int k8s_check_contexts(const struct k8s_options *o, struct fm_cause *why);
 
 /* A Docker-compatible engine (Docker, Podman, Hyper.sh's 1.23 API). */
 struct provider *docker_provider_new(uv_loop_t *loop, const struct docker_options *o);

@@ -81,6 +81,10 @@ struct provider_type {
 	 * not go stale: the default refresh-interval, in ms. 0: its watch keeps
 	 * the list live. */
 	unsigned relist_ms;
+	/* For --check-config, what a section's values name outside the config
+	 * (a kubeconfig's contexts): 0, or -FM_E... with why and *key, the key
+	 * whose line it is about. NULL: nothing to look at. */
+	int (*check)(const struct params *kv, const char **key, struct fm_cause *why);
 };
 
 /* The table, in order; NULL past the end. */

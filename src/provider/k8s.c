@@ -498,6 +498,34 @@ wanted(const struct k8s_options *o, const char *name)
 	return 0;
 }
 
+int
+k8s_check_contexts(const struct k8s_options *o, struct fm_cause *why)
+{
+	struct kubeconfig kc;
+	struct fm_cause ignored;
+	int rc = 0;
+
+	kubeconfig_init(&kc);
+	if (load_kubeconfig(&kc, o->kubeconfig, &ignored) == 0)
+		for (size_t i = 0; rc == 0 && o->contexts != NULL && o->contexts[i] != NULL; i++)
+			if (kubeconfig_context(&kc, o->contexts[i]) == NULL)
+				rc = fm_cause_set(why, FM_EINVAL,
+				                  "there is no context '%s' in the kubeconfig",
+				                  o->contexts[i]);
+	kubeconfig_free(&kc);
+	return rc;
+}
+
+static size_t
+count(char *const *v)
+{
+	size_t n = 0;
+
+	while (v != NULL && v[n] != NULL)
+		n++;
+	return n;
+}
+
 struct provider *
 k8s_provider_new(uv_loop_t *loop, const struct k8s_options *o, struct fm_cause *why)
 {
@@ -512,21 +540,26 @@ k8s_provider_new(uv_loop_t *loop, const struct k8s_options *o, struct fm_cause *
 	kubeconfig_init(&k->kc);
 	if (load_kubeconfig(&k->kc, o->kubeconfig, why) < 0)
 		goto fail;
-	for (size_t i = 0; o->contexts != NULL && o->contexts[i] != NULL; i++)
-		if (kubeconfig_context(&k->kc, o->contexts[i]) == NULL) {
-			fm_cause_set(why, FM_EINVAL, "there is no context '%s' in the kubeconfig",
-			             o->contexts[i]);
-			goto fail;
-		}
-	if (k->kc.ncontexts == 0) {
+	if (k->kc.ncontexts == 0 && o->contexts == NULL) {
 		fm_cause_set(why, FM_ENOTFOUND, "the kubeconfig has no contexts");
 		goto fail;
 	}
-	/* In the kubeconfig's order, so that the sidebar reads as the file. */
-	k->ctx = xcalloc(k->kc.ncontexts, sizeof *k->ctx);
+	/* In the kubeconfig's order, so that the sidebar reads as the file;
+	 * then each asked for that it does not have, as a region in error:
+	 * one wrong name does not take the good contexts away. */
+	k->ctx = xcalloc(k->kc.ncontexts + count(o->contexts), sizeof *k->ctx);
 	for (size_t i = 0; i < k->kc.ncontexts; i++)
 		if (wanted(o, k->kc.contexts[i].name))
 			ctx_setup(k, &k->ctx[k->nctx++], k->kc.contexts[i].name, o);
+	for (size_t i = 0; o->contexts != NULL && o->contexts[i] != NULL; i++)
+		if (kubeconfig_context(&k->kc, o->contexts[i]) == NULL &&
+		    k8s_ctx_find(k, o->contexts[i]) == NULL) {
+			struct k8s_ctx *c = &k->ctx[k->nctx++];
+
+			ctx_setup(k, c, o->contexts[i], o);
+			free(c->error);
+			c->error = xasprintf("there is no context '%s' in the kubeconfig", o->contexts[i]);
+		}
 	for (size_t i = 0; i < k->nctx; i++)
 		if (k->ctx[i].error != NULL)
 			debuglog("k8s %s: %s", k->ctx[i].name, k->ctx[i].error);

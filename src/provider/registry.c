@@ -230,6 +230,23 @@ k8s_create(uv_loop_t *loop, const char *name, const struct params *kv,
 	return p;
 }
 
+static int
+k8s_check(const struct params *kv, const char **key, struct fm_cause *why)
+{
+	struct k8s_options o;
+	char **contexts = comma_list(kv_get(kv, "contexts"));
+	int rc = 0;
+
+	memset(&o, 0, sizeof o);
+	o.kubeconfig = kv_get(kv, "kubeconfig");
+	o.contexts = contexts;
+	*key = "contexts";
+	if (contexts != NULL)
+		rc = k8s_check_contexts(&o, why);
+	strv_free(contexts);
+	return rc;
+}
+
 /* A kubeconfig with contexts: Kubernetes is there. */
 static struct provider *
 k8s_autodetect(uv_loop_t *loop, const struct provider_overrides *c, struct fm_cause *why)
@@ -335,6 +352,7 @@ static const struct provider_type types[] = {
         .keys = k8s_keys,
         .create = k8s_create,
         .autodetect = k8s_autodetect,
+        .check = k8s_check,
         .watch = PROVIDER_LOGS | PROVIDER_PREVIOUS_LOG | PROVIDER_METRICS,
         .metrics_ms = 15000, /* metrics-server's resolution is 15 s at its finest */
         .relist_ms = 0, /* the pod watch keeps the sidebar live */
@@ -445,6 +463,24 @@ check_key(struct config *c, const struct provider_conf *pc, const struct provide
 	return 0;
 }
 
+/* What the section names outside the config, reported at its key's line
+ * (kept: the provider shows what is wrong where it would be). 1 when bad. */
+static int
+check_outside(struct config *c, const struct provider_conf *pc, const struct provider_type *t)
+{
+	const char *key = NULL;
+	struct fm_cause why;
+	int line = pc->line;
+
+	if (t->check(&pc->kv, &key, &why) == 0)
+		return 0;
+	for (size_t k = 0; key != NULL && k < pc->kv.n; k++)
+		if (strcmp(pc->kv.v[k].key, key) == 0)
+			line = pc->key_lines[k];
+	config_error(c, line, "provider \"%s\": %s", pc->name, why.msg);
+	return 1;
+}
+
 int
 registry_check_config(struct config *c)
 {
@@ -475,6 +511,8 @@ registry_check_config(struct config *c)
 			config_provider_drop(pc, k);
 			bad++;
 		}
+		if (t != NULL && t->check != NULL)
+			bad += check_outside(c, pc, t);
 	}
 	buf_free(&names);
 	return bad;

@@ -297,6 +297,24 @@ class K8sTui(unittest.TestCase):
         self.assertNotIn("fleetsim-r1", s)
         self.assertIn("prod", s)
 
+    def test_a_context_not_in_the_kubeconfig(self):
+        """contexts = a good one and one the kubeconfig lacks: the good one
+        is listed, the other is a region in error that says why; and
+        --check-config says it first."""
+        kc = kubeconfig("nope", 'token: "%s"' % TOKEN)
+        conf = os.path.join(self.home, ".config/fleetmux")
+        os.makedirs(conf)
+        with open(os.path.join(conf, "config"), "w") as f:
+            f.write('[provider "clusters"]\ntype = kubernetes\nkubeconfig = %s\n'
+                    'contexts = fleetsim-r2, nope\n' % kc)
+        p = subprocess.run([FLEETMUX, "--check-config"], capture_output=True, text=True,
+                           timeout=30, env=env_for(self.home, "/nonexistent"))
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertRegex(p.stderr, r"config:\d+: .*there is no context 'nope' in the kubeconfig")
+        tm = self.start("/nonexistent")
+        s = tm.wait_for(r"(?s)fleetsim-r2.*gen-00003.*nope \(0\) ✗ error")
+        self.assertIn("clusters", s)
+
     def test_exec_plugin_renewed_after_401(self):
         """A plugin whose first token the cluster refuses: fleetmux asks it
         again, once, and goes on with the new one; two contexts of one user
