@@ -28,6 +28,7 @@ struct k8s_watch {
 	const char *ns; /* NULL: every namespace */
 	int attempt;
 	int down;
+	char *down_why;  /* what the server's failure was, last said */
 	int dirty;       /* a change waits for the coalescing timer */
 	int relist_sent; /* 410: the sidebar lists again */
 	uv_timer_t retry, coalesce;
@@ -69,6 +70,31 @@ retry_later(struct k8s_watch *w)
 
 	w->attempt++;
 	uv_timer_start(&w->retry, retry_fire, (uint64_t)delay, 0);
+}
+
+/* The server does not answer: said when it goes down, and again when the
+ * reason changes (it came back with another certificate: the TLS error,
+ * not the old "Connection refused"). The retries go on either way. */
+static void
+say_down(struct k8s_watch *w, const char *why)
+{
+	if (w->down && w->down_why != NULL && strcmp(w->down_why, why) == 0)
+		return;
+	w->down = 1;
+	free(w->down_why);
+	w->down_why = xstrdup(why);
+	w->changed(w->arg, w->c->name, why);
+}
+
+static void
+say_up(struct k8s_watch *w)
+{
+	if (!w->down)
+		return;
+	w->down = 0;
+	free(w->down_why);
+	w->down_why = NULL;
+	w->changed(w->arg, w->c->name, NULL);
 }
 
 static void
@@ -131,10 +157,7 @@ watch_chunk(void *arg, const char *data, size_t len)
 {
 	struct k8s_watch *w = arg;
 
-	if (w->down) {
-		w->down = 0;
-		w->changed(w->arg, w->c->name, NULL);
-	}
+	say_up(w);
 	w->attempt = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (data[i] != '\n') {
@@ -172,10 +195,8 @@ watch_done(void *arg, const struct http_response *res)
 	}
 	k8s_answer_cause(res, "watching pods", &why);
 	debuglog("k8s %s: %s", w->c->name, why.msg);
-	if (res->status == 0 && !w->down) {
-		w->down = 1;
-		w->changed(w->arg, w->c->name, why.msg);
-	}
+	if (res->status == 0)
+		say_down(w, why.msg);
 	retry_later(w);
 }
 
@@ -194,20 +215,16 @@ version_answer(void *arg, const struct http_response *res)
 		return;
 	if (res->status != 200 ||
 	    k8s_parse_pods(res->body, res->body_len, w->c->name, &g, &n, &cont, &rv, &why) < 0) {
-		if (res->status == 0 && !w->down) {
+		if (res->status == 0) {
 			k8s_answer_cause(res, "watching pods", &why);
-			w->down = 1;
-			w->changed(w->arg, w->c->name, why.msg);
+			say_down(w, why.msg);
 		}
 		retry_later(w);
 		return;
 	}
 	fm_groups_free(g, n);
 	free(cont);
-	if (w->down) {
-		w->down = 0;
-		w->changed(w->arg, w->c->name, NULL);
-	}
+	say_up(w);
 	set_rv(w, rv);
 	free(rv);
 	if (w->rv == NULL) {
@@ -279,6 +296,7 @@ watch_closed(uv_handle_t *h)
 	if (--w->closing == 0) {
 		buf_free(&w->line);
 		free(w->rv);
+		free(w->down_why);
 		free(w);
 	}
 }

@@ -17,7 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eci import Fleetsim, alive, wait_until  # noqa: E402
+from eci import Fleetsim, alive, free_port, wait_until  # noqa: E402
 from tui import FLEETMUX, Tmux, pane_text, panes  # noqa: E402
 
 TOKEN = "k8s-tui-token"
@@ -314,6 +314,33 @@ class K8sTui(unittest.TestCase):
         tm = self.start("/nonexistent")
         s = tm.wait_for(r"(?s)fleetsim-r2.*gen-00003.*nope \(0\) ✗ error")
         self.assertIn("clusters", s)
+
+    def test_down_context_says_the_current_reason(self):
+        """A cluster that goes away is down ("Connection refused"); when it
+        comes back on its port with another CA, the retries go on by
+        themselves and the region says why now (not trusted), with no r."""
+        fleet = os.path.join(self.home, "one.json")
+        with open(fleet, "w") as f:
+            json.dump({"regions": [{"id": "b1", "groups": [
+                {"id": "eci-b1", "name": "back-1", "containers": [{"name": "main"}]}]}]}, f)
+        port = free_port()
+        kc = os.path.join(self.home, "first-kubeconfig")
+        sim = Fleetsim("--k8s", "--k8s-port", str(port), "--k8s-token", TOKEN,
+                       "--write-kubeconfig", kc, fleet=fleet)
+        self.addCleanup(sim.stop)
+        tm = self.start(kc, "--provider", "kubernetes")
+        tm.wait_for("back-1")
+        sim.stop()
+        tm.wait_for(r"fleetsim-b1 \(1\) ✗ down", timeout=30)
+        again = Fleetsim("--k8s", "--k8s-port", str(port), "--k8s-token", TOKEN,
+                         "--write-kubeconfig", os.path.join(self.home, "second-kubeconfig"),
+                         fleet=fleet)
+        self.addCleanup(again.stop)
+        # The region's row, then its reason in the footer.
+        tm.keys("g")
+        tm.keys("j")
+        s = tm.wait_for(r"(?s)fleetsim-b1: watching pods: .*not\s*trusted", timeout=40)
+        self.assertIn("✗ down", s)
 
     def test_exec_plugin_renewed_after_401(self):
         """A plugin whose first token the cluster refuses: fleetmux asks it
