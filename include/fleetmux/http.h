@@ -44,6 +44,9 @@ int http_connect_raw(struct http *h, const char *url, http_connect_cb cb, void *
 /* Done with a raw connection: closes it and frees the handle. */
 void http_raw_release(struct http *h, void *curl_easy);
 /* Cancels what is in flight (their callbacks are not called) and frees. */
+/* A new client certificate and key (files) for the requests started from
+ * now on; those in flight keep theirs. */
+void http_set_client_cert(struct http *h, const char *cert_file, const char *key_file);
 void http_free(struct http *h);
 /* Start a request; cb runs once, on the loop. headers are "Name: value". */
 int http_request(struct http *h, const char *method, const char *url, const struct params *headers,

@@ -167,6 +167,15 @@ http_new(uv_loop_t *loop, const struct http_opts *o)
 	return h;
 }
 
+void
+http_set_client_cert(struct http *h, const char *cert_file, const char *key_file)
+{
+	free(h->cert_file);
+	free(h->key_file);
+	h->cert_file = dup_opt(cert_file);
+	h->key_file = dup_opt(key_file);
+}
+
 static void
 req_free(struct http_req *r)
 {

@@ -3,7 +3,8 @@
  * are written to private files (0600, in a 0700 folder of our own, removed
  * when the provider goes). Bearer tokens come from the kubeconfig, from
  * tokenFile (read at each use: it may be rotated), or from an exec
- * credential plugin (k8s_plugin.c). */
+ * credential plugin (k8s_plugin.c), which may answer with a client
+ * certificate instead or as well (k8s_auth_use_cert). */
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -177,7 +178,10 @@ k8s_auth_setup(struct k8s_ctx *c, const struct kube_cluster *cl, const struct ku
 		c->http = http_new(c->k->base.loop, &ho);
 		c->ws = ws_client_new_tls(c->k->base.loop, &wt);
 	}
-	free(ca);
+	/* Kept to remake the lws context with a plugin's certificate. */
+	c->tls_ca = ca;
+	c->tls_server_name = cl->tls_server_name ? xstrdup(cl->tls_server_name) : NULL;
+	c->tls_insecure = cl->insecure || c->k->insecure;
 	free(cert);
 	free(key);
 	free(connect_to);
@@ -189,6 +193,67 @@ k8s_auth_setup(struct k8s_ctx *c, const struct kube_cluster *cl, const struct ku
 		if (u->exec != NULL)
 			c->execsrc = k8s_execsrc_get(c->k, u->name, u->exec, cl);
 	}
+	return 0;
+}
+
+int
+k8s_auth_use_cert(struct k8s_ctx *c, unsigned gen, const struct buf *cert, const struct buf *key,
+                  struct fm_cause *why)
+{
+	char *kc = xasprintf("exec%u-cert", gen), *kk = xasprintf("exec%u-key", gen);
+	char *certf = NULL, *keyf = NULL;
+	struct ws_client *ws;
+	struct ws_tls wt = {
+	    .insecure = c->tls_insecure,
+	    .ca_file = c->tls_ca,
+	    .server_name = c->tls_server_name,
+	};
+
+	if (gen == c->exec_cert_gen) {
+		free(kc);
+		free(kk);
+		return 0;
+	}
+	/* A new name for each answer: curl then never reuses a connection
+	 * made with the old certificate. */
+	if ((certf = write_private(c, kc, cert, why)) == NULL ||
+	    (keyf = write_private(c, kk, key, why)) == NULL) {
+		if (certf != NULL)
+			unlink(certf);
+		free(certf);
+		free(kc);
+		free(kk);
+		return -FM_EIO;
+	}
+	free(kc);
+	free(kk);
+	/* lws reads its certificate once, when its context is made: a new
+	 * one, the old kept for the exec sessions it still carries. */
+	wt.cert_file = certf;
+	wt.key_file = keyf;
+	if ((ws = ws_client_new_tls(c->k->base.loop, &wt)) == NULL) {
+		unlink(certf);
+		unlink(keyf);
+		free(certf);
+		free(keyf);
+		return fm_cause_set(why, FM_EIO, "cannot start libwebsockets with the plugin's certificate");
+	}
+	c->old_ws = xrealloc(c->old_ws, (c->nold_ws + 1) * sizeof *c->old_ws);
+	c->old_ws[c->nold_ws++] = c->ws;
+	c->ws = ws;
+	http_set_client_cert(c->http, certf, keyf);
+	/* Both have read (lws) or will not need (new curl connections take
+	 * the new names) the old files. */
+	if (c->exec_cert != NULL) {
+		unlink(c->exec_cert);
+		unlink(c->exec_key);
+	}
+	free(c->exec_cert);
+	free(c->exec_key);
+	c->exec_cert = certf;
+	c->exec_key = keyf;
+	c->exec_cert_gen = gen;
+	debuglog("k8s context %s: the credential plugin's client certificate (answer %u)", c->name, gen);
 	return 0;
 }
 
@@ -238,7 +303,7 @@ k8s_cred_get(struct k8s_ctx *c, k8s_cred_cb cb, void *arg)
 		free(tok);
 		return NULL;
 	}
-	return k8s_execsrc_wait(c->execsrc, cb, arg);
+	return k8s_execsrc_wait(c->execsrc, c, cb, arg);
 }
 
 void
@@ -261,4 +326,15 @@ k8s_auth_free(struct k8s_ctx *c)
 	free(c->token_file);
 	http_free(c->http);
 	ws_client_free(c->ws);
+	for (size_t i = 0; i < c->nold_ws; i++)
+		ws_client_free(c->old_ws[i]);
+	free(c->old_ws);
+	if (c->exec_cert != NULL) {
+		unlink(c->exec_cert);
+		unlink(c->exec_key);
+	}
+	free(c->exec_cert);
+	free(c->exec_key);
+	free(c->tls_ca);
+	free(c->tls_server_name);
 }

@@ -40,6 +40,15 @@ struct k8s_ctx {
 	char *token;
 	char *token_file;
 	struct k8s_execsrc *execsrc;
+	/* A plugin's client certificate, as files, and which answer it was
+	 * (0: none yet); what the lws context is remade from when it changes,
+	 * and the contexts it replaced (their exec sessions may still run). */
+	unsigned exec_cert_gen;
+	char *exec_cert, *exec_key;
+	char *tls_ca, *tls_server_name;
+	int tls_insecure;
+	struct ws_client **old_ws;
+	size_t nold_ws;
 	struct k8s_watch *watch;
 };
 
@@ -76,6 +85,10 @@ void k8s_cred_cancel(struct k8s_ctx *c, struct k8s_cred_wait *w);
  * next k8s_cred_get runs the plugin again. Returns 1 when there was one to
  * forget (a new try may help), 0 when not. */
 int k8s_cred_refused(struct k8s_ctx *c, const char *auth_used);
+/* A plugin's answer gen carried this certificate: c's requests use it from
+ * now on. 0, or a negative FM_E code with why. */
+int k8s_auth_use_cert(struct k8s_ctx *c, unsigned gen, const struct buf *cert, const struct buf *key,
+                      struct fm_cause *why);
 void k8s_auth_free(struct k8s_ctx *c);
 /* The private folder for the -data files (made on first use). */
 const char *k8s_tmpdir(struct k8s *k, struct fm_cause *why);
@@ -88,7 +101,8 @@ void k8s_tmpdir_remove(struct k8s *k);
 struct k8s_execsrc *k8s_execsrc_get(struct k8s *k, const char *user, const struct kube_exec *e,
                                     const struct kube_cluster *cl);
 /* As k8s_cred_get, from the plugin's cached answer or a run of it. */
-struct k8s_cred_wait *k8s_execsrc_wait(struct k8s_execsrc *s, k8s_cred_cb cb, void *arg);
+struct k8s_cred_wait *k8s_execsrc_wait(struct k8s_execsrc *s, struct k8s_ctx *ctx, k8s_cred_cb cb,
+                                       void *arg);
 void k8s_execsrc_cancel(struct k8s_execsrc *s, struct k8s_cred_wait *w);
 /* The server refused the cached answer: 1 when there was one to forget,
  * or a run for a new one is under way (a new try may help). */

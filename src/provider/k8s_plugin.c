@@ -21,6 +21,7 @@ extern char **environ;
 
 struct k8s_cred_wait {
 	struct k8s_cred_wait *next;
+	struct k8s_ctx *ctx; /* whose TLS takes the answer's certificate */
 	k8s_cred_cb cb;
 	void *arg;
 };
@@ -37,6 +38,7 @@ struct k8s_execsrc {
 	const struct kube_cluster *cluster; /* for KUBERNETES_EXEC_INFO */
 	struct exec_credential cred;
 	int have_cred;
+	unsigned gen; /* counts the answers: a context's certificate is this one's or older */
 	struct k8s_plugin *plugin; /* running */
 	struct k8s_cred_wait *waiters;
 	struct k8s_cred_wait *delivering; /* the answer's waiters, being told */
@@ -57,8 +59,28 @@ struct k8s_plugin {
 	int orphan; /* the source is gone: free, report nothing */
 };
 
+/* Tell one asker the answer: a certificate in it goes to the asker's
+ * context first (files, curl, lws), then the Authorization header, if any. */
 static void
-deliver(struct k8s_execsrc *c, const char *auth, const struct fm_cause *why)
+answer(struct k8s_execsrc *c, struct k8s_ctx *ctx, k8s_cred_cb cb, void *arg)
+{
+	struct fm_cause why;
+	char *auth = NULL;
+
+	if (c->cred.cert.len > 0 &&
+	    k8s_auth_use_cert(ctx, c->gen, &c->cred.cert, &c->cred.key, &why) < 0) {
+		cb(arg, NULL, &why);
+		return;
+	}
+	if (c->cred.token != NULL)
+		auth = xasprintf("Bearer %s", c->cred.token);
+	cb(arg, auth, NULL);
+	free(auth);
+}
+
+/* why NULL: the answer is in c->cred. */
+static void
+deliver(struct k8s_execsrc *c, const struct fm_cause *why)
 {
 	struct k8s_cred_wait *w;
 
@@ -69,7 +91,10 @@ deliver(struct k8s_execsrc *c, const char *auth, const struct fm_cause *why)
 	c->waiters = NULL;
 	while ((w = c->delivering) != NULL) {
 		c->delivering = w->next;
-		w->cb(w->arg, auth, why);
+		if (why != NULL)
+			w->cb(w->arg, NULL, why);
+		else
+			answer(c, w->ctx, w->cb, w->arg);
 		free(w);
 	}
 }
@@ -94,7 +119,6 @@ plugin_finish(struct k8s_plugin *pl)
 {
 	struct k8s_execsrc *c = pl->src;
 	struct fm_cause why;
-	char *auth = NULL;
 
 	memset(&why, 0, sizeof why);
 	if (!pl->orphan) {
@@ -130,27 +154,16 @@ plugin_finish(struct k8s_plugin *pl)
 			memset(&cr, 0, sizeof cr);
 			if (execcred_parse(pl->outb.data ? pl->outb.data : "", pl->outb.len,
 			                   c->exec, &cr, &why) == 0) {
-				if (cr.token == NULL) {
-					/* A certificate would need new TLS handles for every
-					 * request in flight: not done yet. */
-					fm_cause_set(&why, FM_ENOTSUP,
-					             "the credential plugin %s handed out a client "
-					             "certificate; "
-					             "fleetmux takes tokens from plugins only",
-					             cmd);
-					exec_credential_free(&cr);
-				} else {
-					exec_credential_free(&c->cred);
-					c->cred = cr;
-					c->have_cred = 1;
-					auth = xasprintf("Bearer %s", cr.token);
-				}
+				/* A token, a certificate, or both (client-go sends both). */
+				exec_credential_free(&c->cred);
+				c->cred = cr;
+				c->have_cred = 1;
+				c->gen++;
 			}
 		}
 		if (why.code != 0)
 			debuglog("k8s user %s: %s", c->user, why.msg);
-		deliver(c, auth, auth != NULL ? NULL : &why);
-		free(auth);
+		deliver(c, why.code != 0 ? &why : NULL);
 	}
 	uv_close((uv_handle_t *)&pl->timer, plugin_handle_closed);
 }
@@ -328,18 +341,16 @@ k8s_execsrc_get(struct k8s *k, const char *user, const struct kube_exec *e,
 }
 
 struct k8s_cred_wait *
-k8s_execsrc_wait(struct k8s_execsrc *c, k8s_cred_cb cb, void *arg)
+k8s_execsrc_wait(struct k8s_execsrc *c, struct k8s_ctx *ctx, k8s_cred_cb cb, void *arg)
 {
 	struct k8s_cred_wait *w;
 
 	if (c->have_cred && execcred_fresh(&c->cred, fm_time_now())) {
-		char *auth = xasprintf("Bearer %s", c->cred.token);
-
-		cb(arg, auth, NULL);
-		free(auth);
+		answer(c, ctx, cb, arg);
 		return NULL;
 	}
 	w = xcalloc(1, sizeof *w);
+	w->ctx = ctx;
 	w->cb = cb;
 	w->arg = arg;
 	w->next = c->waiters;

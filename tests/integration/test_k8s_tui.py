@@ -3,7 +3,8 @@ fleetmux run) against fleetsim --k8s, with kubeconfigs written here: two
 contexts at once, a shell into a pod that follows the pane's size, the exit
 code from the channel-3 Status, RBAC's 403 in words, a cluster refused
 without its CA, an exec credential plugin (a token renewed after a 401, a
-plugin that fails), and fleetmux run across pods."""
+plugin that fails, a plugin that answers with a client certificate), and
+fleetmux run across pods."""
 import base64
 import http.client
 import json
@@ -522,6 +523,66 @@ printf '"status":{"token":"%s","expirationTimestamp":"%s"}}\\n' "$1" "$exp"
         self.assertEqual(info["spec"]["cluster"]["server"], SERVERS["fleetsim-r1"])
         self.assertFalse(info["spec"]["interactive"])
 
+    def cert_plugin(self, name, lifetime):
+        """A plugin that answers with fleetsim's client certificate and key
+        (PEM, as clientCertificateData/clientKeyData) and no token, good for
+        lifetime seconds; it counts its runs in the file it returns."""
+        status = {"clientCertificateData": base64.b64decode(CLIENT_DATA[0]).decode(),
+                  "clientKeyData": base64.b64decode(CLIENT_DATA[1]).decode()}
+        with open(os.path.join(self.home, "status.json"), "w") as f:
+            json.dump(status, f)
+        count = os.path.join(self.home, "runs")
+        # The JSON of the status, less its closing brace, then the time.
+        script = plugin(name, """
+echo run >> "$RUNS"
+exp=$(date -u -d '+%d seconds' +%%Y-%%m-%%dT%%H:%%M:%%SZ)
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":'
+head -c -1 "$STATUS"
+printf ',"expirationTimestamp":"%%s"}}\\n' "$exp"
+""" % lifetime)
+        user = ("exec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: %s\n"
+                "  env:\n  - name: RUNS\n    value: %s\n  - name: STATUS\n    value: %s\n"
+                "  interactiveMode: Never" % (script, count, os.path.join(self.home, "status.json")))
+        return user, count
+
+    def test_exec_plugin_client_certificate(self):
+        """A plugin that hands out a client certificate, no token: listing,
+        the pane's exec WebSocket and fleetmux run all present it; it is
+        written to private files like a kubeconfig's -data (removed at the
+        end: tearDown checks), and renewed before it expires (13 s, renewed
+        10 s early), the new one used by a pane opened after."""
+        user, count = self.cert_plugin("certplugin.sh", 13)
+        kc = kubeconfig("certplugin", user)
+        tm = self.start(kc, "--provider", "kubernetes", "--open", "fleetsim-r2/ops/gen-00002/main")
+        tm.wait_for(r"(?s)web-1.*gen-00003")
+        tm.wait_for(r"\[live\]")
+        tm.type("hostname")
+        tm.keys("Enter")
+        tm.wait_for(r"│gen-00002\s*\n")
+        d = [os.path.join(self.home, x) for x in os.listdir(self.home) if x.startswith("fleetmux-k8s-")]
+        self.assertEqual(len(d), 1)
+        files = sorted(os.listdir(d[0]))
+        self.assertIn("1-exec1-cert.pem", files)
+        self.assertIn("1-exec1-key.pem", files)
+        for f in files:
+            self.assertEqual(os.stat(os.path.join(d[0], f)).st_mode & 0o777, 0o600)
+        with open(count) as f:
+            self.assertEqual(len(f.read().split()), 1)
+        time.sleep(4)
+        tm.keys("C-b", ":")
+        tm.type("open fleetsim-r1/default/web-1/nginx")
+        tm.keys("Enter")
+        tm.wait_for(r"(?s)\[live\].*\[live\]")
+        tm.type("echo via-cert-$((6*7))")
+        tm.keys("Enter")
+        tm.wait_for(r"│via-cert-42")
+        with open(count) as f:
+            self.assertEqual(len(f.read().split()), 2)
+        # The old answer's files are gone, the new one's are there.
+        files = sorted(os.listdir(d[0]))
+        self.assertNotIn("0-exec1-cert.pem", files)
+        self.assertIn("0-exec2-cert.pem", files)
+
     def test_missing_plugin_is_said(self):
         user = ("exec:\n  apiVersion: client.authentication.k8s.io/v1\n"
                 "  command: /nonexistent/gke-gcloud-auth-plugin\n  interactiveMode: Never\n"
@@ -566,6 +627,24 @@ class K8sRun(unittest.TestCase):
             text = f.read()
         self.assertIn("open (v5.channel.k8s.io)", text)
         self.assertNotIn(TOKEN, text)
+
+    def test_run_with_a_plugin_certificate(self):
+        """fleetmux run as a user whose plugin answers with a client
+        certificate and no token."""
+        home = tempfile.mkdtemp(dir=TMP.name)
+        t = K8sTui()
+        t.home = home
+        user, count = t.cert_plugin("runcert.sh", 3600)
+        kc = kubeconfig("runcert", user, contexts=("fleetsim-r2",))
+        r = subprocess.run([FLEETMUX, "run", "--provider", "kubernetes", "--",
+                            "sh", "-c", "echo out-$(hostname)"],
+                           env=env_for(home, kc), capture_output=True, text=True, timeout=60)
+        for pod in ("gen-00001", "gen-00002", "gen-00003"):
+            self.assertIn("%s/main | out-%s" % (pod, pod), r.stdout)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with open(count) as f:
+            self.assertEqual(len(f.read().split()), 1)
+        self.assertEqual([d for d in os.listdir(home) if d.startswith("fleetmux-k8s-")], [])
 
     def test_logs_of_a_quiet_container_end(self):
         """fleetmux logs without --follow on a container that has printed

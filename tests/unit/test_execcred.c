@@ -49,6 +49,42 @@ test_parse(void **state)
 	exec_credential_free(&c);
 }
 
+/* v1, a certificate and a token at once (client-go sends both), with a
+ * time: kept together, fresh until a little before it. */
+static void
+test_parse_cert_and_token(void **state)
+{
+	struct kube_exec e = {.api_version = V1, .command = "plug", .interactive_mode = "Never"};
+	struct exec_credential c;
+	struct fm_cause why = {0};
+	int64_t exp;
+	static const char both[] =
+	    "{\"apiVersion\":\"" V1 "\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"t1\","
+	    "\"clientCertificateData\":\"CERT\",\"clientKeyData\":\"KEY\","
+	    "\"expirationTimestamp\":\"2026-12-01T12:00:00Z\"}}";
+	static const char cert_only[] =
+	    "{\"apiVersion\":\"" V1 "\",\"status\":{\"clientCertificateData\":\"CERT\","
+	    "\"clientKeyData\":\"KEY\",\"expirationTimestamp\":\"2026-12-01T12:00:00Z\"}}";
+
+	(void)state;
+	assert_int_equal(fm_time_parse("2026-12-01T12:00:00Z", 20, &exp), 0);
+	assert_int_equal(execcred_parse(both, strlen(both), &e, &c, &why), 0);
+	assert_string_equal(c.token, "t1");
+	assert_int_equal(c.cert.len, 4);
+	assert_memory_equal(c.cert.data, "CERT", 4);
+	assert_memory_equal(c.key.data, "KEY", 3);
+	assert_true(c.expires_ns == exp);
+	exec_credential_free(&c);
+
+	/* A certificate alone is a credential, renewed like a token. */
+	assert_int_equal(execcred_parse(cert_only, strlen(cert_only), &e, &c, &why), 0);
+	assert_null(c.token);
+	assert_true(execcred_fresh(&c, exp - 11 * FM_NS_PER_SEC));
+	assert_false(execcred_fresh(&c, exp - 9 * FM_NS_PER_SEC));
+	exec_credential_free(&c);
+	assert_false(execcred_fresh(&c, 0));
+}
+
 static void
 expect_refused(const char *json, const char *words)
 {
@@ -73,6 +109,8 @@ test_refused(void **state)
 	expect_refused("{\"apiVersion\":\"" V1 "\"}", "didn't return a status field");
 	expect_refused("{\"apiVersion\":\"" V1 "\",\"status\":{}}", "didn't return a token or a cert/key pair");
 	expect_refused("{\"apiVersion\":\"" V1 "\",\"status\":{\"clientKeyData\":\"k\"}}", "not both");
+	expect_refused("{\"apiVersion\":\"" V1 "\",\"status\":{\"token\":\"t\",\"clientCertificateData\":\"c\"}}",
+		       "not both");
 	expect_refused("{\"apiVersion\":\"" V1 "\",\"status\":{\"token\":\"t\",\"expirationTimestamp\":\"soon\"}}",
 		       "not an RFC 3339 time");
 }
@@ -132,6 +170,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_parse_cert_and_token),
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_check),
 	    cmocka_unit_test(test_info),
