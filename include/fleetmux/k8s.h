@@ -19,6 +19,11 @@
 int k8s_parse_pods(const char *json, size_t len, const char *context, struct fm_group **groups,
 		   size_t *n, char **cont, char **rv, struct fm_cause *why);
 
+/* A context's pods in the order the sidebar lists them: the context's own
+ * namespace (home_ns) first, then the others by name; pods by name within
+ * their namespace. Groups are identified NAMESPACE/POD. */
+void k8s_order_pods(struct fm_group *g, size_t n, const char *home_ns);
+
 enum k8s_watch_type {
 	K8S_ADDED,
 	K8S_MODIFIED,

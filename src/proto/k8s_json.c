@@ -172,6 +172,42 @@ pod_to_group(const cJSON *pod, const char *context, struct fm_group *g, char **r
 	return 0;
 }
 
+static int
+by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct fm_group *)a)->id, ((const struct fm_group *)b)->id);
+}
+
+static int
+in_ns(const struct fm_group *g, const char *ns, size_t nslen)
+{
+	return strncmp(g->id, ns, nslen) == 0 && g->id[nslen] == '/';
+}
+
+void
+k8s_order_pods(struct fm_group *g, size_t n, const char *home_ns)
+{
+	struct fm_group *tmp;
+	size_t nslen = home_ns != NULL ? strlen(home_ns) : 0, k = 0;
+
+	if (n < 2)
+		return;
+	/* "ns/pod" sorts by namespace, then pod; then the home namespace's
+	 * run moves to the front, the rest keeping their order. */
+	qsort(g, n, sizeof *g, by_id);
+	if (home_ns == NULL)
+		return;
+	tmp = xmalloc(n * sizeof *tmp);
+	for (size_t i = 0; i < n; i++)
+		if (in_ns(&g[i], home_ns, nslen))
+			tmp[k++] = g[i];
+	for (size_t i = 0; i < n; i++)
+		if (!in_ns(&g[i], home_ns, nslen))
+			tmp[k++] = g[i];
+	memcpy(g, tmp, n * sizeof *g);
+	free(tmp);
+}
+
 int
 k8s_parse_pods(const char *json, size_t len, const char *context, struct fm_group **groups, size_t *n,
 	       char **cont, char **rv, struct fm_cause *why)

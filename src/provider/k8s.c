@@ -248,10 +248,23 @@ struct pods_job {
 	void *arg;
 	const char *ns;   /* NULL: all namespaces */
 	int fell_back;    /* all namespaces were forbidden: the context's own */
+	/* The pages so far: given at the end in one piece, so that the
+	 * context's namespace comes first whatever the server's order. */
+	struct fm_group *all;
+	size_t nall;
 	uv_timer_t timer; /* a context that cannot be used says so from the loop */
 };
 
 static void pods_page(struct pods_job *j, const char *cont);
+
+/* A listing that failed: what was gathered is dropped with it. */
+static void
+pods_failed(struct pods_job *j, const char *msg)
+{
+	fm_groups_free(j->all, j->nall);
+	j->cb(j->arg, j->c->name, NULL, 0, 1, msg);
+	free(j);
+}
 
 static void
 pods_answer(void *arg, const struct http_response *res)
@@ -272,22 +285,26 @@ pods_answer(void *arg, const struct http_response *res)
 	}
 	if (res->status != 200) {
 		k8s_answer_cause(res, "listing pods", &why);
-		j->cb(j->arg, j->c->name, NULL, 0, 1, why.msg);
-		free(j);
+		pods_failed(j, why.msg);
 		return;
 	}
 	if (k8s_parse_pods(res->body, res->body_len, j->c->name, &g, &n, &cont, &rv, &why) < 0) {
-		j->cb(j->arg, j->c->name, NULL, 0, 1, why.msg);
-		free(j);
+		pods_failed(j, why.msg);
 		return;
 	}
 	free(rv);
-	j->cb(j->arg, j->c->name, g, n, cont == NULL, NULL);
+	j->all = xrealloc(j->all, (j->nall + n + 1) * sizeof *j->all);
+	if (n > 0)
+		memcpy(j->all + j->nall, g, n * sizeof *g);
+	j->nall += n;
+	free(g);
 	if (cont != NULL) {
 		pods_page(j, cont);
 		free(cont);
 		return;
 	}
+	k8s_order_pods(j->all, j->nall, j->c->home_ns);
+	j->cb(j->arg, j->c->name, j->all, j->nall, 1, NULL);
 	free(j);
 }
 

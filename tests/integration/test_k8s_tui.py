@@ -284,6 +284,16 @@ class K8sTui(unittest.TestCase):
         tm = self.start(kc, "--provider", "kubernetes")
         tm.wait_for(r"401|credentials|sign-in|Unauthorized")
 
+    def test_the_contexts_namespace_first(self):
+        """A context's pods of several namespaces: its own namespace's
+        first (default here), then the others by name (data), whatever the
+        order the server lists them in (by namespace: data first)."""
+        kc = kubeconfig("order", "token: %s" % TOKEN, contexts=("fleetsim-r1",))
+        tm = self.start(kc, "--provider", "kubernetes")
+        # One sidebar row after the other.
+        tm.wait_for(r"fleetsim-r1 \(3\)[^\n]*\n[^\n]*wait-1 [^\n]*\n[^\n]*web-1 [^\n]*\n"
+                    r"[^\n]*db-1 ")
+
     def test_token_file_and_one_context_from_the_config(self):
         tokfile = os.path.join(self.home, "token")
         with open(tokfile, "w") as f:

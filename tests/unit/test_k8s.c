@@ -108,6 +108,31 @@ test_pod_list(void **state)
 	free(json);
 }
 
+/* The context's namespace first, then the others by name, pods by name;
+ * a namespace whose name begins like the home one is not it. */
+static void
+test_order_pods(void **state)
+{
+	static const char *const in[] = {"kube-system/dns", "data/db-1", "default-2/x", "default/web-1",
+					  "apps/a", "default/wait-1"};
+	static const char *const want[] = {"default/wait-1", "default/web-1", "apps/a", "data/db-1",
+					    "default-2/x", "kube-system/dns"};
+	struct fm_group g[6];
+
+	(void)state;
+	memset(g, 0, sizeof g);
+	for (size_t i = 0; i < 6; i++)
+		g[i].id = (char *)in[i];
+	k8s_order_pods(g, 6, "default");
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(g[i].id, want[i]);
+	/* No pod in the home namespace: by name alone. */
+	k8s_order_pods(g, 6, "ops");
+	assert_string_equal(g[0].id, "apps/a");
+	assert_string_equal(g[5].id, "kube-system/dns");
+	k8s_order_pods(g, 0, "default");
+}
+
 static void
 test_bad_lists(void **state)
 {
@@ -360,6 +385,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pod_list),
 	    cmocka_unit_test(test_bad_lists),
+	    cmocka_unit_test(test_order_pods),
 	    cmocka_unit_test(test_watch),
 	    cmocka_unit_test(test_status),
 	    cmocka_unit_test(test_request_urls),
