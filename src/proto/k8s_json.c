@@ -65,9 +65,12 @@ container_status(const cJSON *st, struct fm_container *c)
 		c->status = xstrdup("Running");
 		c->state = FM_STATE_RUNNING;
 	} else if (cJSON_IsObject(term)) {
+		const cJSON *code = get(term, "exitCode");
+
 		c->status = xstrdup("Terminated");
 		c->state = FM_STATE_EXITED;
 		c->reason = dup_or_null(str(term, "reason"));
+		c->exit_code = cJSON_IsNumber(code) ? code->valueint : 0;
 	} else {
 		c->status = xstrdup("Waiting");
 		c->state = FM_STATE_PENDING;
@@ -81,6 +84,27 @@ container_status(const cJSON *st, struct fm_container *c)
 		c->last_reason = xstrdup(str(last, "reason") != NULL ? str(last, "reason") : "Terminated");
 		c->last_exit_code = cJSON_IsNumber(code) ? code->valueint : 0;
 		c->last_finished_ns = when(last, "finishedAt");
+	}
+}
+
+/* As kubectl's STATUS column: the first app container that waits or ended
+ * with a reason names the pod (CrashLoopBackOff, ImagePullBackOff,
+ * OOMKilled, Completed), unless the pod has a word of its own (Terminating,
+ * Evicted). So a crash loop is not shown, or filtered, as Running. */
+static void
+pod_word_from_containers(struct fm_group *g)
+{
+	if (strcmp(g->status, "Terminating") == 0)
+		return;
+	for (size_t i = 0; i < g->ncontainers; i++) {
+		const struct fm_container *c = &g->containers[i];
+
+		if (c->kind != FM_CONTAINER_APP || c->state == FM_STATE_RUNNING || c->reason == NULL ||
+		    c->reason[0] == '\0')
+			continue;
+		free(g->status);
+		g->status = xstrdup(c->reason);
+		return;
 	}
 }
 
@@ -167,6 +191,8 @@ pod_to_group(const cJSON *pod, const char *context, struct fm_group *g, char **r
 	add_containers(g, get(spec, "containers"), get(st, "containerStatuses"), FM_CONTAINER_APP);
 	add_containers(g, get(spec, "ephemeralContainers"), get(st, "ephemeralContainerStatuses"),
 		       FM_CONTAINER_EPHEMERAL);
+	if (str(st, "reason") == NULL)
+		pod_word_from_containers(g);
 	if (rv != NULL)
 		*rv = dup_or_null(str(meta, "resourceVersion"));
 	return 0;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 
 static const struct theme *
@@ -203,7 +204,7 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 		struct sb_region *reg = &s->regions[r->region];
 		struct sb_group *g = &reg->groups[r->group];
 		int marked = 0, uw;
-		char usage[128];
+		char usage[128], mark[64];
 
 		/* A running group's status word says what its green dot says:
 		 * in a narrow sidebar, memory comes before it (the id gave way
@@ -211,17 +212,22 @@ draw_row(struct sidebar *s, struct painter *p, const struct sb_row *r)
 		const struct usage_ring *u = reg->down || g->g.state != FM_STATE_RUNNING
 		                                 ? NULL : sb_usage_of(g, NULL);
 		int status_w = 1 + fit_columns(g->g.status), dropped;
+		/* The badge (↻N, !N) is news: it stays. A word other than
+		 * running (CrashLoopBackOff) is more than the dot says: it stays. */
+		int has_mark = sidebar_mark_text(g, time(NULL), mark, sizeof mark);
+		int fixed = 6 + fit_columns(g->g.name) + (has_mark ? fit_columns(mark) : 0);
+		int says_dot = strcasecmp(g->g.status, "running") == 0;
 
-		uw = usage_reserve(p, u, 6 + fit_columns(g->g.name), status_w, &dropped, usage,
-				   sizeof usage);
+		uw = usage_reserve(p, u, says_dot ? fixed : fixed + status_w, says_dot ? status_w : 0,
+				   &dropped, usage, sizeof usage);
 		for (size_t k = 0; k < g->g.ncontainers; k++)
 			marked += g->marked[k];
 		paint(p, marked ? "   *" : "    ", -1, 0);
 		/* What a down engine last said: maybe no longer so. */
 		paint(p, reg->down ? "? " : "● ", reg->down ? -1 : state_color(t, g->g.state), 0);
 		paint(p, g->g.name, -1, reg->down ? A_DIM : 0);
-		if (sidebar_mark_text(g, time(NULL), line, sizeof line))
-			paint(p, line, t->badge_wait, A_BOLD);
+		if (has_mark)
+			paint(p, mark, t->badge_wait, A_BOLD);
 		if (!dropped) {
 			snprintf(line, sizeof line, " %s", g->g.status);
 			paint(p, line, -1, A_DIM);

@@ -317,8 +317,13 @@ class Provider(unittest.TestCase):
         self.assertEqual(ev[0], {"event": "state", "state": "live"})
         ns = numbers(ev)
         self.assert_consecutive(ns)
-        # Every line carries its time, in the log's order.
-        times = [e["time"] for e in ev if e["event"] == "line"]
+        # Every line carries its time, in the log's order. The times are
+        # RFC 3339 with trailing zeros trimmed (.07929Z): compared as
+        # instants, not as text, where 'Z' sorts after a digit.
+        def instant(ts):
+            whole, _, frac = ts.rstrip("Z").partition(".")
+            return whole, frac.ljust(9, "0")
+        times = [instant(e["time"]) for e in ev if e["event"] == "line"]
         self.assertEqual(times, sorted(times))
 
     def test_follow_through_throttling_and_failures(self):

@@ -54,7 +54,9 @@ test_pod_list(void **state)
 	assert_string_equal(g[0].name, "web-7d4b9c6f5-x2x8k");
 	assert_string_equal(g[0].region, "prod");
 	assert_string_equal(g[0].zone, "shop");
-	assert_string_equal(g[0].status, "Running");
+	/* As kubectl's STATUS: its sidecar's crash loop names the pod; the
+	 * state is still running (the web container serves). */
+	assert_string_equal(g[0].status, "CrashLoopBackOff");
 	assert_int_equal(g[0].state, FM_STATE_RUNNING);
 	assert_string_equal(g[0].ip, "10.1.0.17");
 	assert_string_equal(params_get(&g[0].tags, "app"), "web");
@@ -93,6 +95,9 @@ test_pod_list(void **state)
 	assert_string_equal(g[1].status, "Terminating");
 	assert_int_equal(g[1].state, FM_STATE_EXITED);
 	assert_int_equal(g[1].ncontainers, 2);
+	/* The ended container's own exit code, not only its last state's. */
+	assert_int_equal(g[1].containers[0].state, FM_STATE_EXITED);
+	assert_int_equal(g[1].containers[0].exit_code, 2);
 	assert_int_equal(g[1].containers[1].kind, FM_CONTAINER_EPHEMERAL);
 	assert_int_equal(g[1].containers[1].state, FM_STATE_PENDING);
 	assert_null(g[1].containers[1].last_reason);
