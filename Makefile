@@ -24,7 +24,7 @@ LIBS_TEST = $(shell pkg-config --libs $(PKGS_TEST) 2>/dev/null)
 
 CORE_SRC := $(wildcard src/core/*.c src/proto/*.c)
 SIM_SRC := $(filter-out src/sim/main.c,$(wildcard src/sim/*.c))
-APP_SRC := $(wildcard src/net/*.c src/provider/*.c src/term/*.c src/ui/*.c)
+APP_SRC := $(wildcard src/net/*.c src/provider/*.c src/server/*.c src/term/*.c src/ui/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))

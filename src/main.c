@@ -1,5 +1,6 @@
 /* fleetmux: a terminal multiplexer for container fleets. argv → options →
  * provider → app. */
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <regex.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "fleetmux/app.h"
@@ -17,6 +19,7 @@
 #include "fleetmux/logout.h"
 #include "fleetmux/registry.h"
 #include "fleetmux/run.h"
+#include "fleetmux/server.h"
 #include "fleetmux/theme.h"
 #include "fleetmux/version.h"
 
@@ -239,6 +242,7 @@ struct cli {
 	const char *cli_theme;      /* --theme, or NULL */
 	size_t nregions, nopen, ncontexts;
 	char **contexts;            /* --context, for provider_overrides */
+	int detached;               /* new -d: the session starts, nobody attaches */
 };
 
 /* One option: 0 to go on, 2 for a bad value (said on stderr), -1 after
@@ -579,6 +583,8 @@ start(struct cli *cli, struct app_options *ao, struct run_options *ro)
 	struct theme theme;
 	struct buf theme_errors;
 	struct fm_cause why;
+	char *sock_dir = NULL;
+	int ready_fd = -1;
 
 	cfg_path = cli->config_path ? xstrdup(cli->config_path) : config_default_path();
 	cfg_rc = config_load(&cfg, cfg_path, &why);
@@ -620,13 +626,50 @@ start(struct cli *cli, struct app_options *ao, struct run_options *ro)
 		rc = cfg.nerrors > 0;
 		goto out;
 	}
-	if (cli->mode == MODE_TUI && (!isatty(0) || !isatty(1))) {
+	if (cli->mode == MODE_TUI && !cli->detached && (!isatty(0) || !isatty(1))) {
 		fprintf(stderr, "fleetmux: needs a terminal on stdin and stdout (fleetmux run and "
 				"fleetmux logs need none)\n");
 		rc = 2;
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (cli->mode == MODE_TUI) {
+		/* The session is a server of its own, this process its first
+		 * client (or, with new -d, none). */
+		struct winsize ws;
+		char name[96];
+		int child_rc, r;
+
+		if ((sock_dir = sockdir_prepare()) == NULL) {
+			fprintf(stderr, "fleetmux: %s\n", fm_error_message());
+			goto out;
+		}
+		if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) {
+			ao->rows = ws.ws_row;
+			ao->cols = ws.ws_col;
+		}
+		ao->sock_dir = sock_dir;
+		if ((r = daemon_start(&ready_fd, &child_rc, name, sizeof name)) < 0) {
+			fprintf(stderr, "fleetmux: cannot start the server: %s\n", strerror(errno));
+			goto out;
+		}
+		if (r == 1) {
+			char *path;
+
+			if (child_rc >= 0) {
+				rc = child_rc;
+				goto out;
+			}
+			if (cli->detached) {
+				rc = 0;
+				goto out;
+			}
+			path = sockdir_socket(sock_dir, name);
+			rc = client_attach(path, name, 0);
+			free(path);
+			goto out;
+		}
+	}
 	uv_loop_init(&loop);
 	nprovs = build_providers(&loop, cli, &cfg, &set, &warnings);
 	ao->warnings = warnings;
@@ -646,6 +689,7 @@ start(struct cli *cli, struct app_options *ao, struct run_options *ro)
 		free(cause);
 		rc = 1;
 	} else {
+		daemon_ready(ready_fd, app.session_name);
 		rc = app_run(&app);
 		app_free(&app);
 	}
@@ -655,6 +699,7 @@ start(struct cli *cli, struct app_options *ao, struct run_options *ro)
 out:
 	config_free(&cfg);
 	free(cfg_path);
+	free(sock_dir);
 	return rc;
 }
 
@@ -665,6 +710,7 @@ main(int argc, char **argv)
 	struct app_options ao;
 	struct run_options ro = {.parallel = 8};
 	struct buf provider_arg, provider_help;
+	char **new_argv = NULL;
 	int rc;
 
 	setlocale(LC_ALL, "");
@@ -677,6 +723,39 @@ main(int argc, char **argv)
 	cli.mode = MODE_TUI;
 	cli.logs.tail = -1;
 	ao.layout = LAYOUT_TILED;
+	/* The session commands: attach, ls, kill-session, kill-server. */
+	if (argc > 1 && client_is_command(argv[1])) {
+		rc = client_command(argc - 1, argv + 1);
+		goto out;
+	}
+	/* new [-s NAME] [-d] [options]: a session, named; plain fleetmux is
+	 * new without a name. */
+	if (argc > 1 && strcmp(argv[1], "new") == 0) {
+		int i = 2;
+
+		while (i < argc) {
+			if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
+				ao.session_name = argv[i + 1];
+				i += 2;
+			} else if (strcmp(argv[i], "-d") == 0) {
+				cli.detached = 1;
+				i++;
+			} else {
+				break;
+			}
+		}
+		if (ao.session_name != NULL && !session_name_ok(ao.session_name)) {
+			fprintf(stderr, "fleetmux new: '%s' cannot name a session (letters, digits, "
+					". _ -; at most 64)\n", ao.session_name);
+			rc = 2;
+			goto out;
+		}
+		new_argv = xcalloc((size_t)(argc - i + 2), sizeof *new_argv);
+		new_argv[0] = argv[0];
+		memcpy(new_argv + 1, argv + i, (size_t)(argc - i) * sizeof *argv);
+		argc = argc - i + 1;
+		argv = new_argv;
+	}
 	/* fleetmux [options] [run [options] -- CMD [ARGS...]]: the options
 	 * before run are the TUI's, and must be run's too. */
 	if ((rc = parse_mode(&cli, &ao, &ro, argc, argv, MODE_TUI)) != 0)
@@ -739,6 +818,7 @@ out:
 	free(ao.open);
 	free(cli.run_argv);
 	free(cli.contexts);
+	free(new_argv);
 	buf_free(&provider_arg);
 	buf_free(&provider_help);
 	return rc < 0 ? 0 : rc; /* -1: --help or --version */

@@ -4,6 +4,8 @@
 #ifndef FLEETMUX_APP_H
 #define FLEETMUX_APP_H
 
+#include <stdio.h>
+#include <time.h>
 #include <uv.h>
 
 #include "fleetmux/cmdline.h"
@@ -19,6 +21,7 @@
 #include "fleetmux/theme.h"
 
 #define APP_MAX_PANES 256
+#define APP_MAX_CLIENTS 64
 #define APP_MAX_PROVIDERS LISTING_MAX_PROVIDERS
 #define APP_SIDEBAR_WIDTH 36      /* the default; C-b < > and sidebar-width change it */
 #define APP_SIDEBAR_MIN 16
@@ -42,6 +45,11 @@ struct app_options {
 	int refresh_interval;    /* seconds between relistings of types without a watch; 0: the type's default; <0: none */
 	int metrics_interval;    /* seconds between metric fetches; 0: each type's default; <0: none */
 	char **warnings;         /* shown at start (providers that failed), NULL-terminated */
+	/* The session (clients.c): its socket's folder, its name (NULL: the
+	 * first free number), the size until a client attaches. */
+	const char *sock_dir;
+	const char *session_name;
+	int rows, cols;
 	/* Rebindings from the config, checked already: KEY = ACTION. */
 	struct {
 		int key;
@@ -166,11 +174,29 @@ struct app {
 	uint64_t last_frame;
 	uint64_t frame_cost;         /* ms the last frame took, its writes included */
 
+	/* The session's clients (clients.c): the terminals attached, the
+	 * socket they come by. Curses' current screen is base (on /dev/null)
+	 * but while a client is drawn (drawing) or its keys are read (typing). */
+	struct client *clients[APP_MAX_CLIENTS];   /* the last to type first */
+	int nclients;
+	struct client *drawing, *typing;
+	struct screen *base;
+	struct spare_screen *spares;   /* curses screens kept for the next clients */
+	int nspares;
+	FILE *base_out, *base_in;
+	int listen_fd, listening;
+	uv_poll_t listen_poll;
+	uv_timer_t socket_timer;
+	char *sock_path, *session_name;
+	unsigned long sock_ino;
+	time_t created;
+	int flash_wanted;           /* refused keys: each client's screen flashes */
+	const char *end_reason;     /* what clients are told when the session ends */
+	int ending;                 /* app_free has begun: no client attaches */
+
 	/* Set-up (app.c): what app_free has to undo. */
-	int screen_started;
 	int handles_started;
-	uv_poll_t stdin_poll;
-	uv_signal_t sigwinch, sigterm, sigint, sighup;
+	uv_signal_t sigterm, sigint, sighup;
 	uv_timer_t frame_timer, clock_timer, numbers_timer;
 	uv_timer_t message_timer;   /* the status line's message expires (frame.c) */
 };

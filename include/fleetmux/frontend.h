@@ -107,5 +107,10 @@ void open_specs_free(struct open_spec *v, size_t n);
  * containers (8 s at most), what may still run is said on stderr after
  * who, and every handle on the loop is closed. */
 void frontend_shutdown(uv_loop_t *loop, struct provider **provs, int nprovs, const char *who);
+/* Its two halves, for the TUI's server, whose clients hear what was
+ * left: the providers go (what could not be ended appended to left; how
+ * many), then every handle closes. */
+int frontend_end_sessions(uv_loop_t *loop, struct provider **provs, int nprovs, struct buf *left);
+void frontend_close_handles(uv_loop_t *loop);
 
 #endif

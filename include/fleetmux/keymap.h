@@ -21,7 +21,8 @@ enum action {
 	ACT_SWITCH_SIDE,     /* between sidebar and panes */
 	ACT_SHOW_NUMBERS,
 	ACT_CHOOSE_PANE,     /* a list of the panes to pick from */
-	ACT_QUIT,
+	ACT_QUIT,            /* end the session */
+	ACT_DETACH,          /* this terminal leaves; the session stays */
 	ACT_SEND_PREFIX,
 	ACT_SWAP_NEXT,
 	ACT_SWAP_PREV,

@@ -286,6 +286,17 @@ act_quit(struct app *a, enum action act)
 }
 
 static void
+act_detach(struct app *a, enum action act)
+{
+	char why[160];
+
+	if (a->typing == NULL)
+		return;
+	snprintf(why, sizeof why, "[detached (from session %s)]", a->session_name);
+	clients_detach(a, a->typing, 0, why);
+}
+
+static void
 act_send_prefix(struct app *a, enum action act)
 {
 	struct slot *s = focus_slot(a);
@@ -454,7 +465,8 @@ static const struct {
     [ACT_SWITCH_SIDE] = {act_switch_side, "between the sidebar and the panes"},
     [ACT_SHOW_NUMBERS] = {act_show_numbers, "show pane numbers; typing one (10 and up: its digits) focuses it"},
     [ACT_CHOOSE_PANE] = {act_choose_pane, "choose a pane from a list (arrows and Enter, or its number)"},
-    [ACT_QUIT] = {act_quit, "quit fleetmux (with live sessions it asks y/n first)"},
+    [ACT_QUIT] = {act_quit, "end the session: every pane closes (with live sessions it asks y/n first)"},
+    [ACT_DETACH] = {act_detach, "detach this terminal: the session and its panes go on (fleetmux attach)"},
     [ACT_SEND_PREFIX] = {act_send_prefix, "send the prefix key to the pane"},
     [ACT_SWAP_NEXT] = {act_swap, "swap the focused pane with the next"},
     [ACT_SWAP_PREV] = {act_swap, "swap the focused pane with the previous"},

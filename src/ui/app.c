@@ -13,21 +13,6 @@
 #include "tui.h"
 
 static void
-on_winch(uv_signal_t *h, int sig)
-{
-	struct app *a = h->data;
-	struct winsize ws;
-
-	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) {
-		resize_term(ws.ws_row, ws.ws_col);
-		a->rows = ws.ws_row;
-		a->cols = ws.ws_col;
-	}
-	clearok(curscr, TRUE);
-	panes_relayout(a);
-}
-
-static void
 on_quit_signal(uv_signal_t *h, int sig)
 {
 	struct app *a = h->data;
@@ -43,42 +28,22 @@ clock_tick(uv_timer_t *t)
 	frame_schedule(t->data);
 }
 
-static int
-start_screen(struct app *a)
+/* A server has no terminal of its own: SIGHUP is not for it. */
+static void
+on_hangup(uv_signal_t *h, int sig)
 {
-	if (initscr() == NULL)
-		return fm_error(FM_EIO, "cannot start the terminal (TERM=%s)", getenv("TERM"));
-	a->screen_started = 1;
-	raw();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	if (has_colors()) {
-		start_color();
-		use_default_colors();
-	}
-	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED |
-		      BUTTON5_PRESSED, NULL);
-	mouseinterval(0);
-	getmaxyx(stdscr, a->rows, a->cols);
-	return 0;
 }
 
 static void
 start_handles(struct app *a)
 {
-	input_start(a);
-	uv_signal_init(a->loop, &a->sigwinch);
 	uv_signal_init(a->loop, &a->sigterm);
 	uv_signal_init(a->loop, &a->sigint);
 	uv_signal_init(a->loop, &a->sighup);
-	a->sigwinch.data = a->sigterm.data = a->sigint.data = a->sighup.data = a;
-	uv_signal_start(&a->sigwinch, on_winch, SIGWINCH);
+	a->sigterm.data = a->sigint.data = a->sighup.data = a;
 	uv_signal_start(&a->sigterm, on_quit_signal, SIGTERM);
 	uv_signal_start(&a->sigint, on_quit_signal, SIGINT);
-	uv_signal_start(&a->sighup, on_quit_signal, SIGHUP);
+	uv_signal_start(&a->sighup, on_hangup, SIGHUP);
 	uv_timer_init(a->loop, &a->frame_timer);
 	uv_timer_init(a->loop, &a->clock_timer);
 	uv_timer_init(a->loop, &a->numbers_timer);
@@ -95,10 +60,11 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	 const struct app_options *o)
 {
 	int rc;
-	char quit[32], help[32];
+	char quit[32], help[32], detach[32];
 
 	memset(a, 0, sizeof *a);
 	a->loop = loop;
+	a->listen_fd = -1;
 	a->opt = *o;
 	if (a->opt.prefix == 0)
 		a->opt.prefix = KEYMAP_CTRL('b');
@@ -138,16 +104,22 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 			      o->bindings[i].key, o->bindings[i].action);
 	if ((rc = open_specs_parse(a->opt.open, &a->open, &a->nopen)) < 0)
 		return rc;
-	if ((rc = start_screen(a)) < 0)
+	a->rows = o->rows > 0 ? o->rows : 24;
+	a->cols = o->cols > 0 ? o->cols : 80;
+	if ((rc = clients_base_screen(a)) < 0)
 		return rc;
 	start_handles(a);
+	if ((rc = clients_listen(a, o->sock_dir, o->session_name)) < 0)
+		return rc;
 
 	sidebar_listing_start(a);
 	/* The listing shows itself ("(listing…)", until it is done); this
 	 * is a hint, gone after a few seconds, with the keys as configured. */
 	keytable_hint(&a->sidebar_keys, -1, ACT_LIST_KEYS, help, sizeof help);
 	keytable_hint(&a->prefix_keys, a->opt.prefix, ACT_QUIT, quit, sizeof quit);
-	app_message(a, 0, "Enter opens, Space marks, / filters, %s keys, %s quits", help, quit);
+	keytable_hint(&a->prefix_keys, a->opt.prefix, ACT_DETACH, detach, sizeof detach);
+	app_message(a, 0, "Enter opens, Space marks, / filters, %s keys, %s detaches, %s quits", help,
+		    detach, quit);
 	for (char **w = a->opt.warnings; w && *w; w++)
 		app_message(a, 1, "%s", *w);
 	a->full_redraw = 1;
@@ -168,15 +140,12 @@ app_run(struct app *a)
 void
 app_free(struct app *a)
 {
+	struct buf left;
+
 	while (a->npanes > 0)
 		panes_close(a, a->npanes - 1);
-	if (a->screen_started) {
-		draw_reset_cursor_style(a);
-		endwin();
-	}
+	clients_end(a);
 	if (a->handles_started) {
-		uv_close((uv_handle_t *)&a->stdin_poll, NULL);
-		uv_close((uv_handle_t *)&a->sigwinch, NULL);
 		uv_close((uv_handle_t *)&a->sigterm, NULL);
 		uv_close((uv_handle_t *)&a->sigint, NULL);
 		uv_close((uv_handle_t *)&a->sighup, NULL);
@@ -188,7 +157,16 @@ app_free(struct app *a)
 	metrics_poll_free(a); /* before the providers go: it cancels their requests */
 	details_free(a); /* its request ends before the providers do */
 	sidebar_listing_free(a);
-	frontend_shutdown(a->loop, a->provs, a->nprovs, "fleetmux");
+	/* The clients wait while the containers' sessions end, then hear
+	 * what could not be ended. */
+	buf_init(&left);
+	buf_puts(&left, a->end_reason ? a->end_reason : "[exited]");
+	buf_puts(&left, "\n");
+	if (frontend_end_sessions(a->loop, a->provs, a->nprovs, &left) == 0)
+		left.data[--left.len] = '\0';
+	clients_free(a, left.data);
+	buf_free(&left);
+	frontend_close_handles(a->loop);
 	sidebar_free(&a->sb);
 	keytable_free(&a->prefix_keys);
 	keytable_free(&a->sidebar_keys);

@@ -347,8 +347,8 @@ set_cursor_style(struct app *a)
 	if (want == a->cursor_style)
 		return;
 	a->cursor_style = want;
-	putp(tiparm(ss, want));
-	fflush(stdout);
+	ss = tiparm(ss, want);
+	term_write(a, ss, strlen(ss));
 }
 
 void
@@ -357,11 +357,11 @@ draw_reset_cursor_style(struct app *a)
 	const char *se = tigetstr("Se");
 
 	if (a->cursor_style != 0 && se != NULL && se != (char *)-1)
-		putp(se);
+		term_write(a, se, strlen(se));
 }
 
 /* The empty screen's last line: where the keys are, as configured
- * ("? lists every key, C-b : runs any by name, C-b d quits."); a part
+ * ("? lists every key, C-b : runs any by name, C-b d detaches, C-b Q quits."); a part
  * whose action is bound to no key is left out. */
 static void
 empty_hint(struct app *a, char *out, size_t len)
@@ -372,6 +372,7 @@ empty_hint(struct app *a, char *out, size_t len)
 	} parts[] = {
 	    {ACT_LIST_KEYS, "lists every key"},
 	    {ACT_COMMAND_PROMPT, "runs any by name"},
+	    {ACT_DETACH, "detaches"},
 	    {ACT_QUIT, "quits"},
 	};
 	size_t o = 0;
@@ -495,16 +496,19 @@ draw_frame(struct app *a)
 	wnoutrefresh(stdscr);
 	doupdate();
 	set_cursor_style(a);
-	if (a->osc52_pending != NULL) {
-		/* The outer terminal's clipboard: OSC 52 with the copy in base64. */
-		size_t n = strlen(a->osc52_pending);
-		unsigned char *b64 = xmalloc(4 * ((n + 2) / 3) + 1);
+}
 
-		EVP_EncodeBlock(b64, (unsigned char *)a->osc52_pending, (int)n);
-		printf("\033]52;c;%s\007", b64);
-		fflush(stdout);
-		free(b64);
-		free(a->osc52_pending);
-		a->osc52_pending = NULL;
-	}
+/* The outer terminal's clipboard: OSC 52 with the copy in base64. */
+void
+draw_osc52(struct app *a, const char *text)
+{
+	size_t n = strlen(text);
+	unsigned char *b64 = xmalloc(4 * ((n + 2) / 3) + 1);
+	char *seq;
+
+	EVP_EncodeBlock(b64, (const unsigned char *)text, (int)n);
+	seq = xasprintf("\033]52;c;%s\007", b64);
+	term_write(a, seq, strlen(seq));
+	free(seq);
+	free(b64);
 }

@@ -30,14 +30,14 @@ say_refused(struct app *a)
 			const struct message *shown = messages_shown(&a->messages, time(NULL));
 
 			a->slots[i]->pane->refused = 0;
-			flash();
+			a->flash_wanted = 1;
 			snprintf(text, sizeof text, "pane %d is a log pane: it takes no input, nothing was sent",
 				 a->slots[i]->number);
 			if (shown == NULL || strcmp(shown->text, text) != 0)
 				messages_add(&a->messages, time(NULL), 1, text);
 		} else if (a->slots[i]->pane->refused) {
 			a->slots[i]->pane->refused = 0;
-			flash();
+			a->flash_wanted = 1;
 			keytable_hint(&a->prefix_keys, a->opt.prefix, ACT_RETRY, retry, sizeof retry);
 			snprintf(text, sizeof text, "pane %d is not live: input not sent (%s retries)",
 				 a->slots[i]->number, retry);
@@ -82,7 +82,7 @@ frame_fire(uv_timer_t *t)
 	say_refused(a);
 	a->frame_scheduled = 0;
 	start = uv_hrtime();
-	draw_frame(a);
+	clients_frame(a);
 	a->frame_cost = (uv_hrtime() - start) / 1000000;
 	uv_update_time(a->loop); /* the writes may have blocked for long */
 	a->last_frame = uv_now(a->loop);
@@ -133,7 +133,7 @@ frame_echo(struct app *a)
 		frame_schedule(a);
 		return;
 	}
-	if (!draw_echo(a)) {
+	if (!clients_echo(a)) {
 		frame_now(a);
 		return;
 	}

@@ -6,6 +6,7 @@
  * the panes it reaches (focus.c). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -190,10 +191,63 @@ pane_input(struct app *a, wint_t ch, int is_key)
 	want_echo(a);
 }
 
+/* What a read-only client may do: look, never change. Anything that
+ * sends bytes to a container, opens, closes or rearranges panes, marks,
+ * records, runs or ends something is refused. */
+int
+action_is_view(enum action act)
+{
+	switch (act) {
+	case ACT_NONE:
+	case ACT_FOCUS_LEFT: case ACT_FOCUS_RIGHT: case ACT_FOCUS_UP: case ACT_FOCUS_DOWN:
+	case ACT_FOCUS_NEXT:
+	case ACT_FOCUS_1: case ACT_FOCUS_2: case ACT_FOCUS_3: case ACT_FOCUS_4: case ACT_FOCUS_5:
+	case ACT_FOCUS_6: case ACT_FOCUS_7: case ACT_FOCUS_8: case ACT_FOCUS_9:
+	case ACT_SWITCH_SIDE: case ACT_SHOW_NUMBERS: case ACT_CHOOSE_PANE:
+	case ACT_COPY_MODE: case ACT_DETAILS: case ACT_DETACH:
+	case ACT_SB_UP: case ACT_SB_DOWN: case ACT_SB_FILTER: case ACT_SB_COLLAPSE:
+	case ACT_SB_EXPAND: case ACT_SB_TOP: case ACT_SB_BOTTOM: case ACT_SB_PAGE_UP:
+	case ACT_SB_PAGE_DOWN: case ACT_SB_DETAILS:
+	case ACT_LIST_KEYS: case ACT_SHOW_MESSAGES:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A read-only client's key that would change something: flashed and
+ * said, nothing done. */
 static void
-handle_key(struct app *a, wint_t ch, int is_key)
+refuse(struct app *a, const char *what)
+{
+	const struct message *shown = messages_shown(&a->messages, time(NULL));
+	char text[160];
+
+	flash();
+	snprintf(text, sizeof text, "read-only client: %s", what);
+	if (shown == NULL || strcmp(shown->text, text) != 0)
+		app_message(a, 1, "%s", text);
+	frame_schedule(a);
+}
+
+static void
+run_action(struct app *a, enum action act)
+{
+	if (clients_readonly(a) && !action_is_view(act)) {
+		char what[96];
+
+		snprintf(what, sizeof what, "%s is not allowed", action_name(act));
+		refuse(a, what);
+		return;
+	}
+	actions_run(a, act);
+}
+
+void
+input_key(struct app *a, wint_t ch, int is_key)
 {
 	int key = is_key ? (int)(KEYMAP_FN | ch) : (int)ch;
+	int ro = clients_readonly(a);
 	enum action act;
 
 	/* An open overlay takes every key but the prefix, and the prompt's. */
@@ -203,16 +257,27 @@ handle_key(struct app *a, wint_t ch, int is_key)
 		return;
 	}
 	if (is_key && ch == KEY_MOUSE) {
-		mouse_event(a);
+		MEVENT ev;
+
+		/* A watcher's mouse could reach a pane's application. */
+		if (ro)
+			getmouse(&ev);
+		else
+			mouse_event(a);
 		return;
 	}
 	if (is_key && ch == KEY_RESIZE)
-		return; /* handled through SIGWINCH */
+		return; /* the client tells its size (clients.c) */
 	if (a->filtering) {
 		filter_key(a, ch, is_key);
 		return;
 	}
 	if (a->prompt.active) {
+		/* The prompt is the writer's (a command, a y/n question). */
+		if (ro) {
+			refuse(a, "the prompt takes no keys from it");
+			return;
+		}
 		prompt_key(&a->prompt, ch, is_key);
 		frame_schedule(a);
 		return;
@@ -226,7 +291,7 @@ handle_key(struct app *a, wint_t ch, int is_key)
 		act = keytable_lookup(&a->prefix_keys, key);
 		if (act == ACT_NONE && key == a->opt.prefix)
 			act = ACT_SEND_PREFIX;
-		actions_run(a, act);
+		run_action(a, act);
 		return;
 	}
 	if (key == a->opt.prefix) {
@@ -237,41 +302,16 @@ handle_key(struct app *a, wint_t ch, int is_key)
 	if (a->numbers_shown && pick_numbers_key(a, ch, is_key))
 		return;
 	if (a->sidebar_focus || a->npanes == 0) {
-		actions_run(a, keytable_lookup(&a->sidebar_keys, key));
+		run_action(a, keytable_lookup(&a->sidebar_keys, key));
 		return;
 	}
 	if (a->slots[a->focus]->pane->copy.active) {
 		copy_mode_key(a, a->slots[a->focus]->pane, ch, is_key);
 		return;
 	}
-	pane_input(a, ch, is_key);
-}
-
-static void
-stdin_ready(uv_poll_t *h, int status, int events)
-{
-	struct app *a = h->data;
-	wint_t ch;
-	int r, n = 0;
-
-	if (status < 0 || (events & UV_DISCONNECT)) {
-		a->quit = 1;
-		uv_stop(a->loop);
+	if (ro) {
+		refuse(a, "keys are not sent to containers");
 		return;
 	}
-	while ((r = wget_wch(stdscr, &ch)) != ERR && n++ < 4096)
-		handle_key(a, ch, r == KEY_CODE_YES);
-	if (n == 0 && !isatty(0)) {
-		/* Readable yet nothing to read: the input has gone. */
-		a->quit = 1;
-		uv_stop(a->loop);
-	}
-}
-
-void
-input_start(struct app *a)
-{
-	uv_poll_init(a->loop, &a->stdin_poll, 0);
-	a->stdin_poll.data = a;
-	uv_poll_start(&a->stdin_poll, UV_READABLE | UV_DISCONNECT, stdin_ready);
+	pane_input(a, ch, is_key);
 }

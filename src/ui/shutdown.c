@@ -12,15 +12,27 @@ close_any(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
+int
+frontend_end_sessions(uv_loop_t *loop, struct provider **provs, int nprovs, struct buf *left)
+{
+	return providers_free(loop, provs, nprovs, 8000, left);
+}
+
+void
+frontend_close_handles(uv_loop_t *loop)
+{
+	uv_walk(loop, close_any, NULL);
+	uv_run(loop, UV_RUN_DEFAULT);
+}
+
 void
 frontend_shutdown(uv_loop_t *loop, struct provider **provs, int nprovs, const char *who)
 {
 	struct buf left;
 
 	buf_init(&left);
-	if (providers_free(loop, provs, nprovs, 8000, &left) > 0)
+	if (frontend_end_sessions(loop, provs, nprovs, &left) > 0)
 		fprintf(stderr, "%s: %s", who, left.data);
 	buf_free(&left);
-	uv_walk(loop, close_any, NULL);
-	uv_run(loop, UV_RUN_DEFAULT);
+	frontend_close_handles(loop);
 }

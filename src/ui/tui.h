@@ -3,7 +3,7 @@
  * the message log, the line editor, listing and targets), draw.c (and
  * draw_pick.c), frame.c,
  * app_message, panes.c, logpane.c, mergepane.c, metrics_poll.c, group_events.c, sidebar_listing.c,
- * tui_run.c, pick.c, actions.c, input.c,
+ * tui_run.c, pick.c, actions.c, input.c, clients.c,
  * app.c (the overlays and the command prompt: see their block). So
  * anything may ask for a frame or say something, and drawing reads state
  * and changes none. A pane's job (C-b !'s run) is ended through
@@ -197,7 +197,34 @@ void actions_run(struct app *a, enum action act);
 int actions_run_named(struct app *a, const char *name);
 const char *actions_help(enum action act);
 
-/* input.c: stdin read on the loop. */
-void input_start(struct app *a);
+/* input.c: one key from the client that typed it (clients.c reads them
+ * with its screen current); a read-only client's keys that would change
+ * something are refused here, the one place they all pass. */
+void input_key(struct app *a, wint_t ch, int is_key);
+/* May a read-only client run this action? (pure: test_actions asks) */
+int action_is_view(enum action act);
+
+/* clients.c, above input.c: the session's terminals. */
+int clients_base_screen(struct app *a);
+int clients_listen(struct app *a, const char *dir, const char *name);
+/* A frame into every attached client (frame.c); the echo into the one
+ * that typed, 0 when it needs the whole frame. */
+void clients_frame(struct app *a);
+int clients_echo(struct app *a);
+int clients_attached(const struct app *a);
+/* Is the key being handled a read-only client's? */
+int clients_readonly(const struct app *a);
+/* The client leaves: told why (NULL: it is gone, nothing to tell) and
+ * with what exit code; its terminal gets curses' goodbye. */
+void clients_detach(struct app *a, struct client *c, int code, const char *why);
+/* The session ends: every terminal given back, the socket closed; the
+ * clients wait for clients_free to tell them why. */
+void clients_end(struct app *a);
+void clients_free(struct app *a, const char *why);
+/* Bytes for the terminal being drawn (a cursor shape, OSC 52), after
+ * what curses wrote there. */
+void term_write(struct app *a, const char *s, size_t n);
+/* draw.c: the copy into the drawn terminal's clipboard. */
+void draw_osc52(struct app *a, const char *text);
 
 #endif

@@ -218,7 +218,7 @@ class K8sTui(unittest.TestCase):
         tm.answer_yes(r"close pane 1 .*\(y/n\)")
         self.assertTrue(wait_until(lambda: not alive("^sleep 4401$")), alive("^sleep 4401$"))
         self.assertTrue(alive("^sleep 4402$"))
-        tm.keys("C-b", "d")
+        tm.keys("C-b", "Q")
         tm.answer_yes(r"quit\? 1 live session will end \(y/n\)")
         self.assertIn("fleetmux-exit=0", tm.wait_for(r"fleetmux-exit=\d+", timeout=15))
         self.assertEqual(alive("^sleep 4402$"), [])

@@ -132,7 +132,7 @@ class LogPane(unittest.TestCase):
         tm.keys("C-b", "t")
         tm.wait_for("timestamps off")
         # Only the shell is live: quitting counts one session.
-        tm.keys("C-b", "d")
+        tm.keys("C-b", "Q")
         tm.wait_for(r"quit\? 1 live session will end \(y/n\)")
         tm.keys("y")
         tm.wait_for(r"fleetmux-exit=0")

@@ -611,7 +611,7 @@ class Tui(unittest.TestCase):
         tm.answer_yes(r"close pane 1 \(api-server/api\)\? its live session will end \(y/n\)")
         self.assertTrue(wait_until(lambda: not alive("^sleep 3301$")), alive("^sleep 3301$"))
         self.assertTrue(alive("^sleep 3302$"))
-        tm.keys("C-b", "d")
+        tm.keys("C-b", "Q")
         tm.answer_yes(r"quit\? 1 live session will end \(y/n\)")
         self.assertIn("fleetmux-exit=0", tm.wait_for(r"fleetmux-exit=\d+", timeout=15))
         # fleetmux waited for the shell to end before it exited.
@@ -620,7 +620,7 @@ class Tui(unittest.TestCase):
     def test_quit_leaves_terminal_and_closes_sessions(self):
         tm = self.start("--open", "cn-hangzhou/api-server/api")
         tm.wait_for(r"\[live\]")
-        tm.keys("C-b", "d")
+        tm.keys("C-b", "Q")
         tm.answer_yes()
         s = tm.wait_for(r"fleetmux-exit=\d+", timeout=10)
         self.assertIn("fleetmux-exit=0", s)
@@ -745,7 +745,7 @@ class Edges(unittest.TestCase):
         self.addCleanup(os.unlink, cfg)
         self.prefix = "C-a"
         tm = self.start("--config", cfg)
-        s = tm.wait_for("C-a d quits")
+        s = tm.wait_for("C-a Q quits")
         self.assertNotIn("C-b", s)
         # The sidebar is as wide as the config says.
         self.assertEqual(s.split("\n")[0].index("│"), 44)
@@ -830,7 +830,7 @@ class Edges(unittest.TestCase):
         tm = self.start("--open", "cn-hangzhou/api-server/api", "--open",
                         "cn-hangzhou/web-frontend-1/nginx")
         tm.wait_for(r"(?s)\[live\].*\[live\]")
-        tm.keys("C-b", "d")
+        tm.keys("C-b", "Q")
         tm.wait_for(r"quit\? 2 live sessions will end \(y/n\)")
         tm.keys("n")
         tm.wait_gone(r"quit\?")
@@ -846,7 +846,7 @@ class Edges(unittest.TestCase):
         tm.keys("C-b", "x")
         tm.answer_yes(r"close pane 2")
         tm.wait_gone(r"─ 2 ")
-        tm.keys("C-b", "d")
+        tm.keys("C-b", "Q")
         tm.answer_yes(r"quit\? 1 live session will end \(y/n\)")
         self.assertIn("fleetmux-exit=0", tm.wait_for(r"fleetmux-exit=\d+"))
 

@@ -51,6 +51,17 @@ class Tmux:
         self.conf.close()
         full_env = dict(os.environ)
         full_env["DOCKER_HOST"] = NO_DOCKER
+        # fleetmux's sessions are servers with sockets in here: the
+        # test's own, ended with it (kill).
+        self.run_dir = tempfile.mkdtemp(prefix="fmrun-")
+        full_env["XDG_RUNTIME_DIR"] = self.run_dir
+        if "asan" in BUILD:
+            # The session's server has no terminal: what the sanitizers
+            # find, in it or in the client, is written here and read by
+            # kill().
+            san = os.path.join(self.run_dir, "san")
+            for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+                full_env[var] = ":".join(filter(None, [full_env.get(var), "log_path=" + san]))
         full_env.update(env or {})
         full_env.pop("TMUX", None)
         self.env = full_env
@@ -120,19 +131,66 @@ class Tmux:
         return s
 
     def quit_fleetmux(self, timeout=15, prefix="C-b"):
-        """C-b d (and y, when live sessions make fleetmux ask) unless it
+        """C-b Q (and y, when live sessions make fleetmux ask) unless it
         already ended; returns the screen with its exit line."""
         if "fleetmux-exit=" not in self.screen():
-            self.keys(prefix, "d")
+            self.keys(prefix, "Q")
             s = self.wait_for(r"fleetmux-exit=\d+|quit\? \d+ live sessions? will end \(y/n\)",
                               timeout=timeout)
             if "fleetmux-exit=" not in s:
                 self.keys("y")
         return self.wait_for(r"fleetmux-exit=\d+", timeout=timeout)
 
+    def fleetmux(self, *args, timeout=20):
+        """fleetmux ARGS beside the terminal (ls, attach's peers, kill-server),
+        in the test's environment."""
+        return subprocess.run([FLEETMUX] + list(args), capture_output=True, text=True,
+                              env=self.env, timeout=timeout)
+
+    def servers(self):
+        """The pids of this test's fleetmux servers (sessions)."""
+        return session_pids(self.run_dir)
+
     def kill(self):
         self.tmux("kill-server", check=False)
+        # Sessions left running (a test that failed, or detached) end too,
+        # and what the sanitizers said in them is the test's.
+        try:
+            self.fleetmux("kill-server")
+        except subprocess.TimeoutExpired:
+            pass
+        deadline = time.time() + 20
+        while self.servers() and time.time() < deadline:
+            time.sleep(0.1)
         os.unlink(self.conf.name)
+        reports = [f for f in os.listdir(self.run_dir) if f.startswith("san.")]
+        said = ""
+        for f in reports:
+            with open(os.path.join(self.run_dir, f), errors="replace") as r:
+                said += r.read()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+        if said:
+            raise AssertionError("the sanitizers reported:\n" + said[-6000:])
+
+
+def session_pids(run_dir):
+    """fleetmux processes whose XDG_RUNTIME_DIR is run_dir: a test's
+    session servers (and clients)."""
+    want = ("XDG_RUNTIME_DIR=%s" % run_dir).encode()
+    pids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/environ" % d, "rb") as f:
+                env = f.read().split(b"\0")
+            with open("/proc/%s/cmdline" % d, "rb") as f:
+                argv0 = f.read().split(b"\0")[0]
+        except OSError:
+            continue
+        if want in env and os.path.basename(argv0) == b"fleetmux":
+            pids.append(int(d))
+    return pids
 
 
 SGR = re.compile(r"\x1b\[([0-9;:]*)m")

@@ -22,6 +22,28 @@ test_every_action_has_help(void **state)
 	}
 }
 
+/* A read-only client looks and never changes: what sends to a container,
+ * opens, closes, rearranges, records or ends is not a view. */
+static void
+test_read_only_actions(void **state)
+{
+	static const enum action change[] = {
+	    ACT_SEND_PREFIX, ACT_PASTE, ACT_CLOSE_PANE, ACT_QUIT, ACT_RUN, ACT_RECORD,
+	    ACT_RETRY, ACT_BROADCAST, ACT_MARK_PANE, ACT_ZOOM, ACT_NEXT_LAYOUT, ACT_SWAP_NEXT,
+	    ACT_SB_OPEN, ACT_SB_OPEN_MARKED, ACT_SB_MARK, ACT_SB_LOGS, ACT_LOG_PANE,
+	    ACT_COMMAND_PROMPT, ACT_SB_REFRESH, ACT_TOGGLE_SIDEBAR,
+	};
+	static const enum action view[] = {
+	    ACT_DETACH, ACT_COPY_MODE, ACT_LIST_KEYS, ACT_SHOW_MESSAGES, ACT_FOCUS_NEXT,
+	    ACT_FOCUS_3, ACT_CHOOSE_PANE, ACT_DETAILS, ACT_SB_DOWN, ACT_SB_FILTER, ACT_NONE,
+	};
+
+	for (size_t i = 0; i < sizeof change / sizeof change[0]; i++)
+		assert_false(action_is_view(change[i]));
+	for (size_t i = 0; i < sizeof view / sizeof view[0]; i++)
+		assert_true(action_is_view(view[i]));
+}
+
 static void
 test_unknown_name(void **state)
 {
@@ -34,6 +56,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_action_has_help),
 	    cmocka_unit_test(test_unknown_name),
+	    cmocka_unit_test(test_read_only_actions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
