@@ -129,8 +129,16 @@ usage(FILE *f)
 
 	buf_init(&b);
 	cliopt_synopsis(options, MODE_TUI, "usage: fleetmux", NULL, 80, &b);
-	buf_puts(&b, "       fleetmux run [OPTIONS] -- CMD [ARGS...]   (fleetmux run --help says more)\n"
+	buf_puts(&b, "       fleetmux new [-s SESSION] [-w WORKSPACE] [-d] [OPTIONS]\n"
+		     "       fleetmux attach [-t SESSION] [-r]\n"
+		     "       fleetmux ls | kill-session -t SESSION | kill-server | workspaces\n"
+		     "       fleetmux run [OPTIONS] -- CMD [ARGS...]   (fleetmux run --help says more)\n"
 		     "       fleetmux logs [OPTIONS] [TARGET...]      (fleetmux logs --help says more)\n"
+		     "\nSessions: fleetmux (or fleetmux new) starts a session, a server that keeps its\n"
+		     "panes while no terminal is attached. C-b d detaches; fleetmux attach comes back\n"
+		     "(to the newest session, or -t SESSION; -r: read-only, to watch); C-b Q ends it.\n"
+		     "new -s names it (else 0, 1, ...), -d starts it detached, -w WORKSPACE reopens\n"
+		     "that workspace's panes and keeps it saved. Sockets: $XDG_RUNTIME_DIR/fleetmux.\n"
 		     "\nOptions:\n");
 	cliopt_help(options, MODE_TUI, 0, &b);
 	buf_puts(&b, "\nOptions of fleetmux run and fleetmux logs (with those above but --open,\n"
@@ -147,7 +155,8 @@ usage(FILE *f)
 	      "Keys: C-b is the prefix (prefix = in the config's [fleetmux]). Inside fleetmux,\n"
 	      "C-b ? (or ? in the sidebar) lists every key as bound, C-b : runs any action or\n"
 	      "command by its name, C-b ~ shows every message in full; fleetmux(1) lists the\n"
-	      "keys too. In the sidebar: j/k move, Enter opens, Space marks, C-b d quits.\n",
+	      "keys too. In the sidebar: j/k move, Enter opens, Space marks; C-b d detaches,\n"
+	      "C-b Q quits.\n",
 	      f);
 }
 
@@ -737,6 +746,9 @@ main(int argc, char **argv)
 			if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
 				ao.session_name = argv[i + 1];
 				i += 2;
+			} else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) {
+				ao.workspace = argv[i + 1];
+				i += 2;
 			} else if (strcmp(argv[i], "-d") == 0) {
 				cli.detached = 1;
 				i++;
@@ -747,6 +759,12 @@ main(int argc, char **argv)
 		if (ao.session_name != NULL && !session_name_ok(ao.session_name)) {
 			fprintf(stderr, "fleetmux new: '%s' cannot name a session (letters, digits, "
 					". _ -; at most 64)\n", ao.session_name);
+			rc = 2;
+			goto out;
+		}
+		if (ao.workspace != NULL && !session_name_ok(ao.workspace)) {
+			fprintf(stderr, "fleetmux new: '%s' cannot name a workspace (letters, digits, "
+					". _ -; at most 64)\n", ao.workspace);
 			rc = 2;
 			goto out;
 		}

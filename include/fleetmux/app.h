@@ -49,6 +49,7 @@ struct app_options {
 	 * first free number), the size until a client attaches. */
 	const char *sock_dir;
 	const char *session_name;
+	const char *workspace;   /* new -w NAME: reopened, and kept up to date */
 	int rows, cols;
 	/* Rebindings from the config, checked already: KEY = ACTION. */
 	struct {
@@ -193,6 +194,12 @@ struct app {
 	int flash_wanted;           /* refused keys: each client's screen flashes */
 	const char *end_reason;     /* what clients are told when the session ends */
 	int ending;                 /* app_free has begun: no client attaches */
+
+	/* The workspace (workspace_keep.c): its name (NULL: none), the text
+	 * last written, the focus and zoom to give back once restored. */
+	char *ws_name, *ws_text;
+	int ws_failed, ws_timer_started, ws_focus, ws_zoomed;
+	uv_timer_t ws_timer;
 
 	/* Set-up (app.c): what app_free has to undo. */
 	int handles_started;

@@ -96,6 +96,11 @@ void targets_name(struct target_set *s, struct provider **provs);
 struct open_spec {
 	char *region, *group, *container;
 	int done;
+	/* A workspace's pane (workspace_keep.c): its provider's name, its
+	 * kind (enum ws_kind), and that it is one. */
+	char *provider;
+	int kind;
+	int restored;
 };
 
 /* NULL-terminated words into specs; -FM_EINVAL (fm_error says which) on a

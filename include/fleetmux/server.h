@@ -35,6 +35,8 @@ void daemon_ready(int ready_fd, const char *name);
 int client_attach(const char *path, const char *name, int readonly);
 /* fleetmux attach | ls | kill-session | kill-server: argv[0] is the command. */
 int client_command(int argc, char **argv);
+/* workspace_keep.c's folder of workspaces (for fleetmux workspaces). */
+char *workspace_dir(void);
 /* A command's name that client_command runs? */
 int client_is_command(const char *word);
 

@@ -6,6 +6,7 @@
  * requests on the same wire. */
 #include "fleetmux/server.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <time.h>
@@ -24,6 +26,7 @@
 #include "fleetmux/util.h"
 #include "fleetmux/version.h"
 #include "fleetmux/wire.h"
+#include "fleetmux/workspace.h"
 
 static int winch_pipe[2] = {-1, -1};
 static volatile sig_atomic_t got_term;
@@ -296,6 +299,15 @@ client_attach(const char *path, const char *name, int readonly)
 	close(winch_pipe[0]);
 	close(winch_pipe[1]);
 	if (rc == -1) {
+		/* The server could not give the terminal back: the usual
+		 * sequences for it (attributes, cursor, mouse, the alternate
+		 * screen), as a reset would. */
+		static const char back[] = "\033[0m\033[?25h\033[?1000l\033[?1002l\033[?1006l"
+					   "\033[?2004l\033[?1049l\r";
+
+		if (write(1, back, sizeof back - 1) < 0) {
+			/* the terminal is gone too */
+		}
 		printf("[lost the server of session %s]\n", name);
 		rc = 1;
 	} else if (said.len > 0) {
@@ -501,8 +513,59 @@ cmd_kill_server(const char *dir)
 	return rc;
 }
 
+/* fleetmux workspaces: each saved workspace, its panes and when it was
+ * written; one that cannot be read says why. */
+static int
+cmd_workspaces(void)
+{
+	char *dir = workspace_dir();
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort), shown = 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *f = names[i]->d_name;
+		size_t len = strlen(f);
+
+		if (len > 5 && strcmp(f + len - 5, ".json") == 0) {
+			char *path = xasprintf("%s/%s", dir, f), why[256], when[64] = "?";
+			struct stat st;
+			struct workspace w;
+			FILE *in = fopen(path, "re");
+			struct buf b;
+			char chunk[4096];
+			size_t got;
+
+			buf_init(&b);
+			while (in != NULL && (got = fread(chunk, 1, sizeof chunk, in)) > 0 &&
+			       b.len < (4u << 20))
+				buf_append(&b, chunk, got);
+			if (in != NULL)
+				fclose(in);
+			if (stat(path, &st) == 0)
+				strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", localtime(&st.st_mtime));
+			if (workspace_decode(b.data ? b.data : "", b.len, &w, why, sizeof why) == 0) {
+				printf("%.*s: %zu %s, saved %s\n", (int)(len - 5), f, w.npanes,
+				       fm_plural((long long)w.npanes, "pane", "panes"), when);
+				workspace_free(&w);
+			} else {
+				printf("%.*s: cannot be read: %s (%s)\n", (int)(len - 5), f, why, path);
+			}
+			shown++;
+			buf_free(&b);
+			free(path);
+		}
+		free(names[i]);
+	}
+	if (n > 0)
+		free(names);
+	if (shown == 0)
+		fprintf(stderr, "no workspaces (in %s); fleetmux new -w NAME starts one\n", dir);
+	free(dir);
+	return 0;
+}
+
 static const char *const commands[] = {"attach", "a", "attach-session", "ls", "list-sessions",
-				       "kill-session", "kill-server", NULL};
+				       "kill-session", "kill-server", "workspaces", NULL};
 
 int
 client_is_command(const char *word)
@@ -516,11 +579,13 @@ client_is_command(const char *word)
 int
 client_command(int argc, char **argv)
 {
-	char *dir = sockdir_prepare();
+	char *dir;
 	const char *c = argv[0];
 	int rc;
 
-	if (dir == NULL) {
+	if (strcmp(c, "workspaces") == 0)
+		return cmd_workspaces();
+	if ((dir = sockdir_prepare()) == NULL) {
 		fprintf(stderr, "fleetmux: %s\n", fm_error_message());
 		return 1;
 	}

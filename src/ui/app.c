@@ -111,6 +111,7 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	start_handles(a);
 	if ((rc = clients_listen(a, o->sock_dir, o->session_name)) < 0)
 		return rc;
+	workspace_start(a, o->workspace);
 
 	sidebar_listing_start(a);
 	/* The listing shows itself ("(listing…)", until it is done); this
@@ -142,6 +143,7 @@ app_free(struct app *a)
 {
 	struct buf left;
 
+	workspace_stop(a); /* before the panes close: they are the workspace */
 	while (a->npanes > 0)
 		panes_close(a, a->npanes - 1);
 	clients_end(a);

@@ -290,6 +290,12 @@ clients_readonly(const struct app *a)
 	return a->typing != NULL && a->typing->readonly;
 }
 
+int
+clients_drawn_readonly(const struct app *a)
+{
+	return a->drawing != NULL && a->drawing->readonly;
+}
+
 /* The session's size: the smallest attached writer's terminal (a
  * watcher never shrinks what the operator sees, nor the containers'
  * terminals), else the smallest watcher's. A larger terminal shows the

@@ -112,6 +112,10 @@ static const struct command_spec specs[CMD_COUNT] = {
     [CMD_LOG_HIGHLIGHT] = {"log-highlight", "[REGEX]",
 			   "the focused merged log pane shows what matches in reverse; alone: nothing",
 			   ACT_NONE, 0, -1, COMPLETE_TEXT},
+    [CMD_SAVE] = {"save", "[NAME]",
+		  "save the panes, layout, zoom and focus as workspace NAME and keep it up to date "
+		  "(fleetmux new -w NAME reopens it); alone: the session's workspace, or its name",
+		  ACT_NONE, 0, 1, COMPLETE_NONE},
 };
 
 const struct command_spec *

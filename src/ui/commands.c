@@ -122,6 +122,18 @@ cmd_filter(struct app *a, const struct command_call *call)
 }
 
 static enum action
+cmd_save(struct app *a, const struct command_call *call)
+{
+	const char *name = call->argc > 0 ? call->argv[0] : a->ws_name ? a->ws_name
+							   : a->session_name;
+	char *copy = xstrdup(name); /* a->ws_name is replaced */
+
+	workspace_save_as(a, copy);
+	free(copy);
+	return ACT_NONE;
+}
+
+static enum action
 cmd_close_pane(struct app *a, const struct command_call *call)
 {
 	for (int i = 0; i < a->npanes; i++)
@@ -206,6 +218,7 @@ static enum action (*const runs[CMD_COUNT])(struct app *, const struct command_c
     [CMD_LOG_INCLUDE] = cmd_log_expr,
     [CMD_LOG_EXCLUDE] = cmd_log_expr,
     [CMD_LOG_HIGHLIGHT] = cmd_log_expr,
+    [CMD_SAVE] = cmd_save,
 };
 
 int

@@ -199,7 +199,7 @@ static int
 draw_status(struct app *a)
 {
 	long groups, running, pending, failed;
-	char counts[512], right[384], totals[112], names[128], prefix[48], bcast[48], text[512], cut[512], who[160];
+	char counts[512], right[384], totals[192], names[128], prefix[48], bcast[48], text[512], cut[512], who[160];
 	struct slot *focused = focus_slot(a);
 	attr_t status_at;
 	int y = a->rows - 1, x = 0, cursor_x = -1, wpre, wb, wtext, wright;
@@ -227,8 +227,11 @@ draw_status(struct app *a)
 			rec += a->slots[i]->pane->rec != NULL;
 		}
 		bcast[0] = '\0';
+		/* Loud on a watcher's own line: nothing typed here is sent. */
+		if (clients_drawn_readonly(a))
+			snprintf(bcast, sizeof bcast, "READ-ONLY ");
 		if (a->broadcast)
-			snprintf(bcast, sizeof bcast, "BROADCAST→%d ", n);
+			snprintf(bcast + strlen(bcast), sizeof bcast - strlen(bcast), "BROADCAST→%d ", n);
 		if (rec > 0)
 			snprintf(bcast + strlen(bcast), sizeof bcast - strlen(bcast), "REC %d ", rec);
 	}
@@ -242,7 +245,8 @@ draw_status(struct app *a)
 	snprintf(counts, sizeof counts, " %s │ %zu regions%s │ %ld groups: %ld running %ld pending %ld failed │ ",
 		 names, a->sb.nregions, a->listing.pending > 0 ? " (listing…)" : "", groups, running,
 		 pending, failed);
-	/* The region under the sidebar's cursor: its CPU and memory summed. */
+	/* The region under the sidebar's cursor: its CPU and memory summed.
+	 * Then, when others watch too, the session and how many. */
 	totals[0] = '\0';
 	if (!a->sb.dirty && a->sb.nrows > 0 && a->sb.rows[a->sb.cursor].region >= 0) {
 		char sum[96];
@@ -251,6 +255,9 @@ draw_status(struct app *a)
 		if (sum[0])
 			snprintf(totals, sizeof totals, "│ %s ", sum);
 	}
+	if (clients_attached(a) > 1)
+		snprintf(totals + strlen(totals), sizeof totals - strlen(totals), "│ %s: %d clients ",
+			 a->session_name, clients_attached(a));
 	if (focused != NULL) {
 		char name[400];
 

@@ -214,6 +214,14 @@ logpane_open(struct app *a, int prov, const char *region, const char *group_id,
 	return 0;
 }
 
+int
+logpane_is_previous(const struct slot *s)
+{
+	const struct log_pane *lp = s->job;
+
+	return s->log && !mergepane_is(s) && lp != NULL && lp->previous;
+}
+
 void
 logpane_toggle_timestamps(struct app *a, struct slot *s)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fleetmux/registry.h"
+#include "fleetmux/workspace.h"
 #include "tui.h"
 
 static void open_wanted(struct app *a);
@@ -260,27 +261,54 @@ open_wanted(struct app *a)
 		int loading = a->listing.pending > 0, prov = -1;
 		const char *cname;
 
+		const char *who = t->restored ? "workspace" : "--open";
+		int want = -1;
+
 		if (t->done)
 			continue;
+		if (t->provider != NULL) {
+			for (int k = 0; k < a->nprovs; k++)
+				if (strcmp(a->provs[k]->name, t->provider) == 0)
+					want = k;
+			if (want < 0) {
+				t->done = 1;
+				app_message(a, 1, "workspace: no provider %s (of %s/%s) any more",
+					    t->provider, t->region, t->group);
+				workspace_restored(a, NULL);
+				continue;
+			}
+		}
 		for (size_t k = 0; k < a->sb.nregions; k++)
 			if (strcmp(a->sb.regions[k].id, t->region) == 0 && a->sb.regions[k].loading)
 				loading = 1;
-		g = sidebar_find_group(&a->sb, -1, t->region, t->group, &prov);
+		g = sidebar_find_group(&a->sb, want, t->region, t->group, &prov);
 		if (g == NULL) {
 			if (!loading) {
 				t->done = 1;
-				app_message(a, 1, "--open: no %s %s in %s", t->container ? "group" : "container",
-					    t->group, t->region);
+				app_message(a, 1, "%s: no %s %s in %s", who,
+					    t->container ? "group" : "container", t->group, t->region);
+				if (t->restored)
+					workspace_restored(a, NULL);
 			}
 			continue;
 		}
 		t->done = 1;
 		cname = t->container ? t->container : g->g.ncontainers ? g->g.containers[0].name : "";
 		if (!has_container(g, cname)) {
-			app_message(a, 1, "--open: group %s has no container %s", t->group, cname);
+			app_message(a, 1, "%s: group %s has no container %s", who, t->group, cname);
+			if (t->restored)
+				workspace_restored(a, NULL);
 			continue;
 		}
-		panes_open(a, prov, t->region, g->g.id, g->g.name, cname);
+		if (t->kind == WS_SHELL ? panes_open(a, prov, t->region, g->g.id, g->g.name, cname)
+					: logpane_open(a, prov, t->region, g->g.id, g->g.name, cname,
+						       t->kind == WS_PREVIOUS_LOG) < 0) {
+			if (t->restored)
+				workspace_restored(a, NULL);
+			continue;
+		}
+		if (t->restored)
+			workspace_restored(a, a->slots[a->npanes - 1]);
 	}
 }
 

@@ -234,6 +234,7 @@ open_specs_free(struct open_spec *v, size_t n)
 		free(v[i].region);
 		free(v[i].group);
 		free(v[i].container);
+		free(v[i].provider);
 	}
 	free(v);
 }

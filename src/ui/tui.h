@@ -141,6 +141,20 @@ void sidebar_listing_logs_merged(struct app *a);
 void sidebar_listing_open_marked(struct app *a);
 void sidebar_listing_free(struct app *a);
 
+/* workspace_keep.c: the session's workspace file. start: reopen NAME's
+ * panes (as --open's specs, once listed) and keep it written; restored:
+ * a pane of it opened (its first line says what ran there is gone; the
+ * last gives back the focus and zoom); save_as: :save NAME, now and from
+ * then on; stop: the last change written. */
+char *workspace_dir(void);
+char *workspace_path(const char *name);
+void workspace_start(struct app *a, const char *name);
+void workspace_restored(struct app *a, struct slot *s);
+int workspace_save_as(struct app *a, const char *name);
+void workspace_stop(struct app *a);
+/* logpane.c: does the log pane show the previous instance's log? */
+int logpane_is_previous(const struct slot *s);
+
 /* tui_run.c: C-b !: cmd on the marked containers, into a results pane. */
 void tui_run_start(struct app *a, const char *cmd);
 
@@ -212,8 +226,9 @@ int clients_listen(struct app *a, const char *dir, const char *name);
 void clients_frame(struct app *a);
 int clients_echo(struct app *a);
 int clients_attached(const struct app *a);
-/* Is the key being handled a read-only client's? */
+/* Is the key being handled a read-only client's? Is the one being drawn? */
 int clients_readonly(const struct app *a);
+int clients_drawn_readonly(const struct app *a);
 /* The client leaves: told why (NULL: it is gone, nothing to tell) and
  * with what exit code; its terminal gets curses' goodbye. */
 void clients_detach(struct app *a, struct client *c, int code, const char *why);

@@ -5,7 +5,8 @@
  * log window, metric records, Docker stats and inspect; and Kubernetes'
  * kubeconfig, pod lists, watch events, Status and exec credentials. The
  * first byte picks the parser (240 and up: the watch parsers; 230 to 239:
- * Kubernetes'). Nothing may crash or leak. */
+ * Kubernetes'; 220 to 229: a session's, the client–server wire and the
+ * workspace file). Nothing may crash or leak. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 #include "fleetmux/metrics.h"
 #include "fleetmux/model.h"
 #include "fleetmux/theme.h"
+#include "fleetmux/wire.h"
+#include "fleetmux/workspace.h"
 
 static void
 line_sink(void *arg, const struct log_line *l)
@@ -148,6 +151,45 @@ sink(void *arg, int stream, const unsigned char *p, size_t n)
 	(void)n;
 }
 
+/* A session's: what a client sends (messages, a hello, a resize), what
+ * the server answers (an exit), and a workspace file, written back. */
+static void
+session_parsers(int which, const char *s, size_t n)
+{
+	if (which % 2 == 0) {
+		struct workspace w;
+		char why[256];
+
+		if (workspace_decode(s, n, &w, why, sizeof why) == 0) {
+			struct workspace again;
+			char *text = workspace_encode(&w);
+
+			/* What is written reads back. */
+			if (workspace_decode(text, strlen(text), &again, why, sizeof why) != 0 ||
+			    again.npanes != w.npanes)
+				abort();
+			workspace_free(&again);
+			free(text);
+			workspace_free(&w);
+		}
+	} else {
+		const unsigned char *p = (const unsigned char *)s, *payload;
+		size_t left = n, plen, used;
+		int type, rows, cols, code;
+		struct wire_hello h;
+		const char *msg;
+		size_t nmsg;
+
+		while (wire_take(p, left, &type, &payload, &plen, &used) == 1) {
+			wire_hello_decode(&h, payload, plen);
+			wire_resize_decode(payload, plen, &rows, &cols);
+			wire_exit_decode(payload, plen, &code, &msg, &nmsg);
+			p += used;
+			left -= used;
+		}
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -169,6 +211,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (data[0] >= 230) {
 		kube_parsers(data[0] - 230, text, n);
+		free(text);
+		return 0;
+	}
+	if (data[0] >= 220) {
+		session_parsers(data[0] - 220, text, n);
 		free(text);
 		return 0;
 	}

@@ -5,6 +5,7 @@ nothing; two clients of different sizes both draw; a read-only client
 cannot send a byte (checked at the container); a client of another
 protocol is refused naming both versions; the socket is the user's alone;
 a terminal that stops reading does not grow the server."""
+import json
 import os
 import pty
 import re
@@ -159,6 +160,10 @@ class Server(unittest.TestCase):
         tm.wait_for(r"api-server/api \[live\]")
         ro = self.attach(tm, "-r")
         ro.wait_for(r"api-server/api \[live\]")
+        # Each says so on its own status line: the watcher is read-only,
+        # and both see that two watch.
+        self.assertRegex(ro.wait_for(r"0: 2 clients").split("\n")[44], r"^READ-ONLY ")
+        self.assertNotIn("READ-ONLY", tm.wait_for(r"0: 2 clients"))
         self.run_in(ro, "sleep 6161")
         ro.wait_for(r"read-only client: keys are not sent to containers")
         ro.keys("C-b", "x")
@@ -308,6 +313,82 @@ class Server(unittest.TestCase):
         self.assertIn("[the session was killed]", s)
         self.assertIn("fleetmux-exit=0", s)
         self.assertEqual(fm(FLEETMUX, "ls").returncode, 1)
+
+    def fleetmux_new(self, *args):
+        """fleetmux new ARGS in a terminal of its own, as fleetmux_cmd."""
+        return "sh -c 'env ALIBABA_CLOUD_ACCESS_KEY_ID=%s ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s %s new %s " \
+            "--endpoint %s; echo fleetmux-exit=$?; sleep 2'" % (
+                self.sim.key_id, self.sim.secret, FLEETMUX, " ".join(args), self.sim.endpoint)
+
+    def test_a_workspace_comes_back_after_the_server_is_killed(self):
+        tm = Tmux(self.fleetmux_new("-w", "work", "--open", "cn-hangzhou/api-server/api",
+                                    "--open", "cn-hangzhou/web-frontend-1/nginx"),
+                  env=self.env())
+        self.terms.append(tm)
+        tm.wait_for(r"(?s)api-server/api \[live\].*web-frontend-1/nginx \[live\]")
+        tm.keys("C-b", "l")
+        tm.wait_for(r"web-frontend-1/nginx \[log\]")
+        tm.keys("C-b", "z")
+        tm.wait_for(r"\(zoomed\)")
+        path = os.path.join(self.scratch, "fleetmux", "workspaces", "work.json")
+
+        def saved():
+            try:
+                with open(path) as f:
+                    w = json.load(f)
+            except (OSError, ValueError):
+                return None
+            return w if len(w["panes"]) == 3 and w["zoomed"] == 2 else None
+        self.assertTrue(wait_until(saved, timeout=10))
+        self.assertEqual([(p["name"], p["kind"]) for p in saved()["panes"]],
+                         [("api-server", "shell"), ("web-frontend-1", "shell"),
+                          ("web-frontend-1", "log")])
+        self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+        # The server dies hard (as in a reboot): the file is what is left.
+        os.kill(server_pid(tm.run_dir), signal.SIGKILL)
+        tm.wait_for(r"\[lost the server of session 0\]")
+        self.assertEqual(tm.fleetmux("ls").returncode, 1)
+        env = dict(tm.env)
+        env.update(self.env(tm.run_dir))
+        listed = subprocess.run([FLEETMUX, "workspaces"], capture_output=True, text=True,
+                                env=env)
+        self.assertRegex(listed.stdout, r"^work: 3 panes, saved ")
+        again = Tmux(self.fleetmux_new("-w", "work"), env=self.env(tm.run_dir))
+        self.terms.append(again)
+        s = again.wait_for(r"─ 3 cn-hangzhou/web-frontend-1/nginx \[log\] \[live\] \(zoomed\)")
+        again.keys("C-b", "z")
+        s = again.wait_for(r"(?s)─ 1 cn-hangzhou/api-server/api \[live\].*─ 2 ")
+        self.assertIn("reopened from the workspace", s)
+        again.keys("C-b", "1")
+        self.run_in(again, "echo back-$((6*7))")
+        again.wait_for("back-42")
+        # :save writes another name, at once.
+        again.keys("C-b", ":")
+        again.type("save other")
+        again.keys("Enter")
+        again.wait_for(r"workspace other saved")
+        with open(os.path.join(self.scratch, "fleetmux", "workspaces", "other.json")) as f:
+            self.assertEqual(len(json.load(f)["panes"]), 3)
+        again.quit_fleetmux()
+
+    def test_a_bad_workspace_file_is_said_and_left_alone(self):
+        folder = os.path.join(self.scratch, "fleetmux", "workspaces")
+        os.makedirs(folder)
+        bad = os.path.join(folder, "bad.json")
+        text = '{"version": 1, "layout": "tiled", "panes": [{"provider": "eci"}]}'
+        with open(bad, "w") as f:
+            f.write(text)
+        tm = Tmux(self.fleetmux_new("-w", "bad"), env=self.env())
+        self.terms.append(tm)
+        tm.wait_for(r"cn-hangzhou")
+        tm.keys("C-b", "~")
+        s = tm.wait_for(r"panes\[0\]\.region: missing")
+        self.assertIn("workspace bad:", s)
+        tm.keys("q")
+        time.sleep(1.5)
+        with open(bad) as f:
+            self.assertEqual(f.read(), text)  # not written over
+        tm.quit_fleetmux()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,286 @@
+/* workspace_keep.c: a session's workspace on disk. A session started with
+ * `fleetmux new -w NAME` (or given one with :save NAME) writes its panes,
+ * layout, zoom and focus to $XDG_STATE_HOME/fleetmux/workspaces/NAME.json
+ * at most once a second after a change, atomically; started again, it
+ * opens each pane anew (a new shell: what ran there before is gone, and
+ * the pane's first line says so) as the regions are listed. The text is
+ * workspace.c's. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fleetmux/record.h"
+#include "fleetmux/server.h"
+#include "fleetmux/workspace.h"
+#include "tui.h"
+
+#define WORKSPACE_SAVE_MS 1000
+
+char *
+workspace_dir(void)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	return xdg && *xdg ? xasprintf("%s/fleetmux/workspaces", xdg)
+			   : xasprintf("%s/.local/state/fleetmux/workspaces", home ? home : "");
+}
+
+char *
+workspace_path(const char *name)
+{
+	char *dir = workspace_dir(), *path = xasprintf("%s/%s.json", dir, name);
+
+	free(dir);
+	return path;
+}
+
+/* The session as a workspace: the panes a workspace can reopen (a
+ * container's shell or log; not C-b !'s results, not a merged log). */
+static void
+collect(struct app *a, struct workspace *w)
+{
+	int saved = 0;
+
+	memset(w, 0, sizeof *w);
+	w->layout = xstrdup(layout_name(a->layout));
+	w->zoomed = -1;
+	w->focus = -1;
+	w->panes = xcalloc((size_t)a->npanes + 1, sizeof *w->panes);
+	for (int i = 0; i < a->npanes; i++) {
+		struct slot *s = a->slots[i];
+		struct ws_pane *p;
+
+		if (s->prov < 0 || mergepane_is(s))
+			continue;
+		p = &w->panes[w->npanes++];
+		p->provider = xstrdup(a->provs[s->prov]->name);
+		p->region = xstrdup(s->region);
+		p->group_id = xstrdup(s->group_id);
+		p->group_name = xstrdup(s->group_name);
+		p->container = xstrdup(s->container);
+		p->kind = !s->log ? WS_SHELL : logpane_is_previous(s) ? WS_PREVIOUS_LOG : WS_LOG;
+		if (a->zoomed == i)
+			w->zoomed = saved;
+		if (!a->sidebar_focus && a->focus == i)
+			w->focus = saved;
+		saved++;
+	}
+}
+
+/* Written whole or not at all: a temporary file, synced, renamed. */
+static int
+write_atomically(const char *path, const char *text)
+{
+	char *tmp = xasprintf("%s.%d.tmp", path, (int)getpid());
+	size_t n = strlen(text);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc = -1;
+
+	if (fd >= 0) {
+		if (write(fd, text, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0)
+			rc = 0;
+		close(fd);
+		if (rc == 0 && rename(tmp, path) < 0)
+			rc = -1;
+		if (rc < 0)
+			unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+/* Are panes of the workspace still to be reopened? Nothing is written
+ * meanwhile: a half-restored session would replace the whole one. */
+static int
+restoring(const struct app *a)
+{
+	for (size_t i = 0; i < a->nopen; i++)
+		if (a->open[i].restored && !a->open[i].done)
+			return 1;
+	return 0;
+}
+
+static int
+save(struct app *a, int said)
+{
+	struct workspace w;
+	char *text, *dir, *path;
+	int rc = 0;
+
+	collect(a, &w);
+	text = workspace_encode(&w);
+	workspace_free(&w);
+	if (a->ws_text != NULL && strcmp(a->ws_text, text) == 0 && !said) {
+		free(text);
+		return 0;
+	}
+	dir = workspace_dir();
+	path = workspace_path(a->ws_name);
+	if (recorder_make_dir(dir) < 0 || write_atomically(path, text) < 0) {
+		/* Said once, not every second. */
+		if (said || !a->ws_failed)
+			app_message(a, 1, "workspace %s: cannot write %s: %s", a->ws_name, path,
+				    strerror(errno));
+		a->ws_failed = 1;
+		rc = -1;
+	} else {
+		a->ws_failed = 0;
+		free(a->ws_text);
+		a->ws_text = text;
+		text = NULL;
+		if (said)
+			app_message(a, 0, "workspace %s saved (%s)", a->ws_name, path);
+	}
+	free(text);
+	free(dir);
+	free(path);
+	return rc;
+}
+
+static void
+tick(uv_timer_t *t)
+{
+	struct app *a = t->data;
+
+	if (a->ws_name != NULL && !restoring(a))
+		save(a, 0);
+}
+
+static void
+start_timer(struct app *a)
+{
+	if (a->ws_timer_started)
+		return;
+	uv_timer_init(a->loop, &a->ws_timer);
+	a->ws_timer.data = a;
+	uv_timer_start(&a->ws_timer, tick, WORKSPACE_SAVE_MS, WORKSPACE_SAVE_MS);
+	a->ws_timer_started = 1;
+}
+
+int
+workspace_save_as(struct app *a, const char *name)
+{
+	if (!session_name_ok(name)) {
+		app_message(a, 1, "save: '%s' cannot name a workspace (letters, digits, . _ -)", name);
+		return -1;
+	}
+	free(a->ws_name);
+	a->ws_name = xstrdup(name);
+	free(a->ws_text);
+	a->ws_text = NULL;
+	start_timer(a);
+	return save(a, 1);
+}
+
+/* Its panes become --open's specs, each with its provider and kind. */
+static void
+restore(struct app *a, const struct workspace *w)
+{
+	int layout = layout_from_name(w->layout);
+
+	if (layout >= 0)
+		a->layout = (enum layout_kind)layout;
+	a->open = xrealloc(a->open, (a->nopen + w->npanes + 1) * sizeof *a->open);
+	for (size_t i = 0; i < w->npanes; i++) {
+		struct open_spec *o = &a->open[a->nopen++];
+
+		memset(o, 0, sizeof *o);
+		o->provider = xstrdup(w->panes[i].provider);
+		o->region = xstrdup(w->panes[i].region);
+		o->group = xstrdup(w->panes[i].group_id);
+		o->container = xstrdup(w->panes[i].container);
+		o->kind = (int)w->panes[i].kind;
+		o->restored = 1;
+	}
+	a->ws_zoomed = w->zoomed;
+	a->ws_focus = w->focus;
+}
+
+void
+workspace_start(struct app *a, const char *name)
+{
+	char *path, *text = NULL, why[256];
+	struct workspace w;
+	size_t n = 0;
+	FILE *f;
+
+	a->ws_zoomed = a->ws_focus = -1;
+	if (name == NULL)
+		return;
+	a->ws_name = xstrdup(name);
+	path = workspace_path(name);
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			app_message(a, 0, "workspace %s is new: it is saved as you go (%s)", name, path);
+		else
+			app_message(a, 1, "workspace %s: cannot read %s: %s", name, path, strerror(errno));
+	} else {
+		struct buf b;
+		char chunk[4096];
+		size_t got;
+
+		buf_init(&b);
+		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (4u << 20))
+			buf_append(&b, chunk, got);
+		fclose(f);
+		n = b.len;
+		text = buf_steal(&b);
+		if (workspace_decode(text ? text : "", n, &w, why, sizeof why) < 0) {
+			/* Nothing is opened from it, and it is not written over
+			 * until the user saves: the file may be mended. */
+			app_message(a, 1, "workspace %s: %s: %s (nothing opened from it; :save %s "
+				    "replaces it)", name, path, why, name);
+			free(a->ws_name);
+			a->ws_name = NULL;
+		} else {
+			restore(a, &w);
+			app_message(a, 0, "workspace %s: reopening %zu %s", name, w.npanes,
+				    fm_plural((long long)w.npanes, "pane", "panes"));
+			workspace_free(&w);
+		}
+	}
+	free(text);
+	free(path);
+	if (a->ws_name != NULL)
+		start_timer(a);
+}
+
+void
+workspace_restored(struct app *a, struct slot *s)
+{
+	static const char gone[] =
+	    "\033[2m[fleetmux: reopened from the workspace: a new shell; what ran here before is "
+	    "gone]\033[0m\r\n";
+
+	if (s != NULL && !s->log)
+		pane_feed(s->pane, (const unsigned char *)gone, sizeof gone - 1);
+	if (restoring(a))
+		return;
+	/* The last one: the focus and zoom as they were. */
+	if (a->ws_focus >= 0 && a->ws_focus < a->npanes) {
+		a->sidebar_focus = 0;
+		panes_focus(a, a->ws_focus);
+	}
+	if (a->ws_zoomed >= 0 && a->ws_zoomed < a->npanes) {
+		a->zoomed = a->ws_zoomed;
+		panes_relayout(a);
+	}
+	a->ws_focus = a->ws_zoomed = -1;
+}
+
+void
+workspace_stop(struct app *a)
+{
+	/* The last change, if the timer has not written it yet. */
+	if (a->ws_name != NULL && !restoring(a))
+		save(a, 0);
+	if (a->ws_timer_started)
+		uv_close((uv_handle_t *)&a->ws_timer, NULL);
+	a->ws_timer_started = 0;
+	free(a->ws_name);
+	free(a->ws_text);
+	a->ws_name = a->ws_text = NULL;
+}
