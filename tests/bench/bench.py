@@ -73,6 +73,9 @@ class Env:
         os.mkdir(self.done)
         self.home = os.path.join(self.dir, "home")
         os.mkdir(self.home)
+        # fleetmux's sessions are servers with sockets in here.
+        self.run = os.path.join(self.dir, "run")
+        os.mkdir(self.run, 0o700)
 
     def write(self, name, text):
         path = os.path.join(self.dir, name)
@@ -100,23 +103,64 @@ def start_fleetmux(env, sim, cols, rows, opens=(), layout="tiled", args=()):
     for o in opens:
         argv += ["--open", o]
     argv += list(args)
-    o = Outer(argv, cols, rows, env={
-        "HOME": env.home, "ALIBABA_CLOUD_ACCESS_KEY_ID": sim.key_id,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sim.secret})
+    o = Outer(argv, cols, rows, env=fleetmux_env(env, sim))
     o.kind = "fleetmux"
     # The first frame's footer; BENCH_READY lets an older build be measured.
     o.wait_for(os.environ.get("BENCH_READY", "groups"), timeout=20)
+    # The session's server draws and does the work; the client only waits.
+    o.server = session_server(env.run) or o.pid
     return o
 
 
+def fleetmux_env(env, sim):
+    return {"HOME": env.home, "XDG_RUNTIME_DIR": env.run,
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": sim.key_id,
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sim.secret}
+
+
+def session_server(run_dir):
+    """The pid of the fleetmux session server whose sockets are in run_dir
+    (the one that leads its own session), or None (an older build: one
+    process)."""
+    want = ("XDG_RUNTIME_DIR=%s" % run_dir).encode()
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/environ" % d, "rb") as f:
+                if want not in f.read().split(b"\0"):
+                    continue
+            if os.getsid(int(d)) == int(d) and os.path.basename(os.readlink(
+                    "/proc/%s/exe" % d)) == "fleetmux":
+                return int(d)
+        except OSError:
+            continue
+    return None
+
+
+def fm_cpu_s(o):
+    """fleetmux's CPU seconds: its session's server and the client."""
+    return cpu_seconds(o.server) + (cpu_seconds(o.pid) if o.server != o.pid else 0)
+
+
+def fm_rss_kb(o):
+    return rss_kb(o.server) + (rss_kb(o.pid) if o.server != o.pid else 0)
+
+
 def stop_fleetmux(o):
-    # y: fleetmux asks before live sessions end.
-    o.send(PREFIX + b"dy")
+    # C-b Q ends the session (C-b d would only detach); y: it asks before
+    # live sessions end.
+    o.send(PREFIX + os.environ.get("BENCH_QUIT", "Q").encode() + b"y")
     try:
         o.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         pass
     o.close()
+    if o.server != o.pid:
+        try:
+            os.kill(o.server, 15)
+        except OSError:
+            pass
 
 
 class TmuxRun:
@@ -187,10 +231,10 @@ def time_both(env, command, repeat):
             o = start_fleetmux(env, sim, cols, rows, opens=["bench/pane-00001/main"])
             o.send(PREFIX + b"s")  # sidebar away: the pane is the screen
             ready(o)
-            c0, s0 = cpu_seconds(o.pid), cpu_seconds(sim.proc.pid)
+            c0, s0 = fm_cpu_s(o), cpu_seconds(sim.proc.pid)
             t0 = o.send(command)
             fm_times.append(o.wait_for("END", timeout=600) - t0)
-            fm_cpu.append(cpu_seconds(o.pid) - c0)
+            fm_cpu.append(fm_cpu_s(o) - c0)
             sim_cpu.append(cpu_seconds(sim.proc.pid) - s0)
             stop_fleetmux(o)
     for _ in range(repeat):
@@ -410,7 +454,7 @@ def bench_fanout(env, mb, timeout):
         ready(o, 3.0)
         o.send(PREFIX + b"S")  # broadcast to every pane in view
         o.quiet(100)
-        cpu0, sim0 = cpu_seconds(o.pid), cpu_seconds(sim.proc.pid)
+        cpu0, sim0 = fm_cpu_s(o), cpu_seconds(sim.proc.pid)
         t0 = o.send(fanout_command(env, mb))
         o.pump(0.5)
         o.send(PREFIX + b"S")  # broadcast off; pane 1 is the quiet one
@@ -418,7 +462,7 @@ def bench_fanout(env, mb, timeout):
         o.pump(1.0)
         fm_keys = probe_keys(o)
         t1 = wait_done(env, o, 63, timeout)
-        fm_wall, fm_cpu = t1 - t0, cpu_seconds(o.pid) - cpu0
+        fm_wall, fm_cpu = t1 - t0, fm_cpu_s(o) - cpu0
         sim_cpu = cpu_seconds(sim.proc.pid) - sim0
         stop_fleetmux(o)
     env.clean_done()
@@ -458,12 +502,12 @@ def bench_memory(env, lines, timeout):
         o = start_fleetmux(env, sim, cols, rows, opens=opens64())
         o.send(PREFIX + b"s")
         ready(o, 3.0)
-        base = rss_kb(o.pid)
+        base = fm_rss_kb(o)
         o.send(PREFIX + b"S")
         o.quiet(100)
         o.send(memory_command(env, lines))
         wait_done(env, o, 64, timeout)
-        fm = rss_kb(o.pid)
+        fm = fm_rss_kb(o)
         o.send(PREFIX + b"S")
         stop_fleetmux(o)
     env.clean_done()
@@ -489,10 +533,10 @@ def bench_sidebar(env, repeat):
         listed = []
         for _ in range(repeat):
             t0 = time.monotonic()
-            o = Outer([FLEETMUX, "--endpoint", sim.endpoint], cols, rows, env={
-                "HOME": env.home, "ALIBABA_CLOUD_ACCESS_KEY_ID": sim.key_id,
-                "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sim.secret})
+            o = Outer([FLEETMUX, "--endpoint", sim.endpoint], cols, rows,
+                      env=fleetmux_env(env, sim))
             startups.append(o.wait_for("groups", timeout=20) - t0)
+            o.server = session_server(env.run) or o.pid
             listed.append(o.wait_for("10000 groups", timeout=60) - t0)
             o.quiet(200)
             last = o
@@ -529,18 +573,18 @@ def bench_sidebar_metrics(env, interval=2):
     cols, rows = 160, 45
     conf = env.write("metrics.conf", "[fleetmux]\nmetrics-interval = %d\n" % interval)
     with Fleetsim("--quiet", "--latency", "20", fleet=env.scale_fleet) as sim:
-        o = Outer([FLEETMUX, "--config", conf, "--endpoint", sim.endpoint], cols, rows, env={
-            "HOME": env.home, "ALIBABA_CLOUD_ACCESS_KEY_ID": sim.key_id,
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sim.secret})
+        o = Outer([FLEETMUX, "--config", conf, "--endpoint", sim.endpoint], cols, rows,
+                  env=fleetmux_env(env, sim))
         o.wait_for("10000 groups", timeout=60)
+        o.server = session_server(env.run) or o.pid
         # The region's totals on the status line: its samples have come.
         o.wait_for("Σ", timeout=60)
         o.send(b"S")
         o.wait_for("by cpu", timeout=10)
         o.quiet(200)
-        c0, t0 = cpu_seconds(o.pid), time.monotonic()
+        c0, t0 = fm_cpu_s(o), time.monotonic()
         o.pump(5 * interval)
-        idle_cpu = (cpu_seconds(o.pid) - c0) / (time.monotonic() - t0)
+        idle_cpu = (fm_cpu_s(o) - c0) / (time.monotonic() - t0)
         o.send(b"/")
         o.quiet(100)
         keys = []
@@ -682,14 +726,14 @@ def bench_merged(env, n=64, rate=1000, warmup=5.0, seconds=30.0, drain=5.0, quie
         while time.monotonic() < end_warm:
             o.pump(0.05)
             tail.poll()
-        t0, c0, s0, m0 = time.time(), cpu_seconds(o.pid), cpu_seconds(sim.proc.pid), time.monotonic()
+        t0, c0, s0, m0 = time.time(), fm_cpu_s(o), cpu_seconds(sim.proc.pid), time.monotonic()
         load0 = os.getloadavg()[0]
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             o.pump(0.05)
             tail.poll()
         t1, wall = time.time(), time.monotonic() - m0
-        fm_cpu = (cpu_seconds(o.pid) - c0) / wall
+        fm_cpu = (fm_cpu_s(o) - c0) / wall
         sim_cpu = (cpu_seconds(sim.proc.pid) - s0) / wall
         load1 = os.getloadavg()[0]
         end = time.monotonic() + drain
@@ -795,11 +839,73 @@ def markdown():
     return "\n".join(out)
 
 
+# --- sessions: attach, and a server nobody is attached to --------------------------
+
+def bench_sessions(env, idle_seconds=30.0, repeat=5):
+    """Attach to a session of 64 panes whose history is full: how long from
+    `fleetmux attach` to its first whole frame (the status line, drawn
+    last). Then a session of 200 quiet panes with no client: its server's
+    CPU."""
+    cols, rows = 240, 72
+    env.clean_done()
+    with Fleetsim("--quiet", fleet=env.fleet) as sim:
+        o = start_fleetmux(env, sim, cols, rows, opens=opens64())
+        o.send(PREFIX + b"s")
+        ready(o, 3.0)
+        o.send(PREFIX + b"S")
+        o.quiet(100)
+        # 10,000 lines of history in each pane.
+        o.send(memory_command(env, 10000))
+        wait_done(env, o, 64, 600)
+        o.send(PREFIX + b"S")
+        o.quiet(200)
+        server = o.server
+        o.send(PREFIX + b"d")
+        o.proc.wait(timeout=10)
+        o.close()
+        frames = []
+        for _ in range(repeat):
+            t0 = time.monotonic()
+            a = Outer([FLEETMUX, "attach"], cols, rows, env=fleetmux_env(env, sim))
+            frames.append(a.wait_for("groups", timeout=20) - t0)
+            a.quiet(200)
+            a.send(PREFIX + b"d")
+            a.proc.wait(timeout=10)
+            a.close()
+        rss = rss_kb(server)
+        subprocess.run([FLEETMUX, "kill-server"], env=dict(os.environ, **fleetmux_env(env, sim)),
+                       capture_output=True, timeout=30)
+    row("sessions", "attach to 64 panes × 10,000 lines: first frame", fmt_ms(statistics.median(frames)),
+        "-", "≤ 50 ms", "median of %d, max %s; the server's RSS %.0f MB" % (
+            repeat, fmt_ms(max(frames)), rss / 1024))
+    # 200 panes, nobody attached, nothing printing.
+    opens = ["scale-01/svc01-%05d/main" % i for i in range(1, 201)]
+    with Fleetsim("--quiet", fleet=env.scale_fleet) as sim:
+        conf = env.write("idle.conf", "\n".join([
+            "[fleetmux]", "metrics-interval = 0", "",
+            '[provider "sim"]', "type = eci", "endpoint = %s" % sim.endpoint,
+            "command = exec %s" % SHELL, ""]))
+        argv = [FLEETMUX, "new", "-d", "-s", "idle", "--config", conf]
+        for op in opens:
+            argv += ["--open", op]
+        e = dict(os.environ, **fleetmux_env(env, sim))
+        subprocess.run(argv, env=e, check=True, timeout=60)
+        server = session_server(env.run)
+        time.sleep(20)  # every pane opened and its shell quiet
+        c0, t0 = cpu_seconds(server), time.monotonic()
+        time.sleep(idle_seconds)
+        idle = (cpu_seconds(server) - c0) / (time.monotonic() - t0)
+        panes = subprocess.run([FLEETMUX, "ls"], env=e, capture_output=True, text=True).stdout
+        subprocess.run([FLEETMUX, "kill-server"], env=e, capture_output=True, timeout=60)
+    row("sessions", "200 quiet panes, no client: server CPU", "%.2f %%" % (idle * 100), "-", "< 1 %",
+        "of one core over %.0f s (%s)" % (idle_seconds, panes.strip()))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", action="append",
                     help="throughput, latency, slowterm, fanout, memory, sidebar, sidebar-metrics, hostile, "
-                         "merged-logs")
+                         "merged-logs, sessions")
     ap.add_argument("--lines", type=int, default=2000000, help="seq lines for throughput")
     ap.add_argument("--keys", type=int, default=500)
     ap.add_argument("--fanout-mb", type=int, default=20)
@@ -816,7 +922,7 @@ def main():
     if shutil.which("tmux") is None:
         sys.exit("bench: tmux is missing (scripts/deps.sh test installs it)")
     want = a.only or ["throughput", "latency", "slowterm", "fanout", "memory", "sidebar",
-                      "sidebar-metrics", "hostile", "merged-logs"]
+                      "sidebar-metrics", "hostile", "merged-logs", "sessions"]
     env = Env()
     print("machine: %s" % machine(), flush=True)
     try:
@@ -838,6 +944,8 @@ def main():
             bench_hostile(env)
         if "merged-logs" in want:
             bench_merged(env, seconds=a.merged_seconds, quiet=a.merged_quiet)
+        if "sessions" in want:
+            bench_sessions(env)
     finally:
         env.remove()
     print()

@@ -74,7 +74,7 @@ class Chaos(unittest.TestCase):
     def test_chaos(self):
         st = self.wait_all_live(60)
         names = {n: name for n, (name, _) in st.items()}
-        pid = self.tm.fleetmux_pid()
+        pid = self.tm.server_pid()
         sent = {n: [] for n in names}
         down_since, back_after, drops = {}, [], 0
 

@@ -32,7 +32,7 @@ class HostileInput(unittest.TestCase):
         tm = self.tm
         # The pane took every hostile byte and still draws what came after.
         tm.wait_for("survived-the-bytes", timeout=30)
-        pid = tm.fleetmux_pid()
+        pid = tm.server_pid()  # what holds the panes and their memory
         tm.keys("C-b", "1")
         # Typing still reaches the container, and only this pane.
         tm.type("still-typing")

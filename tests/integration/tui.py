@@ -148,8 +148,20 @@ class Tmux:
                               env=self.env, timeout=timeout)
 
     def servers(self):
-        """The pids of this test's fleetmux servers (sessions)."""
+        """The pids of this test's fleetmux processes (sessions' servers,
+        clients)."""
         return session_pids(self.run_dir)
+
+    def server_pid(self):
+        """The session's server: the fleetmux that leads its own session
+        (the pane's fleetmux is its client, which only waits)."""
+        for pid in self.servers():
+            try:
+                if os.getsid(pid) == pid:
+                    return pid
+            except OSError:
+                pass
+        raise AssertionError("no fleetmux session server for %s" % self.run_dir)
 
     def kill(self):
         self.tmux("kill-server", check=False)
