@@ -446,13 +446,15 @@ cmd_ls(const char *dir)
 
 		if (ask_info(dir, names[n], &in) == 0) {
 			time_t t = (time_t)in.created;
+			char attached[48] = "";
 
 			strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", localtime(&t));
+			if (in.clients == 1)
+				snprintf(attached, sizeof attached, " (attached)");
+			else if (in.clients > 1)
+				snprintf(attached, sizeof attached, " (attached: %ld clients)", in.clients);
 			printf("%s: %ld %s (created %s)%s\n", in.name, in.panes,
-			       fm_plural(in.panes, "pane", "panes"), when,
-			       in.clients > 0 ? in.clients == 1 ? " (attached)"
-								: " (attached, several clients)"
-					      : "");
+			       fm_plural(in.panes, "pane", "panes"), when, attached);
 		} else {
 			printf("%s: not answering\n", names[n]);
 		}

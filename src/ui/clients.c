@@ -604,6 +604,8 @@ ready:
 		}
 	a->clients[0] = c;
 	resize_all(a);
+	if (clients_attached(a) == 1)
+		metrics_poll_wake(a);
 	if (clients_attached(a) > 1)
 		app_message(a, 0, "%s client attached (%d attached)",
 			    c->readonly ? "a read-only" : "a", clients_attached(a));

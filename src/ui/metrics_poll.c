@@ -188,6 +188,10 @@ tick(uv_timer_t *t)
 	struct mp_prov *pv = t->data;
 	struct metrics_poll *mp = pv->mp;
 
+	/* Nobody attached, nobody looks: a detached session costs its
+	 * provider nothing for figures; they are asked again on attach. */
+	if (clients_attached(mp->a) == 0)
+		return;
 	for (size_t i = 0; i < mp->n; i++) {
 		struct sb_region *reg;
 
@@ -222,6 +226,16 @@ metrics_poll_init(struct app *a)
 }
 
 void
+metrics_poll_wake(struct app *a)
+{
+	if (a->metrics == NULL)
+		return;
+	for (int i = 0; i < a->nprovs; i++)
+		if (a->metrics->provs[i].on)
+			tick(&a->metrics->provs[i].timer);
+}
+
+void
 metrics_poll_listed(struct app *a, int prov, const char *region)
 {
 	struct mp_region *r;
@@ -231,7 +245,8 @@ metrics_poll_listed(struct app *a, int prov, const char *region)
 	/* Asked before this listing: its groups may be gone or new ones come. */
 	r = region_of(a->metrics, prov, region, 1);
 	cancel(r);
-	fetch(r);
+	if (clients_attached(a) > 0)
+		fetch(r);
 }
 
 static void

@@ -108,6 +108,9 @@ void mergepane_toggle_timestamps(struct app *a, struct slot *s);
  * every request; its timers close on the loop. */
 void metrics_poll_init(struct app *a);
 void metrics_poll_listed(struct app *a, int prov, const char *region);
+/* Every interval's fetch is skipped while no client is attached; a client
+ * attaching asks at once. */
+void metrics_poll_wake(struct app *a);
 void metrics_poll_free(struct app *a);
 /* group_events.c: a relisting's news. compare, before the answer
  * replaces what was listed: says the groups' new events worth saying in

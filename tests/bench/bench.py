@@ -108,7 +108,7 @@ def start_fleetmux(env, sim, cols, rows, opens=(), layout="tiled", args=()):
     # The first frame's footer; BENCH_READY lets an older build be measured.
     o.wait_for(os.environ.get("BENCH_READY", "groups"), timeout=20)
     # The session's server draws and does the work; the client only waits.
-    o.server = session_server(env.run) or o.pid
+    o.server = session_server(env.run, o.pid) or o.pid
     return o
 
 
@@ -118,9 +118,10 @@ def fleetmux_env(env, sim):
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sim.secret}
 
 
-def session_server(run_dir):
+def session_server(run_dir, client=None):
     """The pid of the fleetmux session server whose sockets are in run_dir
-    (the one that leads its own session), or None (an older build: one
+    (the one that leads its own session and is not the client, which the
+    outer terminal made a session leader too), or None (an older build: one
     process)."""
     want = ("XDG_RUNTIME_DIR=%s" % run_dir).encode()
     for d in os.listdir("/proc"):
@@ -130,7 +131,7 @@ def session_server(run_dir):
             with open("/proc/%s/environ" % d, "rb") as f:
                 if want not in f.read().split(b"\0"):
                     continue
-            if os.getsid(int(d)) == int(d) and os.path.basename(os.readlink(
+            if int(d) != client and os.getsid(int(d)) == int(d) and os.path.basename(os.readlink(
                     "/proc/%s/exe" % d)) == "fleetmux":
                 return int(d)
         except OSError:
@@ -536,7 +537,7 @@ def bench_sidebar(env, repeat):
             o = Outer([FLEETMUX, "--endpoint", sim.endpoint], cols, rows,
                       env=fleetmux_env(env, sim))
             startups.append(o.wait_for("groups", timeout=20) - t0)
-            o.server = session_server(env.run) or o.pid
+            o.server = session_server(env.run, o.pid) or o.pid
             listed.append(o.wait_for("10000 groups", timeout=60) - t0)
             o.quiet(200)
             last = o
@@ -576,7 +577,7 @@ def bench_sidebar_metrics(env, interval=2):
         o = Outer([FLEETMUX, "--config", conf, "--endpoint", sim.endpoint], cols, rows,
                   env=fleetmux_env(env, sim))
         o.wait_for("10000 groups", timeout=60)
-        o.server = session_server(env.run) or o.pid
+        o.server = session_server(env.run, o.pid) or o.pid
         # The region's totals on the status line: its samples have come.
         o.wait_for("Σ", timeout=60)
         o.send(b"S")
@@ -875,14 +876,21 @@ def bench_sessions(env, idle_seconds=30.0, repeat=5):
         rss = rss_kb(server)
         subprocess.run([FLEETMUX, "kill-server"], env=dict(os.environ, **fleetmux_env(env, sim)),
                        capture_output=True, timeout=30)
+        # Its panes' shells end before it does.
+        deadline = time.monotonic() + 30
+        while os.path.exists("/proc/%d" % server) and time.monotonic() < deadline:
+            time.sleep(0.1)
     row("sessions", "attach to 64 panes × 10,000 lines: first frame", fmt_ms(statistics.median(frames)),
         "-", "≤ 50 ms", "median of %d, max %s; the server's RSS %.0f MB" % (
             repeat, fmt_ms(max(frames)), rss / 1024))
-    # 200 panes, nobody attached, nothing printing.
-    opens = ["scale-01/svc01-%05d/main" % i for i in range(1, 201)]
-    with Fleetsim("--quiet", fleet=env.scale_fleet) as sim:
+    # 200 panes into 200 containers, nobody attached, nothing printing.
+    fleet = env.write("idle.json", json.dumps({"regions": [
+        {"id": "idle", "zones": ["idle-a"],
+         "generate": {"count": 200, "name_prefix": "svc", "status": "Running"}}]}))
+    opens = ["idle/svc-%05d/main" % i for i in range(1, 201)]
+    with Fleetsim("--quiet", fleet=fleet) as sim:
         conf = env.write("idle.conf", "\n".join([
-            "[fleetmux]", "metrics-interval = 0", "",
+            "[fleetmux]", "",
             '[provider "sim"]', "type = eci", "endpoint = %s" % sim.endpoint,
             "command = exec %s" % SHELL, ""]))
         argv = [FLEETMUX, "new", "-d", "-s", "idle", "--config", conf]
@@ -891,7 +899,7 @@ def bench_sessions(env, idle_seconds=30.0, repeat=5):
         e = dict(os.environ, **fleetmux_env(env, sim))
         subprocess.run(argv, env=e, check=True, timeout=60)
         server = session_server(env.run)
-        time.sleep(20)  # every pane opened and its shell quiet
+        time.sleep(30)  # every pane opened and its shell quiet
         c0, t0 = cpu_seconds(server), time.monotonic()
         time.sleep(idle_seconds)
         idle = (cpu_seconds(server) - c0) / (time.monotonic() - t0)

@@ -81,7 +81,7 @@ class Server(unittest.TestCase):
     def test_detach_and_attach_keep_the_pane_live_with_its_history(self):
         tm = self.start(*OPEN)
         tm.wait_for(r"api-server/api \[live\]")
-        self.run_in(tm, "echo before-$((40+2))")
+        self.run_in(tm, "seq -f line-%03g 1 300; echo before-$((40+2))")
         tm.wait_for("before-42")
         # Output goes on while nobody is attached.
         self.run_in(tm, "for i in 1 2 3 4 5 6 7 8; do echo tick-$((i*11)); sleep 0.4; done")
@@ -102,6 +102,12 @@ class Server(unittest.TestCase):
         self.assertRegex(tm.fleetmux("ls").stdout, r"^0: 1 pane .*\(attached\)")
         self.run_in(other, "echo after-$((2+2))")
         other.wait_for("after-4")
+        # The history from before the detach: copy mode finds its top.
+        other.keys("C-b", "[", "?")
+        other.type("line-001")
+        other.keys("Enter")
+        other.wait_for(r"line-001\b")
+        other.keys("q")
         other.keys("C-b", "Q")
         other.answer_yes(r"quit\? 1 live session will end \(y/n\)")
         self.assertIn("attach-exit=0", other.wait_for(r"attach-exit=\d+"))
@@ -235,6 +241,21 @@ class Server(unittest.TestCase):
                             "/usr/bin/python3", "-c", probe, os.path.join(folder, "0")],
                            capture_output=True, text=True)
         self.assertIn("refused", r.stdout, r.stderr)
+        # Were the folder open, the server itself refuses another user: the
+        # connection is closed before any answer.
+        os.chmod(folder, 0o755)
+        os.chmod(os.path.join(folder, "0"), 0o777)
+        probe = ("import socket,struct,sys\ns=socket.socket(socket.AF_UNIX)\n"
+                 "s.connect(sys.argv[1])\nh=b'protocol=1\\ncommand=info\\n'\n"
+                 "s.sendall(struct.pack('>IB',len(h)+1,1)+h)\n"
+                 "try: print('answer', len(s.recv(4096)))\n"
+                 "except ConnectionResetError: print('answer 0 (reset)')\n")
+        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                            "/usr/bin/python3", "-c", probe, os.path.join(folder, "0")],
+                           capture_output=True, text=True)
+        self.assertIn("answer 0", r.stdout, r.stderr)
+        os.chmod(os.path.join(folder, "0"), 0o755)
+        os.chmod(folder, 0o700)
         # A folder others may enter is refused, and said why.
         os.chmod(folder, 0o755)
         r = tm.fleetmux("ls")
@@ -258,7 +279,7 @@ class Server(unittest.TestCase):
                                  stderr=slave, env=env, start_new_session=True)
         os.close(slave)
         try:
-            self.assertTrue(wait_until(lambda: "several" in tm.fleetmux("ls").stdout))
+            self.assertTrue(wait_until(lambda: "(attached: 2 clients)" in tm.fleetmux("ls").stdout))
             self.run_in(tm, "yes 0123456789abcdefghijklmnopqrstuvwxyz-flood")
             time.sleep(3)
             before = rss_kb(server)
