@@ -37,6 +37,8 @@ int client_attach(const char *path, const char *name, int readonly);
 int client_command(int argc, char **argv);
 /* workspace_keep.c's folder of workspaces (for fleetmux workspaces). */
 char *workspace_dir(void);
+struct workspace;
+int workspace_load(const char *path, struct workspace *w, char *why, size_t whylen);
 /* A command's name that client_command runs? */
 int client_is_command(const char *word);
 

@@ -532,20 +532,10 @@ cmd_workspaces(void)
 			char *path = xasprintf("%s/%s", dir, f), why[256], when[64] = "?";
 			struct stat st;
 			struct workspace w;
-			FILE *in = fopen(path, "re");
-			struct buf b;
-			char chunk[4096];
-			size_t got;
 
-			buf_init(&b);
-			while (in != NULL && (got = fread(chunk, 1, sizeof chunk, in)) > 0 &&
-			       b.len < (4u << 20))
-				buf_append(&b, chunk, got);
-			if (in != NULL)
-				fclose(in);
 			if (stat(path, &st) == 0)
 				strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", localtime(&st.st_mtime));
-			if (workspace_decode(b.data ? b.data : "", b.len, &w, why, sizeof why) == 0) {
+			if (workspace_load(path, &w, why, sizeof why) == 0) {
 				printf("%.*s: %zu %s, saved %s\n", (int)(len - 5), f, w.npanes,
 				       fm_plural((long long)w.npanes, "pane", "panes"), when);
 				workspace_free(&w);
@@ -553,7 +543,6 @@ cmd_workspaces(void)
 				printf("%.*s: cannot be read: %s (%s)\n", (int)(len - 5), f, why, path);
 			}
 			shown++;
-			buf_free(&b);
 			free(path);
 		}
 		free(names[i]);

@@ -151,6 +151,9 @@ void sidebar_listing_free(struct app *a);
  * then on; stop: the last change written. */
 char *workspace_dir(void);
 char *workspace_path(const char *name);
+/* A workspace file read and decoded; -1 with why. */
+struct workspace;
+int workspace_load(const char *path, struct workspace *w, char *why, size_t whylen);
 void workspace_start(struct app *a, const char *name);
 void workspace_restored(struct app *a, struct slot *s);
 int workspace_save_as(struct app *a, const char *name);

@@ -199,12 +199,35 @@ restore(struct app *a, const struct workspace *w)
 	a->ws_focus = w->focus;
 }
 
+int
+workspace_load(const char *path, struct workspace *w, char *why, size_t whylen)
+{
+	FILE *f = fopen(path, "re");
+	struct buf b;
+	char chunk[4096];
+	size_t got;
+	int rc;
+
+	if (f == NULL) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		memset(w, 0, sizeof *w);
+		return -1;
+	}
+	buf_init(&b);
+	/* A workspace is a few KiB; 4 MiB is not one. */
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (4u << 20))
+		buf_append(&b, chunk, got);
+	fclose(f);
+	rc = workspace_decode(b.data ? b.data : "", b.len, w, why, whylen);
+	buf_free(&b);
+	return rc;
+}
+
 void
 workspace_start(struct app *a, const char *name)
 {
-	char *path, *text = NULL, why[256];
+	char *path, why[256];
 	struct workspace w;
-	size_t n = 0;
 	FILE *f;
 
 	a->ws_zoomed = a->ws_focus = -1;
@@ -218,17 +241,8 @@ workspace_start(struct app *a, const char *name)
 		else
 			app_message(a, 1, "workspace %s: cannot read %s: %s", name, path, strerror(errno));
 	} else {
-		struct buf b;
-		char chunk[4096];
-		size_t got;
-
-		buf_init(&b);
-		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (4u << 20))
-			buf_append(&b, chunk, got);
 		fclose(f);
-		n = b.len;
-		text = buf_steal(&b);
-		if (workspace_decode(text ? text : "", n, &w, why, sizeof why) < 0) {
+		if (workspace_load(path, &w, why, sizeof why) < 0) {
 			/* Nothing is opened from it, and it is not written over
 			 * until the user saves: the file may be mended. */
 			app_message(a, 1, "workspace %s: %s: %s (nothing opened from it; :save %s "
@@ -242,7 +256,6 @@ workspace_start(struct app *a, const char *name)
 			workspace_free(&w);
 		}
 	}
-	free(text);
 	free(path);
 	if (a->ws_name != NULL)
 		start_timer(a);

@@ -39,6 +39,12 @@ def server_pid(run_dir):
     return None
 
 
+def as_nobody(script, path):
+    """A Python script run as another user (nobody), with path."""
+    return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                           "/usr/bin/python3", "-c", script, path], capture_output=True, text=True)
+
+
 class Server(unittest.TestCase):
     def setUp(self):
         self.sim = Fleetsim()
@@ -237,9 +243,7 @@ class Server(unittest.TestCase):
         probe = ("import socket,sys\ns=socket.socket(socket.AF_UNIX)\n"
                  "try:\n s.connect(sys.argv[1]); print('connected')\n"
                  "except OSError as e: print('refused', e.errno)\n")
-        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                            "/usr/bin/python3", "-c", probe, os.path.join(folder, "0")],
-                           capture_output=True, text=True)
+        r = as_nobody(probe, os.path.join(folder, "0"))
         self.assertIn("refused", r.stdout, r.stderr)
         # Were the folder open, the server itself refuses another user: the
         # connection is closed before any answer.
@@ -250,9 +254,7 @@ class Server(unittest.TestCase):
                  "s.sendall(struct.pack('>IB',len(h)+1,1)+h)\n"
                  "try: print('answer', len(s.recv(4096)))\n"
                  "except ConnectionResetError: print('answer 0 (reset)')\n")
-        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                            "/usr/bin/python3", "-c", probe, os.path.join(folder, "0")],
-                           capture_output=True, text=True)
+        r = as_nobody(probe, os.path.join(folder, "0"))
         self.assertIn("answer 0", r.stdout, r.stderr)
         os.chmod(os.path.join(folder, "0"), 0o755)
         os.chmod(folder, 0o700)
