@@ -199,6 +199,29 @@ class Server(unittest.TestCase):
         self.run_in(tm, "kill %1")
         tm.quit_fleetmux()
 
+    def test_a_copy_goes_to_the_clipboard_of_the_terminal_that_copied(self):
+        """OSC 52 reaches the copying client's terminal only (each tmux here
+        keeps what it receives as a buffer)."""
+        tm = self.start(*OPEN)
+        tm.tmux("set", "-g", "set-clipboard", "on")
+        tm.wait_for(r"api-server/api \[live\]")
+        self.run_in(tm, "echo copyme please")
+        tm.wait_for(r"(?m)^.*│copyme please")
+        watcher = self.attach(tm, "-r")
+        watcher.tmux("set", "-g", "set-clipboard", "on")
+        watcher.wait_for(r"copyme please")
+        # The watcher copies (copy mode is a view): the word on the line
+        # above the prompt.
+        watcher.keys("C-b", "[", "k", "0", "v", "e", "y")
+        watcher.wait_for(r"copied 6 bytes")
+        self.assertEqual(watcher.tmux("show-buffer", check=False), "copyme")
+        self.assertEqual(tm.tmux("show-buffer", check=False), "")
+        # And the writer's copy is the writer's.
+        tm.keys("C-b", "[", "k", "0", "v", "e", "y")
+        tm.wait_for(r"copied 6 bytes")
+        self.assertEqual(tm.tmux("show-buffer", check=False), "copyme")
+        tm.quit_fleetmux()
+
     def test_another_protocol_is_refused_naming_both_versions(self):
         tm = self.start()
         tm.wait_for(r"cn-hangzhou")
