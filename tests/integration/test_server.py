@@ -222,6 +222,21 @@ class Server(unittest.TestCase):
         self.assertEqual(tm.tmux("show-buffer", check=False), "copyme")
         tm.quit_fleetmux()
 
+    def test_a_terminal_the_server_does_not_know_is_refused(self):
+        tm = self.start(*OPEN)
+        tm.wait_for(r"api-server/api \[live\]")
+        cmd = "sh -c 'TERM=no-such-term %s attach; echo attach-exit=$?; sleep 30'" % FLEETMUX
+        other = Tmux(cmd, env=self.env(tm.run_dir))
+        self.terms.append(other)
+        s = other.wait_for(r"attach-exit=\d+")
+        self.assertIn("the server knows no terminal 'no-such-term' (TERM)", s)
+        self.assertIn("attach-exit=1", s)
+        # The session is as it was, and another terminal attaches.
+        third = self.attach(tm)
+        third.wait_for(r"api-server/api \[live\]")
+        self.run_in(third, "echo fine-$((1+1))")
+        third.wait_for("fine-2")
+
     def test_another_protocol_is_refused_naming_both_versions(self):
         tm = self.start()
         tm.wait_for(r"cn-hangzhou")
