@@ -138,7 +138,8 @@ usage(FILE *f)
 		     "panes while no terminal is attached. C-b d detaches; fleetmux attach comes back\n"
 		     "(to the newest session, or -t SESSION; -r: read-only, to watch); C-b Q ends it.\n"
 		     "new -s names it (else 0, 1, ...), -d starts it detached, -w WORKSPACE reopens\n"
-		     "that workspace's panes and keeps it saved. Sockets: $XDG_RUNTIME_DIR/fleetmux.\n"
+		     "that workspace's panes and keeps it saved. Sockets: $XDG_RUNTIME_DIR/fleetmux\n"
+		     "(else /tmp/fleetmux-UID).\n"
 		     "\nOptions:\n");
 	cliopt_help(options, MODE_TUI, 0, &b);
 	buf_puts(&b, "\nOptions of fleetmux run and fleetmux logs (with those above but --open,\n"

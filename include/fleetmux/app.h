@@ -148,6 +148,7 @@ struct app {
 	int pick_typed;             /* a pane number being typed there, 0: none */
 	struct buf paste;           /* the paste buffer (copy mode fills it) */
 	char *osc52_pending;        /* a copy for the outer clipboard, sent after a frame */
+	struct client *osc52_for;   /* to the terminal of the client that copied */
 
 	/* Input (input.c) */
 	struct keytable prefix_keys, sidebar_keys;
@@ -199,6 +200,7 @@ struct app {
 	 * last written, the focus and zoom to give back once restored. */
 	char *ws_name, *ws_text;
 	int ws_failed, ws_timer_started, ws_focus, ws_zoomed;
+	int ws_lock;                /* flock'd NAME.lock: one session a workspace */
 	uv_timer_t ws_timer;
 
 	/* Set-up (app.c): what app_free has to undo. */

@@ -65,6 +65,7 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	memset(a, 0, sizeof *a);
 	a->loop = loop;
 	a->listen_fd = -1;
+	a->ws_lock = -1;
 	a->opt = *o;
 	if (a->opt.prefix == 0)
 		a->opt.prefix = KEYMAP_CTRL('b');
@@ -111,16 +112,17 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	start_handles(a);
 	if ((rc = clients_listen(a, o->sock_dir, o->session_name)) < 0)
 		return rc;
-	workspace_start(a, o->workspace);
-
-	sidebar_listing_start(a);
 	/* The listing shows itself ("(listing…)", until it is done); this
-	 * is a hint, gone after a few seconds, with the keys as configured. */
+	 * is a hint, gone after a few seconds, with the keys as configured
+	 * (what the workspace says comes after it, and stays longer). */
 	keytable_hint(&a->sidebar_keys, -1, ACT_LIST_KEYS, help, sizeof help);
 	keytable_hint(&a->prefix_keys, a->opt.prefix, ACT_QUIT, quit, sizeof quit);
 	keytable_hint(&a->prefix_keys, a->opt.prefix, ACT_DETACH, detach, sizeof detach);
 	app_message(a, 0, "Enter opens, Space marks, / filters, %s keys, %s detaches, %s quits", help,
 		    detach, quit);
+	workspace_start(a, o->workspace); /* before the listing: its panes open as it comes */
+
+	sidebar_listing_start(a);
 	for (char **w = a->opt.warnings; w && *w; w++)
 		app_message(a, 1, "%s", *w);
 	a->full_redraw = 1;

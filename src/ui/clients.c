@@ -55,6 +55,17 @@ struct client {
 	int needs_full;
 	int gave_back;              /* its terminal was given back (the session ends) */
 	char term[64];
+	/* Its own view (view_in): the prefix it pressed; a watcher's
+	 * overlay and its copy mode in the focused pane (copy_slot's), so
+	 * that watching changes nothing the writers see. */
+	int prefix_pending;
+	struct overlay overlay;
+	struct slot *copy_slot;
+	struct copy_mode copy;
+	int viewing;                /* its view is the app's now */
+	/* What was refused to it, on its own status line for a while. */
+	char note[160];
+	time_t note_at;
 };
 
 /* A curses screen no client uses, kept for the next of the same TERM.
@@ -194,16 +205,111 @@ behind(const struct client *c)
 }
 
 static void
+swap_copy(struct copy_mode *x, struct copy_mode *y)
+{
+	struct copy_mode t = *x;
+
+	*x = *y;
+	*y = t;
+}
+
+/* The client's own view becomes the app's, for its keys or its frame;
+ * view_out puts the session's back. */
+static void
+view_in(struct app *a, struct client *c)
+{
+	int t = a->prefix_pending;
+	struct slot *s;
+
+	if (c->viewing)
+		return;
+	c->viewing = 1;
+	a->prefix_pending = c->prefix_pending;
+	c->prefix_pending = t;
+	if (!c->readonly)
+		return;
+	{
+		struct overlay o = a->overlay;
+
+		a->overlay = c->overlay;
+		c->overlay = o;
+	}
+	s = focus_slot(a);
+	if (s != c->copy_slot) {
+		/* The writers moved on: a watcher's copy mode was in another pane. */
+		memset(&c->copy, 0, sizeof c->copy);
+		c->copy_slot = s;
+	}
+	if (s != NULL)
+		swap_copy(&s->pane->copy, &c->copy);
+}
+
+static void
+view_out(struct app *a, struct client *c)
+{
+	int t = a->prefix_pending;
+
+	if (!c->viewing)
+		return;
+	c->viewing = 0;
+	a->prefix_pending = c->prefix_pending;
+	c->prefix_pending = t;
+	if (!c->readonly)
+		return;
+	{
+		struct overlay o = a->overlay;
+
+		a->overlay = c->overlay;
+		c->overlay = o;
+	}
+	if (c->copy_slot != NULL)
+		swap_copy(&c->copy_slot->pane->copy, &c->copy);
+}
+
+void
+clients_pane_closed(struct app *a, struct slot *s)
+{
+	for (int i = 0; i < a->nclients; i++)
+		if (a->clients[i]->copy_slot == s) {
+			a->clients[i]->copy_slot = NULL;
+			memset(&a->clients[i]->copy, 0, sizeof a->clients[i]->copy);
+		}
+}
+
+void
+clients_note(struct app *a, const char *text)
+{
+	struct client *c = a->typing;
+
+	if (c == NULL)
+		return;
+	snprintf(c->note, sizeof c->note, "%s", text);
+	c->note_at = time(NULL);
+}
+
+const char *
+clients_drawn_note(const struct app *a)
+{
+	const struct client *c = a->drawing;
+
+	if (c == NULL || c->note[0] == '\0' || time(NULL) - c->note_at > 5)
+		return NULL;
+	return c->note;
+}
+
+static void
 enter(struct app *a, struct client *c)
 {
 	set_term(c->scr);
 	a->drawing = c;
 	a->cursor_style = c->cursor_style;
+	view_in(a, c);
 }
 
 static void
 leave(struct app *a, struct client *c)
 {
+	view_out(a, c);
 	c->cursor_style = a->cursor_style;
 	drain(c);
 	pump(c);
@@ -247,10 +353,11 @@ clients_frame(struct app *a)
 		 * drawn whole (curses still sends each only what changed). */
 		a->full_redraw = full || c->needs_full || drawn > 0;
 		draw_frame(a);
-		if (drawn == 0 && a->osc52_pending != NULL) {
+		if (a->osc52_pending != NULL && (a->osc52_for == c || a->osc52_for == NULL)) {
 			draw_osc52(a, a->osc52_pending);
 			free(a->osc52_pending);
 			a->osc52_pending = NULL;
+			a->osc52_for = NULL;
 		}
 		c->needs_full = 0;
 		leave(a, c);
@@ -296,27 +403,24 @@ clients_drawn_readonly(const struct app *a)
 	return a->drawing != NULL && a->drawing->readonly;
 }
 
-/* The session's size: the smallest attached writer's terminal (a
- * watcher never shrinks what the operator sees, nor the containers'
- * terminals), else the smallest watcher's. A larger terminal shows the
- * session at its top left; a smaller watcher sees the top left part that
- * fits. */
+/* The session's size: the smallest attached terminal's, as tmux's
+ * window-size smallest (a screen larger than its terminal is not one
+ * curses can draw). A larger terminal shows the session at its top left. */
 static void
 resize_all(struct app *a)
 {
 	int rows = 0, cols = 0;
 
-	for (int pass = 0; pass < 2 && rows == 0; pass++)
-		for (int i = 0; i < a->nclients; i++) {
-			struct client *c = a->clients[i];
+	for (int i = 0; i < a->nclients; i++) {
+		struct client *c = a->clients[i];
 
-			if (!c->attached || (pass == 0 && c->readonly))
-				continue;
-			if (rows == 0 || c->rows < rows)
-				rows = c->rows;
-			if (cols == 0 || c->cols < cols)
-				cols = c->cols;
-		}
+		if (!c->attached)
+			continue;
+		if (rows == 0 || c->rows < rows)
+			rows = c->rows;
+		if (cols == 0 || c->cols < cols)
+			cols = c->cols;
+	}
 	if (rows == 0)
 		return; /* nobody: the size stays as it was */
 	for (int i = 0; i < a->nclients; i++) {
@@ -325,7 +429,7 @@ resize_all(struct app *a)
 		if (!c->attached)
 			continue;
 		set_term(c->scr);
-		resize_term(c->rows < rows ? c->rows : rows, c->cols < cols ? c->cols : cols);
+		resize_term(rows, cols);
 		clearok(curscr, TRUE);
 		c->needs_full = 1;
 	}
@@ -363,9 +467,14 @@ on_tty(uv_poll_t *h, int status, int events)
 	}
 	set_term(c->scr);
 	a->typing = c;
+	view_in(a, c);
 	while (!a->quit && a->typing == c && (r = wget_wch(stdscr, &ch)) != ERR && n++ < 4096)
 		input_key(a, ch, r == KEY_CODE_YES);
 	if (a->typing == c) {
+		/* A copy for the clipboard: this terminal's. */
+		if (a->osc52_pending != NULL && a->osc52_for == NULL)
+			a->osc52_for = c;
+		view_out(a, c);
 		a->typing = NULL;
 		set_term(a->base);
 		/* A flash or a bell while its keys were read. */
@@ -484,8 +593,11 @@ reuse_screen(struct app *a, struct client *c, const char *term)
 static void
 give_back(struct app *a, struct client *c)
 {
+	view_out(a, c);
 	if (a->typing == c)
 		a->typing = NULL;
+	if (a->osc52_for == c)
+		a->osc52_for = NULL;
 	if (!c->attached)
 		return;
 	enter(a, c);

@@ -184,6 +184,11 @@ status_text(struct app *a, char *out, size_t len)
 			 focused->pane->copy.search);
 		return STATUS_PROMPT;
 	}
+	if (clients_drawn_note(a) != NULL) {
+		/* This client's own: what it was refused, or copied. */
+		snprintf(out, len, "%s", clients_drawn_note(a));
+		return STATUS_ERROR;
+	}
 	out[0] = '\0';
 	if (m == NULL)
 		return STATUS_NONE;

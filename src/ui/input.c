@@ -101,7 +101,18 @@ copy_mode_key(struct app *a, struct pane *p, wint_t ch, int is_key)
 {
 	char *copied = NULL, paste[32];
 
-	if (copy_key(p, ch, is_key, &copied) && copied != NULL) {
+	if (copy_key(p, ch, is_key, &copied) && copied != NULL && clients_readonly(a)) {
+		/* A watcher's copy is its own: its terminal's clipboard, not the
+		 * session's paste buffer. */
+		char text[96];
+
+		snprintf(text, sizeof text, "copied %zu bytes to this terminal's clipboard",
+			 strlen(copied));
+		clients_note(a, text);
+		free(a->osc52_pending);
+		a->osc52_pending = copied;
+		copied = NULL;
+	} else if (copied != NULL) {
 		buf_reset(&a->paste);
 		buf_puts(&a->paste, copied);
 		keytable_hint(&a->prefix_keys, a->opt.prefix, ACT_PASTE, paste, sizeof paste);
@@ -191,24 +202,21 @@ pane_input(struct app *a, wint_t ch, int is_key)
 	want_echo(a);
 }
 
-/* What a read-only client may do: look, never change. Anything that
- * sends bytes to a container, opens, closes or rearranges panes, marks,
- * records, runs or ends something is refused. */
+/* What a read-only client may do: watch what the writers do, in views of
+ * its own (clients.c keeps them apart): copy mode in the focused pane
+ * (scroll, search, copy to its own clipboard), the help, the message log,
+ * and detach. Everything else changes what the writers see or what runs
+ * (focus, the sidebar's cursor and filter, layout, panes, marks,
+ * recording, C-b !, the prompt, bytes to a container) and is refused. */
 int
 action_is_view(enum action act)
 {
 	switch (act) {
 	case ACT_NONE:
-	case ACT_FOCUS_LEFT: case ACT_FOCUS_RIGHT: case ACT_FOCUS_UP: case ACT_FOCUS_DOWN:
-	case ACT_FOCUS_NEXT:
-	case ACT_FOCUS_1: case ACT_FOCUS_2: case ACT_FOCUS_3: case ACT_FOCUS_4: case ACT_FOCUS_5:
-	case ACT_FOCUS_6: case ACT_FOCUS_7: case ACT_FOCUS_8: case ACT_FOCUS_9:
-	case ACT_SWITCH_SIDE: case ACT_SHOW_NUMBERS: case ACT_CHOOSE_PANE:
-	case ACT_COPY_MODE: case ACT_DETAILS: case ACT_DETACH:
-	case ACT_SB_UP: case ACT_SB_DOWN: case ACT_SB_FILTER: case ACT_SB_COLLAPSE:
-	case ACT_SB_EXPAND: case ACT_SB_TOP: case ACT_SB_BOTTOM: case ACT_SB_PAGE_UP:
-	case ACT_SB_PAGE_DOWN: case ACT_SB_DETAILS:
-	case ACT_LIST_KEYS: case ACT_SHOW_MESSAGES:
+	case ACT_COPY_MODE:
+	case ACT_LIST_KEYS:
+	case ACT_SHOW_MESSAGES:
+	case ACT_DETACH:
 		return 1;
 	default:
 		return 0;
@@ -216,17 +224,15 @@ action_is_view(enum action act)
 }
 
 /* A read-only client's key that would change something: flashed and
- * said, nothing done. */
+ * said on its own status line (not the writers'), nothing done. */
 static void
 refuse(struct app *a, const char *what)
 {
-	const struct message *shown = messages_shown(&a->messages, time(NULL));
 	char text[160];
 
 	flash();
 	snprintf(text, sizeof text, "read-only client: %s", what);
-	if (shown == NULL || strcmp(shown->text, text) != 0)
-		app_message(a, 1, "%s", text);
+	clients_note(a, text);
 	frame_schedule(a);
 }
 

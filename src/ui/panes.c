@@ -341,6 +341,7 @@ panes_close(struct app *a, int i)
 		return;
 	if (a->closing == a->slots[i])
 		a->closing = NULL; /* gone another way while y/n was asked */
+	clients_pane_closed(a, a->slots[i]);
 	slot_free(a->slots[i]);
 	memmove(&a->slots[i], &a->slots[i + 1], (size_t)(a->npanes - i - 1) * sizeof a->slots[0]);
 	a->npanes--;

@@ -232,6 +232,12 @@ int clients_listen(struct app *a, const char *dir, const char *name);
 void clients_frame(struct app *a);
 int clients_echo(struct app *a);
 int clients_attached(const struct app *a);
+/* A pane closes: a watcher's copy mode in it goes. */
+void clients_pane_closed(struct app *a, struct slot *s);
+/* What was refused to the client typing, said on its own status line;
+ * what the client being drawn was told, NULL when nothing (or long ago). */
+void clients_note(struct app *a, const char *text);
+const char *clients_drawn_note(const struct app *a);
 /* Is the key being handled a read-only client's? Is the one being drawn? */
 int clients_readonly(const struct app *a);
 int clients_drawn_readonly(const struct app *a);

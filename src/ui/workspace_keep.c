@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,6 +93,33 @@ write_atomically(const char *path, const char *text)
 	return rc;
 }
 
+/* One session a workspace: a second one writing the same file would undo
+ * the first's changes each second. The lock (flock on NAME.lock) goes with
+ * the session's process, however it ends. -1 (said) when another holds it. */
+static int
+take_lock(struct app *a, const char *name)
+{
+	char *dir = workspace_dir(), *path = xasprintf("%s/%s.lock", dir, name);
+	int fd = -1;
+
+	if (recorder_make_dir(dir) == 0)
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		app_message(a, 1, "workspace %s is in use by another session (fleetmux ls): "
+			    "not reopened, not written", name);
+		close(fd);
+		free(dir);
+		free(path);
+		return -1;
+	}
+	if (a->ws_lock >= 0)
+		close(a->ws_lock); /* the workspace it had before (:save) */
+	a->ws_lock = fd;
+	free(dir);
+	free(path);
+	return 0;
+}
+
 /* Are panes of the workspace still to be reopened? Nothing is written
  * meanwhile: a half-restored session would replace the whole one. */
 static int
@@ -167,6 +195,8 @@ workspace_save_as(struct app *a, const char *name)
 		app_message(a, 1, "save: '%s' cannot name a workspace (letters, digits, . _ -)", name);
 		return -1;
 	}
+	if ((a->ws_name == NULL || strcmp(a->ws_name, name) != 0) && take_lock(a, name) < 0)
+		return -1;
 	free(a->ws_name);
 	a->ws_name = xstrdup(name);
 	free(a->ws_text);
@@ -231,7 +261,8 @@ workspace_start(struct app *a, const char *name)
 	FILE *f;
 
 	a->ws_zoomed = a->ws_focus = -1;
-	if (name == NULL)
+	a->ws_lock = -1;
+	if (name == NULL || take_lock(a, name) < 0)
 		return;
 	a->ws_name = xstrdup(name);
 	path = workspace_path(name);
@@ -265,8 +296,7 @@ void
 workspace_restored(struct app *a, struct slot *s)
 {
 	static const char gone[] =
-	    "\033[2m[fleetmux: reopened from the workspace: a new shell; what ran here before is "
-	    "gone]\033[0m\r\n";
+	    "\033[2m[fleetmux: a new shell; what ran here before is gone]\033[0m\r\n";
 
 	if (s != NULL && !s->log)
 		pane_feed(s->pane, (const unsigned char *)gone, sizeof gone - 1);
@@ -296,4 +326,7 @@ workspace_stop(struct app *a)
 	free(a->ws_name);
 	free(a->ws_text);
 	a->ws_name = a->ws_text = NULL;
+	if (a->ws_lock >= 0)
+		close(a->ws_lock);
+	a->ws_lock = -1;
 }

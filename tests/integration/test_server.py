@@ -21,7 +21,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eci import Fleetsim, alive, rss_kb, wait_until  # noqa: E402
+from eci import BUILD, Fleetsim, alive, rss_kb, wait_until  # noqa: E402
 from test_tui import fleetmux_cmd  # noqa: E402
 from tui import FLEETMUX, Tmux, panes, session_pids  # noqa: E402
 
@@ -68,8 +68,10 @@ class Server(unittest.TestCase):
             env["XDG_RUNTIME_DIR"] = run_dir
         return env
 
-    def start(self, *args, width=160, height=45):
-        tm = Tmux(fleetmux_cmd(self.sim, *args), env=self.env(), width=width, height=height)
+    def start(self, *args, width=160, height=45, extra=None):
+        env = self.env()
+        env.update(extra or {})
+        tm = Tmux(fleetmux_cmd(self.sim, *args), env=env, width=width, height=height)
         self.terms.append(tm)
         return tm
 
@@ -175,6 +177,7 @@ class Server(unittest.TestCase):
         # Each says so on its own status line: the watcher is read-only,
         # and both see that two watch.
         self.assertRegex(ro.wait_for(r"0: 2 clients").split("\n")[44], r"^READ-ONLY ")
+        # The writer's broadcast and focus are untouched by the watcher's keys below.
         self.assertNotIn("READ-ONLY", tm.wait_for(r"0: 2 clients"))
         self.run_in(ro, "sleep 6161")
         ro.wait_for(r"read-only client: keys are not sent to containers")
@@ -190,11 +193,25 @@ class Server(unittest.TestCase):
         self.run_in(tm, "sleep 6262 & echo started-$((6000+262))")
         self.assertTrue(wait_until(lambda: alive("^sleep 6262$")))
         ro.wait_for("started-6262")
-        # Watching: the list of keys, copy mode's history.
+        # Watching: the list of keys, copy mode's history, in views of the
+        # watcher's own: the writer sees neither.
         ro.keys("C-b", "?")
         ro.wait_for(r"Keys, as bound")
+        self.assertNotIn("Keys, as bound", tm.screen())
         ro.keys("q")
-        ro.keys("C-b", "d")
+        ro.keys("C-b", "[")
+        ro.wait_for(r"\[copy \d+/\d+\]")
+        self.assertNotIn("[copy", tm.screen())
+        # Nothing the watcher presses moves the writer: not the focus, the
+        # sidebar, nor a prefix left pending.
+        ro.keys("q", "C-b", "Tab")
+        ro.wait_for(r"read-only client: switch-side is not allowed")
+        self.assertNotIn("read-only", tm.screen())  # said to the watcher alone
+        ro.keys("C-b")
+        self.run_in(tm, "echo still-$((7*6))")
+        tm.wait_for("still-42")
+        ro.wait_for("still-42")
+        ro.keys("d")  # its own prefix was still pending: C-b d
         self.assertIn("attach-exit=0", ro.wait_for(r"attach-exit=\d+"))
         self.run_in(tm, "kill %1")
         tm.quit_fleetmux()
@@ -308,7 +325,14 @@ class Server(unittest.TestCase):
         cfg = os.path.join(self.scratch, "config")
         with open(cfg, "w") as f:
             f.write("[fleetmux]\nscrollback = 200\n")
-        tm = self.start("--config", cfg, *OPEN)
+        extra = {}
+        if "asan" in BUILD:
+            # AddressSanitizer keeps freed memory in quarantine (256 MB): a
+            # small one lets the RSS say what the program holds.
+            extra["ASAN_OPTIONS"] = ":".join(filter(None, [
+                os.environ.get("ASAN_OPTIONS"), "quarantine_size_mb=4",
+                "thread_local_quarantine_size_kb=64"]))
+        tm = self.start("--config", cfg, *OPEN, extra=extra)
         tm.wait_for(r"api-server/api \[live\]")
         server = server_pid(tm.run_dir)
         self.assertIsNotNone(server)
@@ -419,7 +443,13 @@ class Server(unittest.TestCase):
         s = again.wait_for(r"─ 3 cn-hangzhou/web-frontend-1/nginx \[log\] \[live\] \(zoomed\)")
         again.keys("C-b", "z")
         s = again.wait_for(r"(?s)─ 1 cn-hangzhou/api-server/api \[live\].*─ 2 ")
-        self.assertIn("reopened from the workspace", s)
+        self.assertIn("[fleetmux: a new shell; what ran here before is gone]", s)
+        # One session a workspace: another is told, and neither reopens
+        # nor writes it.
+        third = Tmux(self.fleetmux_new("-w", "work"), env=self.env(tm.run_dir))
+        self.terms.append(third)
+        third.wait_for(r"workspace work is in use by another session")
+        third.quit_fleetmux()
         again.keys("C-b", "1")
         self.run_in(again, "echo back-$((6*7))")
         again.wait_for("back-42")
