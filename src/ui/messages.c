@@ -99,7 +99,12 @@ app_message(struct app *a, int error, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
 	va_end(ap);
-	messages_add(&a->messages, time(NULL), error, text);
+	/* What a watcher's own keys say (copy mode's keys, a refusal) is said
+	 * to it alone: the writers' line and log are theirs. */
+	if (clients_readonly(a))
+		clients_note(a, text);
+	else
+		messages_add(&a->messages, time(NULL), error, text);
 	free(text);
 	frame_schedule(a);
 }
