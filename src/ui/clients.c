@@ -446,25 +446,33 @@ resize_all(struct app *a)
 
 /* ---- input ---- */
 
+/* c first in the list, the others in their order. */
+static void
+to_front(struct app *a, struct client *c)
+{
+	int i;
+
+	for (i = 0; i < a->nclients && a->clients[i] != c; i++)
+		;
+	if (i == 0 || i == a->nclients)
+		return;
+	memmove(&a->clients[1], &a->clients[0], (size_t)i * sizeof a->clients[0]);
+	a->clients[0] = c;
+}
+
 static void
 on_tty(uv_poll_t *h, int status, int events)
 {
 	struct client *c = h->data;
 	struct app *a = c->a;
 	wint_t ch;
-	int r, n = 0, i;
+	int r, n = 0;
 
 	if (status < 0 || (events & UV_DISCONNECT)) {
 		clients_detach(a, c, 1, NULL);
 		return;
 	}
-	/* The client that types comes first: its echo is drawn at once. */
-	for (i = 0; i < a->nclients && a->clients[i] != c; i++)
-		;
-	if (i > 0 && i < a->nclients) {
-		memmove(&a->clients[1], &a->clients[0], (size_t)i * sizeof a->clients[0]);
-		a->clients[0] = c;
-	}
+	to_front(a, c); /* the client that types: its echo is drawn at once */
 	set_term(c->scr);
 	a->typing = c;
 	view_in(a, c);
@@ -706,15 +714,7 @@ ready:
 	c->in_poll.data = c->out_poll.data = c;
 	c->handles += 2;
 	uv_poll_start(&c->in_poll, UV_READABLE | UV_DISCONNECT, on_tty);
-	/* The newest client comes first, as if it had typed. */
-	memmove(&a->clients[1], &a->clients[0], (size_t)(a->nclients - 1) * sizeof c);
-	for (int i = a->nclients - 1; i > 0; i--)
-		if (a->clients[i] == c) {
-			memmove(&a->clients[i], &a->clients[i + 1],
-				(size_t)(a->nclients - i - 1) * sizeof c);
-			break;
-		}
-	a->clients[0] = c;
+	to_front(a, c); /* the newest, as if it had typed */
 	resize_all(a);
 	if (clients_attached(a) == 1)
 		metrics_poll_wake(a);

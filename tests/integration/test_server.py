@@ -9,6 +9,7 @@ import json
 import os
 import pty
 import re
+import select
 import shutil
 import signal
 import socket
@@ -286,6 +287,37 @@ class Server(unittest.TestCase):
         s.close()
         tm.wait_for(r"cn-hangzhou")
         self.assertEqual(tm.fleetmux("ls").returncode, 0)
+
+    def test_a_client_attaching_among_pending_connections(self):
+        """An attach that arrives while other connections wait (one that
+        never says hello): every client is kept apart, and one leaving
+        takes only itself."""
+        tm = self.start(*OPEN)
+        tm.wait_for(r"api-server/api \[live\]")
+        path = os.path.join(tm.run_dir, "fleetmux", "0")
+        master, slave = pty.openpty()
+        first, idle = socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX)
+        first.connect(path)
+        idle.connect(path)  # after the first, and silent
+        hello = (b"protocol=1\nversion=test\ncommand=attach\nreadonly=0\nterm=xterm\n"
+                 b"rows=40\ncols=140\n")
+        socket.send_fds(first, [struct.pack(">IB", len(hello) + 1, 1) + hello], [slave, slave])
+        os.close(slave)
+        seen, deadline = b"", time.time() + 15
+        while b"groups" not in seen and time.time() < deadline:
+            r, _, _ = select.select([master], [], [], 0.5)
+            if r:
+                seen += os.read(master, 65536)
+        self.assertIn(b"groups", seen)
+        self.assertIn("(attached: 2 clients)", tm.fleetmux("ls").stdout)
+        first.close()  # it goes: the idle one and the terminal stay
+        self.assertTrue(wait_until(lambda: "(attached)" in tm.fleetmux("ls").stdout))
+        self.run_in(tm, "echo alive-$((2*21))")
+        tm.wait_for("alive-42")
+        idle.close()
+        os.close(master)
+        self.assertRegex(tm.fleetmux("ls").stdout, r"^0: 1 pane .*\(attached\)\n$")
+        tm.quit_fleetmux()
 
     def test_the_socket_is_the_users_alone(self):
         tm = self.start()
