@@ -747,7 +747,8 @@ main(int argc, char **argv)
 			if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
 				ao.session_name = argv[i + 1];
 				i += 2;
-			} else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) {
+			} else if ((strcmp(argv[i], "-w") == 0 || strcmp(argv[i], "--workspace") == 0) &&
+				   i + 1 < argc) {
 				ao.workspace = argv[i + 1];
 				i += 2;
 			} else if (strcmp(argv[i], "-d") == 0) {

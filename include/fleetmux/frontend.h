@@ -100,6 +100,7 @@ struct open_spec {
 	 * kind (enum ws_kind), and that it is one. */
 	char *provider;
 	int kind;
+	int marked;
 	int restored;
 };
 

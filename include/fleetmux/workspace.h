@@ -20,6 +20,7 @@ struct ws_pane {
 	char *provider;    /* its name in the config ("eci", "k8s", "docker") */
 	char *region, *group_id, *group_name, *container;
 	enum ws_kind kind;
+	int marked;        /* a broadcast target (C-b m) */
 };
 
 struct workspace {

@@ -36,6 +36,8 @@ workspace_encode(const struct workspace *w)
 		cJSON_AddStringToObject(o, "name", p->group_name);
 		cJSON_AddStringToObject(o, "container", p->container);
 		cJSON_AddStringToObject(o, "kind", ws_kind_name(p->kind));
+		if (p->marked)
+			cJSON_AddTrueToObject(o, "marked");
 		cJSON_AddItemToArray(panes, o);
 	}
 	cJSON_AddItemToObject(root, "panes", panes);
@@ -80,7 +82,7 @@ static int
 pane(const cJSON *o, size_t i, struct ws_pane *p, char *why, size_t whylen)
 {
 	char where[32];
-	const cJSON *kind;
+	const cJSON *kind, *marked;
 
 	snprintf(where, sizeof where, "panes[%zu].", i);
 	if (!cJSON_IsObject(o)) {
@@ -102,6 +104,12 @@ pane(const cJSON *o, size_t i, struct ws_pane *p, char *why, size_t whylen)
 		snprintf(why, whylen, "%skind: not shell, log or previous-log", where);
 		return -1;
 	}
+	marked = cJSON_GetObjectItemCaseSensitive(o, "marked");
+	if (marked != NULL && !cJSON_IsBool(marked)) {
+		snprintf(why, whylen, "%smarked: not true or false", where);
+		return -1;
+	}
+	p->marked = cJSON_IsTrue(marked);
 	return 0;
 }
 

@@ -274,7 +274,7 @@ open_wanted(struct app *a)
 				t->done = 1;
 				app_message(a, 1, "workspace: no provider %s (of %s/%s) any more",
 					    t->provider, t->region, t->group);
-				workspace_restored(a, NULL);
+				workspace_restored(a, NULL, 0);
 				continue;
 			}
 		}
@@ -288,7 +288,7 @@ open_wanted(struct app *a)
 				app_message(a, 1, "%s: no %s %s in %s", who,
 					    t->container ? "group" : "container", t->group, t->region);
 				if (t->restored)
-					workspace_restored(a, NULL);
+					workspace_restored(a, NULL, 0);
 			}
 			continue;
 		}
@@ -297,18 +297,18 @@ open_wanted(struct app *a)
 		if (!has_container(g, cname)) {
 			app_message(a, 1, "%s: group %s has no container %s", who, t->group, cname);
 			if (t->restored)
-				workspace_restored(a, NULL);
+				workspace_restored(a, NULL, 0);
 			continue;
 		}
 		if (t->kind == WS_SHELL ? panes_open(a, prov, t->region, g->g.id, g->g.name, cname)
 					: logpane_open(a, prov, t->region, g->g.id, g->g.name, cname,
 						       t->kind == WS_PREVIOUS_LOG) < 0) {
 			if (t->restored)
-				workspace_restored(a, NULL);
+				workspace_restored(a, NULL, 0);
 			continue;
 		}
 		if (t->restored)
-			workspace_restored(a, a->slots[a->npanes - 1]);
+			workspace_restored(a, a->slots[a->npanes - 1], t->marked);
 	}
 }
 

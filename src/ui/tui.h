@@ -155,7 +155,7 @@ char *workspace_path(const char *name);
 struct workspace;
 int workspace_load(const char *path, struct workspace *w, char *why, size_t whylen);
 void workspace_start(struct app *a, const char *name);
-void workspace_restored(struct app *a, struct slot *s);
+void workspace_restored(struct app *a, struct slot *s, int marked);
 int workspace_save_as(struct app *a, const char *name);
 void workspace_stop(struct app *a);
 /* logpane.c: does the log pane show the previous instance's log? */

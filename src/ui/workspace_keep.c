@@ -64,6 +64,7 @@ collect(struct app *a, struct workspace *w)
 		p->group_name = xstrdup(s->group_name);
 		p->container = xstrdup(s->container);
 		p->kind = !s->log ? WS_SHELL : logpane_is_previous(s) ? WS_PREVIOUS_LOG : WS_LOG;
+		p->marked = s->marked;
 		if (a->zoomed == i)
 			w->zoomed = saved;
 		if (!a->sidebar_focus && a->focus == i)
@@ -223,6 +224,7 @@ restore(struct app *a, const struct workspace *w)
 		o->group = xstrdup(w->panes[i].group_id);
 		o->container = xstrdup(w->panes[i].container);
 		o->kind = (int)w->panes[i].kind;
+		o->marked = w->panes[i].marked;
 		o->restored = 1;
 	}
 	a->ws_zoomed = w->zoomed;
@@ -293,13 +295,15 @@ workspace_start(struct app *a, const char *name)
 }
 
 void
-workspace_restored(struct app *a, struct slot *s)
+workspace_restored(struct app *a, struct slot *s, int marked)
 {
 	static const char gone[] =
 	    "\033[2m[fleetmux: a new shell; what ran here before is gone]\033[0m\r\n";
 
 	if (s != NULL && !s->log)
 		pane_feed(s->pane, (const unsigned char *)gone, sizeof gone - 1);
+	if (s != NULL && marked)
+		s->marked = 1;
 	if (restoring(a))
 		return;
 	/* The last one: the focus and zoom as they were. */

@@ -445,7 +445,7 @@ class Server(unittest.TestCase):
         tm.wait_for(r"(?s)api-server/api \[live\].*web-frontend-1/nginx \[live\]")
         tm.keys("C-b", "l")
         tm.wait_for(r"web-frontend-1/nginx \[log\]")
-        tm.keys("C-b", "z")
+        tm.keys("C-b", "1", "C-b", "m", "C-b", "3", "C-b", "z")
         tm.wait_for(r"\(zoomed\)")
         path = os.path.join(self.scratch, "fleetmux", "workspaces", "work.json")
 
@@ -455,7 +455,8 @@ class Server(unittest.TestCase):
                     w = json.load(f)
             except (OSError, ValueError):
                 return None
-            return w if len(w["panes"]) == 3 and w["zoomed"] == 2 else None
+            return w if len(w["panes"]) == 3 and w["zoomed"] == 2 and \
+                w["panes"][0].get("marked") else None
         self.assertTrue(wait_until(saved, timeout=10))
         self.assertEqual([(p["name"], p["kind"]) for p in saved()["panes"]],
                          [("api-server", "shell"), ("web-frontend-1", "shell"),
@@ -470,11 +471,11 @@ class Server(unittest.TestCase):
         listed = subprocess.run([FLEETMUX, "workspaces"], capture_output=True, text=True,
                                 env=env)
         self.assertRegex(listed.stdout, r"^work: 3 panes, saved ")
-        again = Tmux(self.fleetmux_new("-w", "work"), env=self.env(tm.run_dir))
+        again = Tmux(self.fleetmux_new("--workspace", "work"), env=self.env(tm.run_dir))
         self.terms.append(again)
         s = again.wait_for(r"─ 3 cn-hangzhou/web-frontend-1/nginx \[log\] \[live\] \(zoomed\)")
         again.keys("C-b", "z")
-        s = again.wait_for(r"(?s)─ 1 cn-hangzhou/api-server/api \[live\].*─ 2 ")
+        s = again.wait_for(r"(?s)─ 1\* cn-hangzhou/api-server/api \[live\].*─ 2 ")
         self.assertIn("[fleetmux: a new shell; what ran here before is gone]", s)
         # One session a workspace: another is told, and neither reopens
         # nor writes it.
