@@ -201,6 +201,7 @@ struct app {
 	char *ws_name, *ws_text;
 	int ws_failed, ws_timer_started, ws_focus, ws_zoomed;
 	int ws_lock;                /* flock'd NAME.lock: one session a workspace */
+	char *ws_lock_path;
 	uv_timer_t ws_timer;
 
 	/* Set-up (app.c): what app_free has to undo. */

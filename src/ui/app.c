@@ -110,7 +110,7 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	if ((rc = clients_base_screen(a)) < 0)
 		return rc;
 	start_handles(a);
-	if ((rc = clients_listen(a, o->sock_dir, o->session_name)) < 0)
+	if ((rc = clients_listen(a, o->sock_dir, o->session_name, o->workspace)) < 0)
 		return rc;
 	/* The listing shows itself ("(listing…)", until it is done); this
 	 * is a hint, gone after a few seconds, with the keys as configured
@@ -120,7 +120,9 @@ app_init(struct app *a, uv_loop_t *loop, struct provider **provs, int nprovs,
 	keytable_hint(&a->prefix_keys, a->opt.prefix, ACT_DETACH, detach, sizeof detach);
 	app_message(a, 0, "Enter opens, Space marks, / filters, %s keys, %s detaches, %s quits", help,
 		    detach, quit);
-	workspace_start(a, o->workspace); /* before the listing: its panes open as it comes */
+	/* Before the listing: its panes open as it comes. */
+	if ((rc = workspace_start(a, o->workspace)) < 0)
+		return rc;
 
 	sidebar_listing_start(a);
 	for (char **w = a->opt.warnings; w && *w; w++)

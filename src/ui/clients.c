@@ -310,6 +310,15 @@ static void
 leave(struct app *a, struct client *c)
 {
 	view_out(a, c);
+	if (c->cols > a->cols) {
+		/* curses writes the screen's last cell by inserting it, which on
+		 * a wider terminal pushes the rest of that row right: cleared. */
+		char clear[64];
+
+		snprintf(clear, sizeof clear, "\0337\033[%d;%dH\033[0m\033[K\0338", a->rows,
+			 a->cols + 1);
+		term_write(a, clear, strlen(clear));
+	}
 	c->cursor_style = a->cursor_style;
 	drain(c);
 	pump(c);
@@ -951,13 +960,16 @@ bind_name(struct app *a, const char *dir, const char *name)
 }
 
 int
-clients_listen(struct app *a, const char *dir, const char *name)
+clients_listen(struct app *a, const char *dir, const char *name, const char *prefer)
 {
 	struct stat st;
 
 	a->listen_fd = -1;
 	a->created = time(NULL);
-	if (name != NULL) {
+	errno = 0;
+	if (name == NULL && prefer != NULL && bind_name(a, dir, prefer) == 0) {
+		/* named after its workspace, that name being free */
+	} else if (name != NULL) {
 		if (bind_name(a, dir, name) < 0)
 			return fm_error(FM_EIO, errno == EADDRINUSE
 						    ? "a session named '%s' exists (fleetmux attach -t %s)"

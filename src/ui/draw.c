@@ -232,20 +232,20 @@ draw_status(struct app *a)
 			rec += a->slots[i]->pane->rec != NULL;
 		}
 		bcast[0] = '\0';
-		/* Loud on a watcher's own line: nothing typed here is sent. */
-		if (clients_drawn_readonly(a))
-			snprintf(bcast, sizeof bcast, "READ-ONLY ");
 		if (a->broadcast)
 			snprintf(bcast + strlen(bcast), sizeof bcast - strlen(bcast), "BROADCAST→%d ", n);
 		if (rec > 0)
 			snprintf(bcast + strlen(bcast), sizeof bcast - strlen(bcast), "REC %d ", rec);
 	}
 	prefix[0] = '\0';
+	/* Loud on a watcher's own line, first: nothing typed here is sent. */
+	if (clients_drawn_readonly(a))
+		snprintf(prefix, sizeof prefix, "READ-ONLY");
 	if (a->prefix_pending) {
 		char k[32];
 
 		keymap_key_name(a->opt.prefix, k, sizeof k);
-		snprintf(prefix, sizeof prefix, " [%s]", k);
+		snprintf(prefix + strlen(prefix), sizeof prefix - strlen(prefix), " [%s]", k);
 	}
 	snprintf(counts, sizeof counts, " %s │ %zu regions%s │ %ld groups: %ld running %ld pending %ld failed │ ",
 		 names, a->sb.nregions, a->listing.pending > 0 ? " (listing…)" : "", groups, running,

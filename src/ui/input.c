@@ -231,7 +231,7 @@ refuse(struct app *a, const char *what)
 	char text[160];
 
 	flash();
-	snprintf(text, sizeof text, "read-only client: %s", what);
+	snprintf(text, sizeof text, "refused: %s", what);
 	clients_note(a, text);
 	frame_schedule(a);
 }
@@ -242,7 +242,7 @@ run_action(struct app *a, enum action act)
 	if (clients_readonly(a) && !action_is_view(act)) {
 		char what[96];
 
-		snprintf(what, sizeof what, "%s is not allowed", action_name(act));
+		snprintf(what, sizeof what, "%s", action_name(act));
 		refuse(a, what);
 		return;
 	}
@@ -281,7 +281,7 @@ input_key(struct app *a, wint_t ch, int is_key)
 	if (a->prompt.active) {
 		/* The prompt is the writer's (a command, a y/n question). */
 		if (ro) {
-			refuse(a, "the prompt takes no keys from it");
+			refuse(a, "the writers' prompt");
 			return;
 		}
 		prompt_key(&a->prompt, ch, is_key);
@@ -316,7 +316,7 @@ input_key(struct app *a, wint_t ch, int is_key)
 		return;
 	}
 	if (ro) {
-		refuse(a, "keys are not sent to containers");
+		refuse(a, "keys to containers");
 		return;
 	}
 	pane_input(a, ch, is_key);

@@ -154,7 +154,7 @@ char *workspace_path(const char *name);
 /* A workspace file read and decoded; -1 with why. */
 struct workspace;
 int workspace_load(const char *path, struct workspace *w, char *why, size_t whylen);
-void workspace_start(struct app *a, const char *name);
+int workspace_start(struct app *a, const char *name);
 void workspace_restored(struct app *a, struct slot *s, int marked);
 int workspace_save_as(struct app *a, const char *name);
 void workspace_stop(struct app *a);
@@ -226,7 +226,8 @@ int action_is_view(enum action act);
 
 /* clients.c, above input.c: the session's terminals. */
 int clients_base_screen(struct app *a);
-int clients_listen(struct app *a, const char *dir, const char *name);
+/* name: the session's (NULL: prefer, if free, else the first free number). */
+int clients_listen(struct app *a, const char *dir, const char *name, const char *prefer);
 /* A frame into every attached client (frame.c); the echo into the one
  * that typed, 0 when it needs the whole frame. */
 void clients_frame(struct app *a);

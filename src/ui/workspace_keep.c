@@ -94,6 +94,20 @@ write_atomically(const char *path, const char *text)
 	return rc;
 }
 
+/* The lock let go, its file removed (while still held: nobody else
+ * takes a file about to go). */
+static void
+workspace_unlock(struct app *a)
+{
+	if (a->ws_lock >= 0) {
+		unlink(a->ws_lock_path);
+		close(a->ws_lock);
+	}
+	free(a->ws_lock_path);
+	a->ws_lock = -1;
+	a->ws_lock_path = NULL;
+}
+
 /* One session a workspace: a second one writing the same file would undo
  * the first's changes each second. The lock (flock on NAME.lock) goes with
  * the session's process, however it ends. -1 (said) when another holds it. */
@@ -106,18 +120,28 @@ take_lock(struct app *a, const char *name)
 	if (recorder_make_dir(dir) == 0)
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		app_message(a, 1, "workspace %s is in use by another session (fleetmux ls): "
-			    "not reopened, not written", name);
+		/* Who has it: its session's name, in the file. */
+		char holder[80] = "";
+		ssize_t n = read(fd, holder, sizeof holder - 1);
+
+		holder[n > 0 ? n : 0] = '\0';
+		holder[strcspn(holder, "\n")] = '\0';
+		fm_error(FM_EIO, "workspace %s is in use by session %s (fleetmux attach -t %s)", name,
+			 holder[0] ? holder : "?", holder[0] ? holder : "?");
 		close(fd);
 		free(dir);
 		free(path);
 		return -1;
 	}
-	if (a->ws_lock >= 0)
-		close(a->ws_lock); /* the workspace it had before (:save) */
+	if (fd >= 0 && a->session_name != NULL) {
+		if (ftruncate(fd, 0) < 0 || write(fd, a->session_name, strlen(a->session_name)) < 0) {
+			/* the name is a courtesy; the lock is what counts */
+		}
+	}
+	workspace_unlock(a); /* the workspace it had before (:save) */
 	a->ws_lock = fd;
+	a->ws_lock_path = path;
 	free(dir);
-	free(path);
 	return 0;
 }
 
@@ -196,8 +220,10 @@ workspace_save_as(struct app *a, const char *name)
 		app_message(a, 1, "save: '%s' cannot name a workspace (letters, digits, . _ -)", name);
 		return -1;
 	}
-	if ((a->ws_name == NULL || strcmp(a->ws_name, name) != 0) && take_lock(a, name) < 0)
+	if ((a->ws_name == NULL || strcmp(a->ws_name, name) != 0) && take_lock(a, name) < 0) {
+		app_message(a, 1, "save: %s", fm_error_message());
 		return -1;
+	}
 	free(a->ws_name);
 	a->ws_name = xstrdup(name);
 	free(a->ws_text);
@@ -255,7 +281,7 @@ workspace_load(const char *path, struct workspace *w, char *why, size_t whylen)
 	return rc;
 }
 
-void
+int
 workspace_start(struct app *a, const char *name)
 {
 	char *path, why[256];
@@ -264,8 +290,10 @@ workspace_start(struct app *a, const char *name)
 
 	a->ws_zoomed = a->ws_focus = -1;
 	a->ws_lock = -1;
-	if (name == NULL || take_lock(a, name) < 0)
-		return;
+	if (name == NULL)
+		return 0;
+	if (take_lock(a, name) < 0)
+		return -1; /* said on the terminal: this session does not start */
 	a->ws_name = xstrdup(name);
 	path = workspace_path(name);
 	if ((f = fopen(path, "re")) == NULL) {
@@ -292,6 +320,7 @@ workspace_start(struct app *a, const char *name)
 	free(path);
 	if (a->ws_name != NULL)
 		start_timer(a);
+	return 0;
 }
 
 void
@@ -330,7 +359,5 @@ workspace_stop(struct app *a)
 	free(a->ws_name);
 	free(a->ws_text);
 	a->ws_name = a->ws_text = NULL;
-	if (a->ws_lock >= 0)
-		close(a->ws_lock);
-	a->ws_lock = -1;
+	workspace_unlock(a);
 }
