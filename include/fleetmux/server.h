@@ -12,6 +12,8 @@
  * 0700; refused (NULL, fm_error says why) when another user owns it or
  * others may enter it. Free the answer. */
 char *sockdir_prepare(void);
+/* A connection to the socket at path, or -1 (errno says why). */
+int sockdir_connect(const char *path);
 /* dir/name: free it. */
 char *sockdir_socket(const char *dir, const char *name);
 /* A session's name: letters, digits, . _ - (not first .), 1..64. */
@@ -38,6 +40,7 @@ int client_command(int argc, char **argv);
 /* workspace_keep.c's folder of workspaces (for fleetmux workspaces). */
 char *workspace_dir(void);
 struct workspace;
+/* 0; -1 with why (its text); -2 when it cannot be opened (errno). */
 int workspace_load(const char *path, struct workspace *w, char *why, size_t whylen);
 /* A command's name that client_command runs? */
 int client_is_command(const char *word);

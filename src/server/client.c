@@ -50,29 +50,6 @@ on_term(int sig)
 	on_winch(sig); /* wakes the poll */
 }
 
-static int
-connect_to(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	if (strlen(path) >= sizeof sa.sun_path) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
 /* The hello, with the tty's fds when attaching. */
 static int
 send_hello(int fd, const struct wire_hello *h, int with_tty)
@@ -261,7 +238,7 @@ client_attach(const char *path, const char *name, int readonly)
 		fprintf(stderr, "fleetmux: attaching needs a terminal on stdin and stdout\n");
 		return 2;
 	}
-	if ((fd = connect_to(path)) < 0) {
+	if ((fd = sockdir_connect(path)) < 0) {
 		fprintf(stderr, "fleetmux: no session '%s' answers (%s)\n", name, strerror(errno));
 		return 1;
 	}
@@ -326,7 +303,7 @@ request(const char *path, const char *command, struct buf *out)
 	struct buf said;
 	int fd, rc;
 
-	if ((fd = connect_to(path)) < 0)
+	if ((fd = sockdir_connect(path)) < 0)
 		return -1;
 	hello_init(&h, command);
 	buf_init(&said);
@@ -358,8 +335,6 @@ ask_info(const char *dir, const char *name, struct info *in)
 	int rc;
 
 	buf_init(&out);
-	buf_putc(&out, '\0');
-	buf_reset(&out);
 	rc = request(path, "info", &out);
 	free(path);
 	memset(in, 0, sizeof *in);

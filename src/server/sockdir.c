@@ -71,23 +71,42 @@ session_name_ok(const char *name)
 	return 1;
 }
 
+int
+sockdir_connect(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof sa.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 /* Does a server answer on path? A socket nobody listens on is removed. */
 static int
 answers(const char *path)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd, rc;
+	int fd = sockdir_connect(path);
 
-	if (strlen(path) >= sizeof sa.sun_path)
+	if (fd < 0) {
+		if (errno == ECONNREFUSED)
+			unlink(path);
 		return 0;
-	strcpy(sa.sun_path, path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return 0;
-	rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+	}
 	close(fd);
-	if (rc < 0 && errno == ECONNREFUSED)
-		unlink(path);
-	return rc == 0;
+	return 1;
 }
 
 static int

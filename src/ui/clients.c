@@ -53,7 +53,6 @@ struct client {
 	int rows, cols;
 	int cursor_style;
 	int needs_full;
-	int gave_back;              /* its terminal was given back (the session ends) */
 	char term[64];
 	/* Its own view (view_in): the prefix it pressed; a watcher's
 	 * overlay and its copy mode in the focused pane (copy_slot's), so
@@ -213,27 +212,38 @@ swap_copy(struct copy_mode *x, struct copy_mode *y)
 	*y = t;
 }
 
-/* The client's own view becomes the app's, for its keys or its frame;
- * view_out puts the session's back. */
+/* What the client keeps of its own and the app holds while it is in:
+ * the prefix it pressed; a watcher's overlay. The same swap goes in and
+ * out. */
 static void
-view_in(struct app *a, struct client *c)
+swap_own(struct app *a, struct client *c)
 {
 	int t = a->prefix_pending;
-	struct slot *s;
 
-	if (c->viewing)
-		return;
-	c->viewing = 1;
 	a->prefix_pending = c->prefix_pending;
 	c->prefix_pending = t;
-	if (!c->readonly)
-		return;
-	{
+	if (c->readonly) {
 		struct overlay o = a->overlay;
 
 		a->overlay = c->overlay;
 		c->overlay = o;
 	}
+}
+
+/* The client's own view becomes the app's, for its keys or its frame;
+ * view_out puts the session's back. A watcher's copy mode is swapped
+ * into the focused pane (its own, if the writers moved on). */
+static void
+view_in(struct app *a, struct client *c)
+{
+	struct slot *s;
+
+	if (c->viewing)
+		return;
+	c->viewing = 1;
+	swap_own(a, c);
+	if (!c->readonly)
+		return;
 	s = focus_slot(a);
 	if (s != c->copy_slot) {
 		/* The writers moved on: a watcher's copy mode was in another pane. */
@@ -247,22 +257,11 @@ view_in(struct app *a, struct client *c)
 static void
 view_out(struct app *a, struct client *c)
 {
-	int t = a->prefix_pending;
-
 	if (!c->viewing)
 		return;
 	c->viewing = 0;
-	a->prefix_pending = c->prefix_pending;
-	c->prefix_pending = t;
-	if (!c->readonly)
-		return;
-	{
-		struct overlay o = a->overlay;
-
-		a->overlay = c->overlay;
-		c->overlay = o;
-	}
-	if (c->copy_slot != NULL)
+	swap_own(a, c);
+	if (c->readonly && c->copy_slot != NULL)
 		swap_copy(&c->copy_slot->pane->copy, &c->copy);
 }
 
@@ -382,7 +381,7 @@ clients_echo(struct app *a)
 	struct client *c = a->nclients > 0 ? a->clients[0] : NULL;
 	int done;
 
-	if (c == NULL || !c->attached || behind(c) || a->nclients > 1)
+	if (c == NULL || !c->attached || behind(c) || clients_attached(a) > 1)
 		return 0;
 	enter(a, c);
 	done = draw_echo(a);
@@ -630,7 +629,6 @@ give_back(struct app *a, struct client *c)
 	keep_screen(a, c);
 	close(c->tty_out);
 	c->attached = 0;
-	c->gave_back = 1;
 }
 
 void

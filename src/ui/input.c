@@ -104,11 +104,7 @@ copy_mode_key(struct app *a, struct pane *p, wint_t ch, int is_key)
 	if (copy_key(p, ch, is_key, &copied) && copied != NULL && clients_readonly(a)) {
 		/* A watcher's copy is its own: its terminal's clipboard, not the
 		 * session's paste buffer. */
-		char text[96];
-
-		snprintf(text, sizeof text, "copied %zu bytes to this terminal's clipboard",
-			 strlen(copied));
-		clients_note(a, text);
+		app_message(a, 0, "copied %zu bytes to this terminal's clipboard", strlen(copied));
 		free(a->osc52_pending);
 		a->osc52_pending = copied;
 		copied = NULL;
@@ -224,16 +220,13 @@ action_is_view(enum action act)
 }
 
 /* A read-only client's key that would change something: flashed and
- * said on its own status line (not the writers'), nothing done. */
+ * said (app_message says a watcher's words on its own status line, not
+ * the writers'), nothing done. */
 static void
 refuse(struct app *a, const char *what)
 {
-	char text[160];
-
 	flash();
-	snprintf(text, sizeof text, "refused: %s", what);
-	clients_note(a, text);
-	frame_schedule(a);
+	app_message(a, 1, "refused: %s", what);
 }
 
 static void

@@ -151,7 +151,8 @@ void sidebar_listing_free(struct app *a);
  * then on; stop: the last change written. */
 char *workspace_dir(void);
 char *workspace_path(const char *name);
-/* A workspace file read and decoded; -1 with why. */
+/* A workspace file read and decoded: 0; -1 with why for its text; -2
+ * when it cannot be opened (errno, and why, say why). */
 struct workspace;
 int workspace_load(const char *path, struct workspace *w, char *why, size_t whylen);
 int workspace_start(struct app *a, const char *name);

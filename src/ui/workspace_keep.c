@@ -267,9 +267,12 @@ workspace_load(const char *path, struct workspace *w, char *why, size_t whylen)
 	int rc;
 
 	if (f == NULL) {
-		snprintf(why, whylen, "%s", strerror(errno));
+		int e = errno;
+
+		snprintf(why, whylen, "%s", strerror(e));
 		memset(w, 0, sizeof *w);
-		return -1;
+		errno = e;
+		return -2;
 	}
 	buf_init(&b);
 	/* A workspace is a few KiB; 4 MiB is not one. */
@@ -286,7 +289,7 @@ workspace_start(struct app *a, const char *name)
 {
 	char *path, why[256];
 	struct workspace w;
-	FILE *f;
+	int rc;
 
 	a->ws_zoomed = a->ws_focus = -1;
 	a->ws_lock = -1;
@@ -296,26 +299,23 @@ workspace_start(struct app *a, const char *name)
 		return -1; /* said on the terminal: this session does not start */
 	a->ws_name = xstrdup(name);
 	path = workspace_path(name);
-	if ((f = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT)
-			app_message(a, 0, "workspace %s is new: it is saved as you go (%s)", name, path);
-		else
-			app_message(a, 1, "workspace %s: cannot read %s: %s", name, path, strerror(errno));
+	rc = workspace_load(path, &w, why, sizeof why);
+	if (rc == -2 && errno == ENOENT) {
+		app_message(a, 0, "workspace %s is new: it is saved as you go (%s)", name, path);
+	} else if (rc == -2) {
+		app_message(a, 1, "workspace %s: cannot read %s: %s", name, path, why);
+	} else if (rc < 0) {
+		/* Nothing is opened from it, and it is not written over until
+		 * the user saves: the file may be mended. */
+		app_message(a, 1, "workspace %s: %s: %s (nothing opened from it; :save %s "
+			    "replaces it)", name, path, why, name);
+		free(a->ws_name);
+		a->ws_name = NULL;
 	} else {
-		fclose(f);
-		if (workspace_load(path, &w, why, sizeof why) < 0) {
-			/* Nothing is opened from it, and it is not written over
-			 * until the user saves: the file may be mended. */
-			app_message(a, 1, "workspace %s: %s: %s (nothing opened from it; :save %s "
-				    "replaces it)", name, path, why, name);
-			free(a->ws_name);
-			a->ws_name = NULL;
-		} else {
-			restore(a, &w);
-			app_message(a, 0, "workspace %s: reopening %zu %s", name, w.npanes,
-				    fm_plural((long long)w.npanes, "pane", "panes"));
-			workspace_free(&w);
-		}
+		restore(a, &w);
+		app_message(a, 0, "workspace %s: reopening %zu %s", name, w.npanes,
+			    fm_plural((long long)w.npanes, "pane", "panes"));
+		workspace_free(&w);
 	}
 	free(path);
 	if (a->ws_name != NULL)
