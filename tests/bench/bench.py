@@ -24,6 +24,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from outer import Outer, Timeout, cpu_seconds, rss_kb  # noqa: E402
 from eci import Fleetsim  # noqa: E402
+from tui import session_server  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 FLEETMUX = os.path.abspath(os.path.join(BUILD, "fleetmux"))
@@ -116,27 +117,6 @@ def fleetmux_env(env, sim):
     return {"HOME": env.home, "XDG_RUNTIME_DIR": env.run,
             "ALIBABA_CLOUD_ACCESS_KEY_ID": sim.key_id,
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sim.secret}
-
-
-def session_server(run_dir, client=None):
-    """The pid of the fleetmux session server whose sockets are in run_dir
-    (the one that leads its own session and is not the client, which the
-    outer terminal made a session leader too), or None (an older build: one
-    process)."""
-    want = ("XDG_RUNTIME_DIR=%s" % run_dir).encode()
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/environ" % d, "rb") as f:
-                if want not in f.read().split(b"\0"):
-                    continue
-            if int(d) != client and os.getsid(int(d)) == int(d) and os.path.basename(os.readlink(
-                    "/proc/%s/exe" % d)) == "fleetmux":
-                return int(d)
-        except OSError:
-            continue
-    return None
 
 
 def fm_cpu_s(o):
@@ -446,13 +426,19 @@ def opens64():
     return ["bench/pane-%05d/main" % i for i in range(1, 65)]
 
 
+def start_64(env, sim, cols, rows):
+    """fleetmux with the 64 panes open, the sidebar hidden, the shells up."""
+    o = start_fleetmux(env, sim, cols, rows, opens=opens64())
+    o.send(PREFIX + b"s")
+    ready(o, 3.0)
+    return o
+
+
 def bench_fanout(env, mb, timeout):
     cols, rows = 240, 72
     env.clean_done()
     with Fleetsim("--quiet", fleet=env.fleet) as sim:
-        o = start_fleetmux(env, sim, cols, rows, opens=opens64())
-        o.send(PREFIX + b"s")
-        ready(o, 3.0)
+        o = start_64(env, sim, cols, rows)
         o.send(PREFIX + b"S")  # broadcast to every pane in view
         o.quiet(100)
         cpu0, sim0 = fm_cpu_s(o), cpu_seconds(sim.proc.pid)
@@ -500,9 +486,7 @@ def bench_memory(env, lines, timeout):
     cols, rows = 8 * 121 - 1, 8 * 7 + 2
     env.clean_done()
     with Fleetsim("--quiet", fleet=env.fleet) as sim:
-        o = start_fleetmux(env, sim, cols, rows, opens=opens64())
-        o.send(PREFIX + b"s")
-        ready(o, 3.0)
+        o = start_64(env, sim, cols, rows)
         base = fm_rss_kb(o)
         o.send(PREFIX + b"S")
         o.quiet(100)
@@ -850,9 +834,7 @@ def bench_sessions(env, idle_seconds=30.0, repeat=5):
     cols, rows = 240, 72
     env.clean_done()
     with Fleetsim("--quiet", fleet=env.fleet) as sim:
-        o = start_fleetmux(env, sim, cols, rows, opens=opens64())
-        o.send(PREFIX + b"s")
-        ready(o, 3.0)
+        o = start_64(env, sim, cols, rows)
         o.send(PREFIX + b"S")
         o.quiet(100)
         # 10,000 lines of history in each pane.

@@ -8,7 +8,6 @@ a terminal that stops reading does not grow the server."""
 import json
 import os
 import pty
-import re
 import select
 import shutil
 import signal
@@ -24,20 +23,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from eci import BUILD, Fleetsim, alive, rss_kb, wait_until  # noqa: E402
 from test_tui import fleetmux_cmd  # noqa: E402
-from tui import FLEETMUX, Tmux, panes, session_pids  # noqa: E402
+from tui import FLEETMUX, Tmux, panes  # noqa: E402
 
 OPEN = ["--open", "cn-hangzhou/api-server/api"]
-
-
-def server_pid(run_dir):
-    """The session's server: the fleetmux that leads its own session."""
-    for pid in session_pids(run_dir):
-        try:
-            if os.getsid(pid) == pid:
-                return pid
-        except OSError:
-            pass
-    return None
 
 
 def as_nobody(script, path):
@@ -374,7 +362,7 @@ class Server(unittest.TestCase):
                 "thread_local_quarantine_size_kb=64"]))
         tm = self.start("--config", cfg, *OPEN, extra=extra)
         tm.wait_for(r"api-server/api \[live\]")
-        server = server_pid(tm.run_dir)
+        server = tm.server_pid()
         self.assertIsNotNone(server)
         # A terminal nobody reads: a pty whose master is never read.
         master, slave = pty.openpty()
@@ -471,7 +459,7 @@ class Server(unittest.TestCase):
                           ("web-frontend-1", "log")])
         self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
         # The server dies hard (as in a reboot): the file is what is left.
-        os.kill(server_pid(tm.run_dir), signal.SIGKILL)
+        os.kill(tm.server_pid(), signal.SIGKILL)
         # (The session took its workspace's name, which was free.)
         tm.wait_for(r"\[lost the server of session work\]")
         self.assertEqual(tm.fleetmux("ls").returncode, 1)

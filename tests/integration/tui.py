@@ -153,15 +153,12 @@ class Tmux:
         return session_pids(self.run_dir)
 
     def server_pid(self):
-        """The session's server: the fleetmux that leads its own session
-        (the pane's fleetmux is its client, which only waits)."""
-        for pid in self.servers():
-            try:
-                if os.getsid(pid) == pid:
-                    return pid
-            except OSError:
-                pass
-        raise AssertionError("no fleetmux session server for %s" % self.run_dir)
+        """The session's server (the pane's fleetmux is its client, which
+        only waits)."""
+        pid = session_server(self.run_dir)
+        if pid is None:
+            raise AssertionError("no fleetmux session server for %s" % self.run_dir)
+        return pid
 
     def kill(self):
         self.tmux("kill-server", check=False)
@@ -205,6 +202,19 @@ def session_pids(run_dir):
         if want in env and os.path.basename(argv0) == b"fleetmux":
             pids.append(int(d))
     return pids
+
+
+def session_server(run_dir, client=None):
+    """The session server among them: the fleetmux that leads its own
+    session (setsid), other than client (which a harness that runs it on a
+    pty of its own makes a session leader too); None when there is none."""
+    for pid in session_pids(run_dir):
+        try:
+            if pid != client and os.getsid(pid) == pid:
+                return pid
+        except OSError:
+            pass
+    return None
 
 
 SGR = re.compile(r"\x1b\[([0-9;:]*)m")
